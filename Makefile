@@ -1,0 +1,48 @@
+# Samla: `make run` serves the demo repository, `make test` runs the whole suite on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/samla demo load --if-empty
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Samla is serving http://127.0.0.1:$(PORT)/record/diva2:1897829"
+	$(BIN)/gunicorn samla.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	./scripts/ensure-postgres.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests conftest.py
+	$(BIN)/ruff format --check src tests conftest.py
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	./scripts/ensure-postgres.sh
+	$(BIN)/python -m benchmarks.run
+
+messages: install
+	cd src/samla && ../../$(BIN)/django-admin makemessages -l sv --ignore 'tests/*' && ../../$(BIN)/django-admin compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+"""Schemas shared by every API router: the error body and the page envelope."""
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    ok: bool = False
+    code: str
+    error: str
+    errors: dict[str, str] = {}
+    status: int
+
+
+class PageMeta(Schema):
+    total: int
+    page: int
+    size: int
+    pages: int

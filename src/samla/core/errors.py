@@ -1,0 +1,58 @@
+"""The error types every surface (HTML, REST, CLI) translates once.
+
+A service raises one of these; a view, API route or command never invents its own error shape.
+Anything else that escapes a service is a bug and becomes a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SamlaError(Exception):
+    """An error a user can act on: a stable `code`, a message, an HTTP status and structured fields."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None, **data: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        self.data = data
+
+    def as_dict(self) -> dict[str, Any]:
+        """The one JSON error shape of the REST API."""
+        return {
+            "ok": False,
+            "code": self.code,
+            "error": self.message,
+            "errors": self.fields,
+            "status": self.status,
+            **self.data,
+        }
+
+
+class InvalidInput(SamlaError):
+    code = "invalid_input"
+    status = 400
+
+
+class PermissionDenied(SamlaError):
+    code = "permission_denied"
+    status = 403
+
+
+class NotFound(SamlaError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(SamlaError):
+    code = "conflict"
+    status = 409
+
+
+class Gone(SamlaError):
+    code = "gone"
+    status = 410

@@ -1,0 +1,51 @@
+"""A page of results, the one list shape services return."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .errors import InvalidInput
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    page: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def check_page(page: int, size: int) -> tuple[int, int]:
+    """Validate paging parameters once for every list service."""
+    if page < 1:
+        raise InvalidInput("page must be 1 or more", fields={"page": "must be ≥ 1"})
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise InvalidInput(
+            f"size must be between 1 and {MAX_PAGE_SIZE}", fields={"size": f"1–{MAX_PAGE_SIZE}"}
+        )
+    return page, size
+
+
+def paginate(queryset, page: int, size: int) -> Page:
+    """Slice a queryset into a Page; an out-of-range page is an empty page, not an error."""
+    page, size = check_page(page, size)
+    total = queryset.count()
+    items = list(queryset[(page - 1) * size : page * size])
+    return Page(items=items, total=total, page=page, size=size)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JournalsConfig(AppConfig):
+    name = "samla.journals"
+    label = "journals"

@@ -1,0 +1,75 @@
+"""Journals and series: matched by ISSN, E-ISSN or title; the only code that saves a Journal."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from samla.core.access import Actor, require
+from samla.core.errors import InvalidInput, NotFound
+from samla.core.pagination import Page, paginate
+from samla.records.identifiers import InvalidIdentifier, normalise_issn
+
+from .models import Journal
+
+
+def _clean_issn(field: str, value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return normalise_issn(value)
+    except InvalidIdentifier as error:
+        raise InvalidInput(str(error), fields={field: "invalid"}) from None
+
+
+def resolve_journal(
+    actor: Actor, *, title: str, issn: str = "", eissn: str = "", publisher: str = "", kind: str = "journal"
+) -> Journal:
+    """The journal with this ISSN or E-ISSN (either way round), else this exact title; created if new.
+
+    A match learns an ISSN, E-ISSN or publisher it lacked, so later records need not repeat them.
+    """
+    issn, eissn = _clean_issn("journal.issn", issn), _clean_issn("journal.eissn", eissn)
+    title = title.strip()
+    if not title:
+        raise InvalidInput("A journal needs a title.", fields={"journal.title": "required"})
+    numbers = [n for n in (issn, eissn) if n]
+    journal = None
+    if numbers:
+        journal = Journal.objects.filter(Q(issn__in=numbers) | Q(eissn__in=numbers)).order_by("pk").first()
+    if journal is None:
+        journal = Journal.objects.filter(title__iexact=title, kind=kind).order_by("pk").first()
+    if journal is None:
+        require(actor, "authority.manage")
+        journal = Journal(
+            title=title, kind=kind, issn=issn or None, eissn=eissn or None, publisher=publisher.strip()
+        )
+        journal.save()
+        return journal
+    _learn(journal, issn=issn, eissn=eissn, publisher=publisher.strip())
+    return journal
+
+
+def _learn(journal: Journal, **values: str) -> None:
+    changed = []
+    for field, value in values.items():
+        if value and not getattr(journal, field):
+            taken = field in ("issn", "eissn") and Journal.objects.filter(**{field: value}).exists()
+            if not taken:
+                setattr(journal, field, value)
+                changed.append(field)
+    if changed:
+        journal.save(update_fields=changed)
+
+
+def get_journal_for(actor: Actor, journal_id: int) -> Journal:
+    try:
+        return Journal.objects.get(pk=journal_id)
+    except Journal.DoesNotExist:
+        raise NotFound("No such journal.") from None
+
+
+def list_journals(actor: Actor, *, title: str = "", page: int = 1, size: int = 50) -> Page:
+    queryset = Journal.objects.all()
+    if title:
+        queryset = queryset.filter(title__icontains=title)
+    return paginate(queryset.order_by("title", "pk"), page, size)

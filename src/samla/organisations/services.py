@@ -1,0 +1,105 @@
+"""Reading and writing organisations; the only code that saves an Organisation."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from samla.core.access import Actor, require
+from samla.core.errors import InvalidInput, NotFound
+from samla.core.pagination import Page, paginate
+
+from .models import Organisation
+
+KIND_CODES = {code for code, _label in Organisation.KINDS}
+
+
+def create_organisation(
+    actor: Actor,
+    *,
+    name_en: str,
+    name_sv: str = "",
+    kind: str = "unit",
+    parent: Organisation | None = None,
+    identifier: str | None = None,
+    country: str = "",
+    ror: str = "",
+) -> Organisation:
+    require(actor, "authority.manage")
+    name_en = name_en.strip()
+    if not name_en and not name_sv.strip():
+        raise InvalidInput("An organisation needs a name.", fields={"name_en": "required"})
+    if kind not in KIND_CODES:
+        raise InvalidInput(f"Unknown organisation kind {kind!r}.", fields={"kind": "unknown"})
+    if identifier and Organisation.objects.filter(identifier=identifier).exists():
+        raise InvalidInput(f"Organisation {identifier} exists already.", fields={"identifier": "taken"})
+    organisation = Organisation(
+        name_en=name_en or name_sv.strip(),
+        name_sv=name_sv.strip(),
+        kind=kind,
+        parent=parent,
+        identifier=identifier or None,
+        country=country,
+        ror=ror,
+    )
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def ensure_organisation_path(actor: Actor, *, names: list[str], identifier: str = "") -> Organisation:
+    """The organisation at the end of a name path (university → school → unit), created as needed.
+
+    DiVA names an organisation by its whole path and gives an identifier for the last part only; the
+    identifier wins when it is known, and the path is matched by name below the same parent otherwise.
+    """
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        raise InvalidInput("An organisation path needs at least one name.", fields={"names": "empty"})
+    if identifier:
+        found = Organisation.objects.filter(identifier=identifier).first()
+        if found:
+            return found
+    parent = None
+    for depth, name in enumerate(names):
+        is_leaf = depth == len(names) - 1
+        found = Organisation.objects.filter(parent=parent, name_en=name).first()
+        if found is None or (is_leaf and identifier and found.identifier not in (None, identifier)):
+            kind = "university" if depth == 0 else "faculty" if depth == 1 and not is_leaf else "department"
+            found = create_organisation(
+                actor, name_en=name, kind=kind, parent=parent, identifier=identifier if is_leaf else None
+            )
+        elif is_leaf and identifier and not found.identifier:
+            found.identifier = identifier
+            found.save(update_fields=["identifier"])
+        parent = found
+    return parent
+
+
+def get_organisation_for(actor: Actor, organisation_id: int) -> Organisation:
+    """An organisation with its parent chain and sub-units loaded; NotFound if it does not exist."""
+    try:
+        organisation = Organisation.objects.select_related("parent__parent").get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise NotFound("No such organisation.") from None
+    organisation.sub_units = list(organisation.children.order_by("name_en"))
+    return organisation
+
+
+def organisation_and_descendant_ids(organisation_id: int) -> list[int]:
+    """The organisation and every unit below it, for "records of this organisation" lists."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [organisation_id]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def list_organisations(actor: Actor, *, top_level: bool = False, page: int = 1, size: int = 50) -> Page:
+    queryset = Organisation.objects.select_related("parent")
+    if top_level:
+        queryset = queryset.filter(parent=None)
+    return paginate(queryset.order_by("name_en"), page, size)

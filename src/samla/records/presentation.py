@@ -1,0 +1,174 @@
+"""What the record page shows, derived from a loaded record: lines, links and groupings.
+
+Only presentation lives here (grouping, ordering, link building); no queries beyond what the service loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samla.vocabularies.languages import language_alpha2, language_name
+
+from .identifiers import SCHEMES, resolver_url
+from .models import Contribution, Record
+from .vocabulary import RELATIONS
+
+# The order and labels of the seed page's "Identifiers" line.
+IDENTIFIER_ORDER = ["urn", "doi", "isi", "pmid", "scopus", "isbn", "issn", "handle", "arxiv", "uri", "oai"]
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ShownIdentifier:
+    scheme: str
+    label: str
+    value: str
+    url: str
+
+
+class RecordPage:
+    """The record page's sections, computed once per request from the prefetched record."""
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+
+    @cached_property
+    def contributors(self) -> list[Contribution]:
+        return list(self.record.contributions.all())
+
+    @cached_property
+    def authors(self) -> list[Contribution]:
+        return [c for c in self.contributors if c.role in ("aut", "edt")]
+
+    @cached_property
+    def other_contributors(self) -> list[Contribution]:
+        return [c for c in self.contributors if c.role not in ("aut", "edt")]
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.record.language)
+
+    @property
+    def parts_line(self) -> str:
+        """"Vol. 24, no 1, article id 219", or pages "p. 974-978"."""
+        r = self.record
+        parts = []
+        if r.volume:
+            parts.append(_("Vol. %(volume)s") % {"volume": r.volume})
+        if r.issue:
+            parts.append(_("no %(issue)s") % {"issue": r.issue})
+        if r.article_number:
+            parts.append(_("article id %(number)s") % {"number": r.article_number})
+        if r.pages:
+            parts.append(_("p. %(pages)s") % {"pages": r.pages})
+        return ", ".join(parts)
+
+    @property
+    def publication_line(self) -> str:
+        """"BioMed Central (BMC), 2024. Vol. 24, no 1, article id 219" (Place, publisher, year, …)."""
+        r = self.record
+        head = ", ".join(x for x in (r.place, r.publisher or (r.journal.publisher if r.journal else ""), str(r.year or "")) if x)
+        tail = ", ".join(x for x in (r.edition and _("%(edition)s ed.") % {"edition": r.edition}, self.parts_line, r.page_count and _("%(count)s p.") % {"count": r.page_count}) if x)
+        return f"{head}. {tail}" if tail else head
+
+    def _by_language(self, items: list[dict], value_key: str) -> list[dict]:
+        return [
+            {"code": language_alpha2(i.get("language", "")), "name": language_name(i.get("language", "")), "value": i[value_key]}
+            for i in items
+        ]
+
+    @property
+    def abstracts(self) -> list[dict]:
+        return [
+            {**a, "paragraphs": [p for p in a["value"].split("\n") if p.strip()]}
+            for a in self._by_language(self.record.abstracts, "text")
+        ]
+
+    @property
+    def keywords(self) -> list[dict]:
+        return self._by_language(self.record.keywords, "terms")
+
+    @cached_property
+    def identifiers(self) -> list[ShownIdentifier]:
+        own = [i for i in self.record.identifiers.all() if not i.relation]
+        own.sort(key=lambda i: IDENTIFIER_ORDER.index(i.scheme) if i.scheme in IDENTIFIER_ORDER else 99)
+        return [ShownIdentifier(i.scheme, SCHEMES[i.scheme].label, i.value, resolver_url(i.scheme, i.value)) for i in own]
+
+    def _first(self, scheme: str) -> str:
+        return next((i.value for i in self.identifiers if i.scheme == scheme), "")
+
+    @cached_property
+    def relations(self) -> list[dict]:
+        shown = []
+        for i in self.record.identifiers.all():
+            if not i.relation:
+                continue
+            target = i.related_record
+            shown.append(
+                {
+                    "label": str(RELATIONS[i.relation][1]),
+                    "title": target.full_title if target else (i.label or f"{SCHEMES[i.scheme].label} {i.value}"),
+                    "url": target.get_absolute_url() if target else resolver_url(i.scheme, i.value),
+                    "note": i.label,
+                    "internal": target is not None,
+                }
+            )
+        return shown
+
+    @property
+    def other_links(self) -> list[Link]:
+        links = []
+        if doi := self._first("doi"):
+            links.append(Link(_("Publisher's full text"), resolver_url("doi", doi)))
+        if pmid := self._first("pmid"):
+            links.append(Link("PubMed", resolver_url("pmid", pmid)))
+        if scopus := self._first("scopus"):
+            links.append(Link("Scopus", resolver_url("scopus", scopus)))
+        if isi := self._first("isi"):
+            links.append(Link("Web of Science", resolver_url("isi", isi)))
+        return links
+
+    @cached_property
+    def authority_people(self) -> list:
+        seen, people = set(), []
+        for c in self.contributors:
+            if c.person_id and c.person_id not in seen:
+                seen.add(c.person_id)
+                people.append(c.person)
+        return people
+
+    @property
+    def subjects(self) -> list:
+        return list(self.record.subjects.all())
+
+    @property
+    def permanent_link(self) -> str:
+        urn = self._first("urn")
+        return resolver_url("urn", urn) if urn else self.direct_link
+
+    @property
+    def direct_link(self) -> str:
+        return settings.BASE_URL + self.record.get_absolute_url()
+
+    @property
+    def search_outside(self) -> list[Link]:
+        title = self.record.full_title
+        return [
+            Link("Google", "https://www.google.com/search?" + urlencode({"q": f'"{title}"'})),
+            Link("Google Scholar", "https://scholar.google.com/scholar?" + urlencode({"q": f'"{title}"'})),
+        ]
+
+    @property
+    def journal_url(self) -> str:
+        return reverse("journals:detail", args=[self.record.journal_id]) if self.record.journal_id else ""

@@ -1,0 +1,126 @@
+"""The shape of a record as services accept it and the REST API shows it (pydantic, shared with Ninja).
+
+Shape is checked here; meaning (vocabularies, identifier checksums, existing organisations) is checked by
+`records.services`, because the CLI and importers reach services without passing through a view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LanguageText(Strict):
+    language: Code = ""
+    text: Text
+
+
+class LanguageKeywords(Strict):
+    language: Code = ""
+    terms: list[Short] = Field(default_factory=list, max_length=200)
+
+
+class AlternativeTitle(Strict):
+    language: Code = ""
+    title: Text
+    subtitle: Text = ""
+
+
+class Funder(Strict):
+    name: Short
+    grant: Short = ""
+
+
+class PersonRef(Strict):
+    """Identifies (or creates) the authority record of a contributor: matched by ORCID, then local ids."""
+
+    orcid: Code = ""
+    local_id: Short = ""
+    authority_id: Short = ""
+    birth_year: int | None = None
+
+
+class AffiliationIn(Strict):
+    organisation: Short = ""  # an Organisation identifier, e.g. "liu:9150"
+    text: Text = ""
+
+
+class ContributorIn(Strict):
+    family_name: Short
+    given_name: Short = ""
+    role: Code = "aut"
+    is_organisation: bool = False
+    person: PersonRef | None = None
+    affiliations: list[AffiliationIn] = Field(default_factory=list, max_length=50)
+
+
+class JournalIn(Strict):
+    title: Short
+    issn: Code = ""
+    eissn: Code = ""
+    publisher: Short = ""
+    kind: Code = "journal"
+
+
+class IdentifierIn(Strict):
+    scheme: Code
+    value: Short
+
+
+class RelationIn(Strict):
+    """A related work: by identifier, and linked to the record here that carries that identifier if any."""
+
+    relation: Code
+    scheme: Code
+    value: Short
+    label: Text = ""
+
+
+class RecordIn(Strict):
+    local_id: Code = ""
+    state: Code = "published"
+    title: Text
+    subtitle: Text = ""
+    title_language: Code = ""
+    alternative_titles: list[AlternativeTitle] = Field(default_factory=list, max_length=20)
+    output_type: Code
+    content_type: Code = ""
+    publication_status: Code = ""
+    language: Code = ""
+    issued: Code = ""
+    journal: JournalIn | None = None
+    host_title: Text = ""
+    volume: Code = ""
+    issue: Code = ""
+    article_number: Code = ""
+    pages_start: Code = ""
+    pages_end: Code = ""
+    page_count: int | None = None
+    publisher: Short = ""
+    place: Short = ""
+    edition: Code = ""
+    series_number: Code = ""
+    conference: Text = ""
+    abstracts: list[LanguageText] = Field(default_factory=list, max_length=20)
+    keywords: list[LanguageKeywords] = Field(default_factory=list, max_length=20)
+    funders: list[Funder] = Field(default_factory=list, max_length=100)
+    notes: list[Text] = Field(default_factory=list, max_length=100)
+    licence: Code = ""
+    subjects: list[Code] = Field(default_factory=list, max_length=50)
+    identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=200)
+    relations: list[RelationIn] = Field(default_factory=list, max_length=200)
+    contributors: list[ContributorIn] = Field(default_factory=list, max_length=5000)
+    created: dt.date | None = None
+    available_from: dt.date | None = None
+    last_updated: dt.date | None = None
+    approved: bool = False

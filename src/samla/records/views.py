@@ -1,0 +1,19 @@
+"""Record pages: fetch through the service, hand the loaded record to the template."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from samla.core.views import actor_for, requested_page
+
+from .presentation import RecordPage
+from .services import get_record_for, list_records
+
+
+def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
+    record = get_record_for(actor_for(request), local_id)
+    return render(request, "records/record_detail.html", {"record": record, "view": RecordPage(record)})
+
+
+def record_list(request: HttpRequest) -> HttpResponse:
+    page = list_records(actor_for(request), page=requested_page(request), size=25)
+    return render(request, "records/record_list.html", {"page": page})

@@ -1,0 +1,142 @@
+"""Django settings, read from the environment so one build serves the embedded run and scale-out.
+
+Every setting a deployment may change is listed in docs/configuration.md (a test keeps the two in step).
+"""
+
+from pathlib import Path
+
+import os
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+# SAMLA_DATA_DIR: where the embedded database, the file store and caches live.
+DATA_DIR = Path(os.environ.get("SAMLA_DATA_DIR", PROJECT_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+# SECRET_KEY: signs sessions and tokens. The embedded default is generated once and kept in DATA_DIR.
+def _secret_key() -> str:
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("SAMLA_DEBUG", "") == "1"
+# SAMLA_BASE_URL: the public address, used for permanent links and in exports.
+BASE_URL = os.environ.get("SAMLA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = [h for h in os.environ.get("SAMLA_ALLOWED_HOSTS", "").split(",") if h] or [
+    "127.0.0.1",
+    "localhost",
+    "testserver",
+    BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0],
+]
+# SAMLA_NAME: the repository's name, shown in the header and in "Search in <name>".
+REPOSITORY_NAME = os.environ.get("SAMLA_NAME", "Samla")
+# SAMLA_URN_RESOLVER: where URN:NBN permanent links resolve.
+URN_RESOLVER = os.environ.get("SAMLA_URN_RESOLVER", "https://urn.kb.se/resolve?urn=")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "samla.core",
+    "samla.vocabularies",
+    "samla.organisations",
+    "samla.people",
+    "samla.journals",
+    "samla.records",
+    "samla.imports",
+    "samla.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samla.core.middleware.SamlaErrorMiddleware",
+]
+
+ROOT_URLCONF = "samla.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "samla.core.context_processors.repository",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "samla.wsgi.application"
+
+# DATABASE_URL: PostgreSQL for scale-out (postgres://user@host:5432/name); the default is SQLite in DATA_DIR.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'samla.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("sv", "Svenska")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAMLA_LOG_LEVEL", "WARNING")},
+}
+
+# SAMLA_LOCAL_ID_PREFIX: the prefix of local ids minted for new records ("samla:42").
+LOCAL_ID_PREFIX = os.environ.get("SAMLA_LOCAL_ID_PREFIX", "samla")

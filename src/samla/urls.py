@@ -1,0 +1,21 @@
+"""URL map: pages per app, the REST API under /api/, the curators' admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from samla.api import api
+from samla.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("record/", include("samla.records.urls")),
+    path("person/", include("samla.people.urls")),
+    path("organisation/", include("samla.organisations.urls")),
+    path("journal/", include("samla.journals.urls")),
+]
+
+handler404 = "samla.core.views.not_found"
+handler500 = "samla.core.views.server_error"

@@ -1,0 +1,40 @@
+"""Languages by ISO 639 code, named in the reader's language (pycountry's ISO 639-3 data and translations)."""
+
+import gettext
+from functools import cache
+
+import pycountry
+from django.utils.translation import get_language
+
+
+def normalise_language(code: str) -> str | None:
+    """The ISO 639-3 (= 639-2/T) code for a 639-1, 639-2/B or 639-3 code; None when unknown."""
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    language = (
+        pycountry.languages.get(alpha_2=code)
+        if len(code) == 2
+        else pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+    )
+    return language.alpha_3 if language else None
+
+
+@cache
+def _translation(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def language_name(code: str) -> str:
+    """"English" or "Engelska" for "eng", depending on the active UI language."""
+    language = pycountry.languages.get(alpha_3=code) if code else None
+    if not language:
+        return code or ""
+    ui = (get_language() or "en").split("-")[0]
+    return language.name if ui == "en" else _translation(ui).gettext(language.name)
+
+
+def language_alpha2(code: str) -> str:
+    """The two-letter code ("en") where one exists, for xml:lang and CSL; else the three-letter code."""
+    language = pycountry.languages.get(alpha_3=code) if code else None
+    return getattr(language, "alpha_2", code) if language else code
