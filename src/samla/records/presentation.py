@@ -115,10 +115,13 @@ class RecordPage:
             if not i.relation:
                 continue
             target = i.related_record
+            label = str(RELATIONS[i.relation][1])
+            title = target.full_title if target else (i.label or f"{SCHEMES[i.scheme].label} {i.value}")
             shown.append(
                 {
-                    "label": str(RELATIONS[i.relation][1]),
-                    "title": target.full_title if target else (i.label or f"{SCHEMES[i.scheme].label} {i.value}"),
+                    # A correction's title often begins "Correction:" already; say it once.
+                    "label": "" if title.startswith(f"{label}:") else label,
+                    "title": title,
                     "url": target.get_absolute_url() if target else resolver_url(i.scheme, i.value),
                     "note": i.label,
                     "internal": target is not None,
