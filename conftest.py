@@ -21,24 +21,34 @@ def anonymous() -> Actor:
     return Actor.anonymous()
 
 
-@pytest.fixture
-def reader() -> Actor:
-    return Actor("reader", user_id=1001, name="reader")
+def _user_actor(username: str, group: str = "", *, superuser: bool = False) -> Actor:
+    """A real user (so records can name their owner) acting in the role its group gives."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, password="pw-" + username, is_superuser=superuser)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return Actor.for_user(user)
 
 
 @pytest.fixture
-def depositor() -> Actor:
-    return Actor("depositor", user_id=1002, name="depositor")
+def reader(db) -> Actor:
+    return _user_actor("reader")
 
 
 @pytest.fixture
-def curator() -> Actor:
-    return Actor("curator", user_id=1003, name="curator")
+def depositor(db) -> Actor:
+    return _user_actor("depositor", "depositors")
 
 
 @pytest.fixture
-def admin_actor() -> Actor:
-    return Actor("admin", user_id=1004, name="admin")
+def curator(db) -> Actor:
+    return _user_actor("curator", "curators")
+
+
+@pytest.fixture
+def admin_actor(db) -> Actor:
+    return _user_actor("admin", superuser=True)
 
 
 @pytest.fixture

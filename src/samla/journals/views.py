@@ -15,5 +15,7 @@ def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
 
 
 def journal_list(request: HttpRequest) -> HttpResponse:
-    page = list_journals(actor_for(request), title=request.GET.get("title", "")[:200], page=requested_page(request))
+    page = list_journals(
+        actor_for(request), title=request.GET.get("title", "")[:200], page=requested_page(request)
+    )
     return render(request, "journals/journal_list.html", {"page": page})

@@ -21,7 +21,9 @@ class Organisation(models.Model):
     name_en = models.CharField(max_length=300)
     name_sv = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=KINDS, default="unit")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
 
     class Meta:
@@ -31,11 +33,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", args=[self.pk])
+
     @property
     def name(self) -> str:
         if (get_language() or "en").startswith("sv") and self.name_sv:
             return self.name_sv
         return self.name_en or self.name_sv
-
-    def get_absolute_url(self) -> str:
-        return reverse("organisations:detail", args=[self.pk])

@@ -25,6 +25,9 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         """Inverted form, as authority records and citations list people: "Masterson, Daniel"."""
@@ -33,9 +36,6 @@ class Person(models.Model):
     @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
-
-    def get_absolute_url(self) -> str:
-        return reverse("people:detail", args=[self.pk])
 
 
 class PersonNameVariant(models.Model):
@@ -47,7 +47,9 @@ class PersonNameVariant(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "family_name", "given_name"], name="unique_name_variant")
+            models.UniqueConstraint(
+                fields=["person", "family_name", "given_name"], name="unique_name_variant"
+            )
         ]
 
     def __str__(self) -> str:

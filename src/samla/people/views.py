@@ -15,5 +15,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    page = list_people(actor_for(request), name=request.GET.get("name", "")[:200], page=requested_page(request))
+    page = list_people(
+        actor_for(request), name=request.GET.get("name", "")[:200], page=requested_page(request)
+    )
     return render(request, "people/person_list.html", {"page": page})

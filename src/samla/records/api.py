@@ -101,7 +101,9 @@ def create(request: HttpRequest, data: RecordIn):
 
 
 @router.put(
-    "/{local_id}", response={200: RecordOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Replace a record"
+    "/{local_id}",
+    response={200: RecordOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Replace a record",
 )
 def replace(request: HttpRequest, local_id: str, data: RecordIn):
     record, _changed = update_record(actor_for(request), local_id=local_id, data=data)

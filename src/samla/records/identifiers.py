@@ -18,7 +18,9 @@ from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
 
 # OAI-PMH 2.0 oai-identifier scheme: oai:<domain-like repository id>:<local id>.
-OAI_IDENTIFIER = re.compile(r"^oai:[A-Za-z][A-Za-z0-9\-]*(\.[A-Za-z][A-Za-z0-9\-]*)+:[\w\-.!~*'();/?:@&=+$,%]+$")
+OAI_IDENTIFIER = re.compile(
+    r"^oai:[A-Za-z][A-Za-z0-9\-]*(\.[A-Za-z][A-Za-z0-9\-]*)+:[\w\-.!~*'();/?:@&=+$,%]+$"
+)
 WOS_ACCESSION = re.compile(r"^[A-Z0-9]{15}$")
 SCOPUS_EID = re.compile(r"^2-s2\.0-\d{8,12}$")
 LOCAL_ID = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_.\-]+$")
@@ -29,10 +31,10 @@ class InvalidIdentifier(ValueError):
 
 
 def _doi(value: str) -> str:
-    value = idutils.normalize_doi(value.strip())
+    value = value.strip()
     if not idutils.is_doi(value):
         raise InvalidIdentifier(f"{value!r} is not a DOI (10.<prefix>/<suffix>)")
-    return value
+    return idutils.normalize_doi(value)
 
 
 def _urn(value: str) -> str:

@@ -118,7 +118,9 @@ class Contribution(models.Model):
 
     class Meta:
         ordering = ["record", "position"]
-        constraints = [models.UniqueConstraint(fields=["record", "position"], name="unique_contribution_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "position"], name="unique_contribution_position")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -148,6 +150,9 @@ class ContributionAffiliation(models.Model):
 
     class Meta:
         ordering = ["contribution", "position"]
+
+    def __str__(self) -> str:
+        return self.text or str(self.organisation)
 
 
 class Identifier(models.Model):

@@ -1,4 +1,4 @@
-"""Named actions on records. Each rule answers for one record; `visible_records` is the same rule for lists."""
+"""Named actions on records. Each rule answers for one record; `visible_records` is the rule for lists."""
 
 from django.db.models import Q
 

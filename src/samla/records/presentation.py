@@ -61,7 +61,7 @@ class RecordPage:
 
     @property
     def parts_line(self) -> str:
-        """"Vol. 24, no 1, article id 219", or pages "p. 974-978"."""
+        """ "Vol. 24, no 1, article id 219", or pages "p. 974-978"."""
         r = self.record
         parts = []
         if r.volume:
@@ -76,15 +76,31 @@ class RecordPage:
 
     @property
     def publication_line(self) -> str:
-        """"BioMed Central (BMC), 2024. Vol. 24, no 1, article id 219" (Place, publisher, year, …)."""
+        """ "BioMed Central (BMC), 2024. Vol. 24, no 1, article id 219" (Place, publisher, year, …)."""
         r = self.record
-        head = ", ".join(x for x in (r.place, r.publisher or (r.journal.publisher if r.journal else ""), str(r.year or "")) if x)
-        tail = ", ".join(x for x in (r.edition and _("%(edition)s ed.") % {"edition": r.edition}, self.parts_line, r.page_count and _("%(count)s p.") % {"count": r.page_count}) if x)
+        head = ", ".join(
+            x
+            for x in (r.place, r.publisher or (r.journal.publisher if r.journal else ""), str(r.year or ""))
+            if x
+        )
+        tail = ", ".join(
+            x
+            for x in (
+                r.edition and _("%(edition)s ed.") % {"edition": r.edition},
+                self.parts_line,
+                r.page_count and _("%(count)s p.") % {"count": r.page_count},
+            )
+            if x
+        )
         return f"{head}. {tail}" if tail else head
 
     def _by_language(self, items: list[dict], value_key: str) -> list[dict]:
         return [
-            {"code": language_alpha2(i.get("language", "")), "name": language_name(i.get("language", "")), "value": i[value_key]}
+            {
+                "code": language_alpha2(i.get("language", "")),
+                "name": language_name(i.get("language", "")),
+                "value": i[value_key],
+            }
             for i in items
         ]
 
@@ -103,7 +119,10 @@ class RecordPage:
     def identifiers(self) -> list[ShownIdentifier]:
         own = [i for i in self.record.identifiers.all() if not i.relation]
         own.sort(key=lambda i: IDENTIFIER_ORDER.index(i.scheme) if i.scheme in IDENTIFIER_ORDER else 99)
-        return [ShownIdentifier(i.scheme, SCHEMES[i.scheme].label, i.value, resolver_url(i.scheme, i.value)) for i in own]
+        return [
+            ShownIdentifier(i.scheme, SCHEMES[i.scheme].label, i.value, resolver_url(i.scheme, i.value))
+            for i in own
+        ]
 
     def _first(self, scheme: str) -> str:
         return next((i.value for i in self.identifiers if i.scheme == scheme), "")

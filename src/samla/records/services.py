@@ -187,9 +187,7 @@ def create_record(actor: Actor, *, data: RecordIn, owner_id: int | None = None) 
         record.local_id = f"{settings.LOCAL_ID_PREFIX}:{record.pk}"
         record.save(update_fields=["local_id"])
     _write_parts(actor, record, data)
-    Revision.objects.create(
-        record=record, number=1, at=now, actor=actor.label, summary="created", changes={}
-    )
+    Revision.objects.create(record=record, number=1, at=now, actor=actor.label, summary="created", changes={})
     _link_waiting_relations(record)
     return record
 
@@ -254,7 +252,9 @@ def find_existing_record(data: RecordIn) -> str | None:
     if data.local_id and Record.objects.filter(local_id=data.local_id).exists():
         return data.local_id
     oai = [i.value.strip() for i in data.identifiers if i.scheme == "oai"]
-    found = Identifier.objects.filter(scheme="oai", value__in=oai, relation="").select_related("record").first()
+    found = (
+        Identifier.objects.filter(scheme="oai", value__in=oai, relation="").select_related("record").first()
+    )
     return found.record.local_id if found else None
 
 
@@ -362,7 +362,9 @@ def _write_parts(actor: Actor, record: Record, data: RecordIn) -> None:
 def _write_contributions(actor: Actor, record: Record, data: RecordIn) -> None:
     organisations = dict(
         Organisation.objects.filter(
-            identifier__in={a.organisation for c in data.contributors for a in c.affiliations if a.organisation}
+            identifier__in={
+                a.organisation for c in data.contributors for a in c.affiliations if a.organisation
+            }
         ).values_list("identifier", "pk")
     )
     contributions = []
@@ -416,9 +418,9 @@ def _link_waiting_relations(record: Record) -> None:
     for scheme, value in record.identifiers.filter(relation="").values_list("scheme", "value"):
         own |= Q(scheme=scheme, value=value)
     if own:
-        Identifier.objects.filter(own, related_record=None).exclude(relation="").exclude(record=record).update(
-            related_record=record
-        )
+        Identifier.objects.filter(own, related_record=None).exclude(relation="").exclude(
+            record=record
+        ).update(related_record=record)
 
 
 # ---------------------------------------------------------------- reading

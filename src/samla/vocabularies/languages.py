@@ -26,7 +26,7 @@ def _translation(lang: str) -> gettext.NullTranslations:
 
 
 def language_name(code: str) -> str:
-    """"English" or "Engelska" for "eng", depending on the active UI language."""
+    """ "English" or "Engelska" for "eng", depending on the active UI language."""
     language = pycountry.languages.get(alpha_3=code) if code else None
     if not language:
         return code or ""

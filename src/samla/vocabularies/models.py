@@ -5,10 +5,15 @@ from django.utils.translation import get_language
 
 
 class SubjectCategory(models.Model):
-    """A national subject category of SSIF (Standard för svensk indelning av forskningsämnen), three levels."""
+    """A national subject category of SSIF (Standard för svensk indelning av forskningsämnen).
+
+    Three levels: research area, subject group, subject.
+    """
 
     code = models.CharField(max_length=8, primary_key=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     label_en = models.CharField(max_length=200)
     label_sv = models.CharField(max_length=200)
     deprecated = models.BooleanField(default=False)

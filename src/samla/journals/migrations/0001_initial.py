@@ -4,26 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Journal',
+            name="Journal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500)),
-                ('kind', models.CharField(choices=[('journal', 'Journal'), ('series', 'Series')], default='journal', max_length=10)),
-                ('issn', models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name='ISSN')),
-                ('eissn', models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name='E-ISSN')),
-                ('publisher', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("journal", "Journal"), ("series", "Series")],
+                        default="journal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "issn",
+                    models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name="ISSN"),
+                ),
+                (
+                    "eissn",
+                    models.CharField(blank=True, max_length=9, null=True, unique=True, verbose_name="E-ISSN"),
+                ),
+                ("publisher", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['title'],
-                'indexes': [models.Index(fields=['title'], name='journals_jo_title_cf9ea6_idx')],
+                "ordering": ["title"],
+                "indexes": [models.Index(fields=["title"], name="journals_jo_title_cf9ea6_idx")],
             },
         ),
     ]

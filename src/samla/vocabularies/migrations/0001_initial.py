@@ -5,25 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SubjectCategory',
+            name="SubjectCategory",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False)),
-                ('label_en', models.CharField(max_length=200)),
-                ('label_sv', models.CharField(max_length=200)),
-                ('deprecated', models.BooleanField(default=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='vocabularies.subjectcategory')),
+                ("code", models.CharField(max_length=8, primary_key=True, serialize=False)),
+                ("label_en", models.CharField(max_length=200)),
+                ("label_sv", models.CharField(max_length=200)),
+                ("deprecated", models.BooleanField(default=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="vocabularies.subjectcategory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'subject categories',
-                'ordering': ['code'],
+                "verbose_name_plural": "subject categories",
+                "ordering": ["code"],
             },
         ),
     ]

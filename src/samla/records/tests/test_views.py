@@ -1,0 +1,133 @@
+"""Record, list and authority pages rendered by the Django test client."""
+
+import pytest
+from lxml import html
+
+from samla.records.services import create_record
+
+from .factories import many_authors_input
+
+pytestmark = pytest.mark.django_db
+SEED = "/record/diva2:1897829"
+
+
+def _page(client, url: str, **headers):
+    response = client.get(url, **headers)
+    return response, html.fromstring(response.content)
+
+
+def _section(tree, section_id: str) -> str:
+    nodes = tree.xpath(f'//*[@id="{section_id}"]')
+    assert nodes, f"section {section_id} missing"
+    return " ".join(" ".join(nodes[0].itertext()).split())
+
+
+def test_record_page_for_50_authors_and_20_identifiers_uses_at_most_5_queries(
+    client, system, django_assert_max_num_queries
+):
+    record = create_record(system, data=many_authors_input(50, 20))
+    with django_assert_max_num_queries(5):
+        response = client.get(record.get_absolute_url())
+    assert response.status_code == 200
+    tree = html.fromstring(response.content)
+    assert len(tree.xpath('//li[@class="author"]')) == 50
+    assert len(tree.xpath('//dd[contains(@class, "identifier-pmid")]')) == 20
+
+
+def test_seed_record_page_shows_authors_in_order_with_affiliations_and_orcid(client):
+    response, tree = _page(client, SEED)
+    assert response.status_code == 200
+    authors = [
+        " ".join(a.split()) for a in tree.xpath('//li[@class="author"]/span[@class="author-name"]//text()')
+    ]
+    assert authors == ["Sofia Kjellström", "Sophie Sarre", "Daniel Masterson"]
+    affiliations = tree.xpath('//li[@class="author"]')
+    assert "King’s College London" in " ".join(affiliations[1].itertext())
+    assert tree.xpath('//li[@class="author"][3]//a[@href="https://orcid.org/0000-0003-4364-9814"]')
+
+
+def test_seed_record_page_links_identifiers_to_resolvers(client):
+    _response, tree = _page(client, SEED)
+    links = {a.text: a.get("href") for a in tree.xpath('//*[@id="identifiers"]//a')}
+    assert links["urn:nbn:se:his:diva-24521"] == "https://urn.kb.se/resolve?urn=urn:nbn:se:his:diva-24521"
+    assert links["10.1186/s12913-024-10549-4"] == "https://doi.org/10.1186/s12913-024-10549-4"
+    assert links["38368329"] == "https://pubmed.ncbi.nlm.nih.gov/38368329/"
+    assert "WOS:001163766500001" in links["001163766500001"]
+    assert "eid=2-s2.0-85185404972" in links["2-s2.0-85185404972"]
+    assert "oai:DiVA.org:his-24521" in _section(tree, "identifiers")
+
+
+def test_seed_record_page_links_correction_record(client):
+    _response, tree = _page(client, SEED)
+    link = tree.xpath('//*[@id="other-links"]//li[@class="relation"]/a')[0]
+    assert link.get("href") == "/record/samla:s12913-024-10811-9"
+    assert link.text.startswith("Correction: The complexity of leadership")
+    _response, correction = _page(client, link.get("href"))
+    assert "Corrects" in _section(correction, "other-links")
+
+
+def test_unknown_record_answers_404_page(client):
+    response = client.get("/record/diva2:0")
+    assert response.status_code == 404
+    assert b"does not exist" in response.content
+
+
+def test_malformed_record_id_answers_404(client):
+    assert client.get("/record/%00%3Cscript%3E").status_code == 404
+
+
+def test_person_page_lists_the_person_publications(client):
+    _response, tree = _page(client, SEED)
+    person_url = tree.xpath('//*[@id="authority-records"]//a/@href')[0]
+    response, person = _page(client, person_url)
+    assert response.status_code == 200
+    assert person.xpath("//h1")[0].text == "Masterson, Daniel"
+    assert "0000-0003-4364-9814" in _section(person, "authority-record")
+    assert "The complexity of leadership" in _section(person, "publications")
+
+
+def test_organisation_page_lists_units_and_records_of_units(client):
+    _response, tree = _page(client, SEED)
+    unit_url = tree.xpath('//li[@class="author"][1]//span[@class="affiliation"]/a/@href')[0]
+    _response, unit = _page(client, unit_url)
+    assert "The complexity of leadership" in _section(unit, "publications")
+    university_url = unit.xpath('//nav[@class="breadcrumbs"]/a/@href')[0]
+    response, university = _page(client, university_url)
+    assert response.status_code == 200
+    assert "School of Health and Welfare" in _section(university, "sub-units")
+    assert "The complexity of leadership" in _section(university, "publications")
+
+
+def test_journal_page_lists_records_in_journal(client):
+    _response, tree = _page(client, SEED)
+    journal_url = tree.xpath('//a[@class="search-journal"]/@href')[0]
+    response, journal = _page(client, journal_url)
+    assert response.status_code == 200
+    assert journal.xpath('//dd[@class="eissn"]')[0].text == "1472-6963"
+    publications = _section(journal, "publications")
+    assert "The complexity of leadership" in publications
+    assert "Correction: The complexity" in publications
+
+
+def test_category_link_lists_records_in_category(client):
+    _response, tree = _page(client, SEED)
+    url = tree.xpath('//a[@class="search-category"]/@href')[0]
+    response, listing = _page(client, url)
+    assert response.status_code == 200
+    assert "The complexity of leadership" in " ".join(listing.xpath("//ol//text()"))
+
+
+@pytest.mark.parametrize("query", ["?subject=99999", "?subject=%27%3B--"])
+def test_record_list_with_unknown_category_answers_404(client, query):
+    assert client.get("/record/" + query).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999", "2"])
+def test_record_list_with_odd_page_numbers_answers_200(client, page):
+    assert client.get(f"/record/?page={page}").status_code == 200
+
+
+def test_home_page_lists_latest_publications(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"record-item" in response.content
