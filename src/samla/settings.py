@@ -3,9 +3,8 @@
 Every setting a deployment may change is listed in docs/configuration.md (a test keeps the two in step).
 """
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -15,6 +14,7 @@ PROJECT_DIR = BASE_DIR.parent.parent
 # SAMLA_DATA_DIR: where the embedded database, the file store and caches live.
 DATA_DIR = Path(os.environ.get("SAMLA_DATA_DIR", PROJECT_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
 
 # SECRET_KEY: signs sessions and tokens. The embedded default is generated once and kept in DATA_DIR.
 def _secret_key() -> str:
