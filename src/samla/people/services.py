@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
 from django.db.models import Q
 
 from samla.core.access import Actor, require
@@ -50,57 +53,119 @@ def _clean_orcid(orcid: str) -> str:
         raise InvalidInput(str(error), fields={"orcid": "invalid"}) from None
 
 
-def resolve_person(
-    actor: Actor,
-    *,
-    family_name: str,
-    given_name: str = "",
-    orcid: str = "",
-    local_id: str = "",
-    authority_id: str = "",
-    birth_year: int | None = None,
-) -> Person | None:
-    """The authority record for a contributor, matched by ORCID, local id or authority id.
+@dataclass(frozen=True)
+class WantedPerson:
+    """A contributor as printed, with the ids that may identify their authority record."""
 
-    A contributor with none of those stays without an authority record, as in DiVA. A match found by one
-    id learns the others it lacked, and the name as printed is kept as a variant when it differs.
+    family_name: str
+    given_name: str = ""
+    orcid: str = ""
+    local_id: str = ""
+    authority_id: str = ""
+    birth_year: int | None = None
+
+    @property
+    def keys(self) -> dict[str, str]:
+        return {f: v for f in ID_FIELDS if (v := getattr(self, f))}
+
+
+ID_FIELDS = ("orcid", "local_id", "authority_id")
+
+
+def resolve_person(actor: Actor, **wanted) -> Person | None:
+    """The authority record for one contributor; see `resolve_people`."""
+    return resolve_people(actor, [WantedPerson(**wanted)])[0]
+
+
+def resolve_people(actor: Actor, wanted: Sequence[WantedPerson]) -> list[Person | None]:
+    """The authority records for a batch of contributors, matched by ORCID, local id or authority id.
+
+    A contributor with none of those ids stays without an authority record, as in DiVA; one whose ids
+    match nobody gets a new record. A match learns the ids it lacked, and the name as printed is kept as a
+    variant when it differs. One query finds every candidate of the batch.
     """
-    orcid = _clean_orcid(orcid)
-    keys = {k: v for k, v in (("orcid", orcid), ("local_id", local_id), ("authority_id", authority_id)) if v}
-    if not keys:
+    wanted = [replace(w, orcid=_clean_orcid(w.orcid)) for w in wanted]
+    index = _PeopleIndex.load(wanted)
+    found: list[Person | None] = []
+    for person_wanted in wanted:
+        if not person_wanted.keys:
+            found.append(None)
+            continue
+        person = index.match(person_wanted) or index.add_new(actor, person_wanted)
+        index.learn(person, person_wanted)
+        found.append(person)
+    index.save()
+    return found
+
+
+class _PeopleIndex:
+    """People of one batch by each id; records new people, learned ids and name variants to save."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.by_id = {
+            field: {getattr(p, field): p for p in people if getattr(p, field)} for field in ID_FIELDS
+        }
+        self.new: list[Person] = []
+        self.changed: dict[int, tuple[Person, set[str]]] = {}
+        self.pending_variants: list[tuple[Person, str, str]] = []
+
+    @classmethod
+    def load(cls, wanted: Sequence[WantedPerson]) -> _PeopleIndex:
+        query = Q()
+        for field in ID_FIELDS:
+            values = {getattr(w, field) for w in wanted if getattr(w, field)}
+            if values:
+                query |= Q(**{f"{field}__in": values})
+        return cls(list(Person.objects.filter(query)) if query else [])
+
+    def match(self, wanted: WantedPerson) -> Person | None:
+        for field, value in wanted.keys.items():
+            if person := self.by_id[field].get(value):
+                return person
         return None
-    match = Q()
-    for field, value in keys.items():
-        match |= Q(**{field: value})
-    person = Person.objects.filter(match).order_by("pk").first()
-    if person is None:
-        return create_person(
-            actor, family_name=family_name, given_name=given_name, birth_year=birth_year, **keys
+
+    def add_new(self, actor: Actor, wanted: WantedPerson) -> Person:
+        require(actor, "authority.manage")
+        if not wanted.family_name.strip():
+            raise InvalidInput("A person needs a family name.", fields={"family_name": "required"})
+        person = Person(
+            family_name=wanted.family_name.strip(),
+            given_name=wanted.given_name.strip(),
+            birth_year=wanted.birth_year,
+            **{field: value for field, value in wanted.keys.items()},
         )
-    _learn_ids(person, keys, birth_year)
-    _learn_name_variant(person, family_name, given_name)
-    return person
+        self.new.append(person)
+        for field, value in wanted.keys.items():
+            self.by_id[field][value] = person
+        return person
 
+    def learn(self, person: Person, wanted: WantedPerson) -> None:
+        """Take over ids the person lacks (unless another person holds them) and the printed name."""
+        for field, value in wanted.keys.items():
+            if not getattr(person, field) and value not in self.by_id[field]:
+                setattr(person, field, value)
+                self.by_id[field][value] = person
+                self._mark(person, field)
+        if wanted.birth_year and not person.birth_year:
+            person.birth_year = wanted.birth_year
+            self._mark(person, "birth_year")
+        family, given = wanted.family_name.strip(), wanted.given_name.strip()
+        if family and (family, given) != (person.family_name, person.given_name):
+            self.pending_variants.append((person, family, given))
 
-def _learn_ids(person: Person, keys: dict[str, str], birth_year: int | None) -> None:
-    changed = [
-        field
-        for field, value in keys.items()
-        if not getattr(person, field) and not Person.objects.filter(**{field: value}).exists()
-    ]
-    for field in changed:
-        setattr(person, field, keys[field])
-    if birth_year and not person.birth_year:
-        person.birth_year = birth_year
-        changed.append("birth_year")
-    if changed:
-        person.save(update_fields=changed)
+    def _mark(self, person: Person, field: str) -> None:
+        if person.pk is not None:
+            self.changed.setdefault(person.pk, (person, set()))[1].add(field)
 
-
-def _learn_name_variant(person: Person, family_name: str, given_name: str) -> None:
-    family_name, given_name = family_name.strip(), given_name.strip()
-    if (family_name, given_name) != (person.family_name, person.given_name) and family_name:
-        PersonNameVariant.objects.get_or_create(person=person, family_name=family_name, given_name=given_name)
+    def save(self) -> None:
+        Person.objects.bulk_create(self.new)
+        for person, fields in self.changed.values():
+            person.save(update_fields=sorted(fields))
+        variants = {(p.pk, family, given) for p, family, given in self.pending_variants}
+        PersonNameVariant.objects.bulk_create(
+            [PersonNameVariant(person_id=pk, family_name=f, given_name=g) for pk, f, g in sorted(variants)],
+            ignore_conflicts=True,
+        )
 
 
 def get_person_for(actor: Actor, person_id: int) -> Person:

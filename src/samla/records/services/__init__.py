@@ -1,0 +1,32 @@
+"""Record services: the one path every surface and importer goes through to read and write records.
+
+`validation` checks meaning, `writing` stores records with their parts and revisions (singly or in
+batches), `reading` loads records for pages, lists and the API.
+"""
+
+from .reading import get_record_for, list_records, record_to_input
+from .validation import Lookups, clean_record_input
+from .writing import (
+    ImportOutcome,
+    approve_record,
+    create_record,
+    find_existing_record,
+    import_records,
+    update_record,
+    upsert_record,
+)
+
+__all__ = [
+    "ImportOutcome",
+    "Lookups",
+    "approve_record",
+    "clean_record_input",
+    "create_record",
+    "find_existing_record",
+    "get_record_for",
+    "import_records",
+    "list_records",
+    "record_to_input",
+    "update_record",
+    "upsert_record",
+]
