@@ -8,6 +8,7 @@ from samla.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("language/", core_views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,7 +1,9 @@
 """Site-wide pages and the one place where service errors become HTML responses."""
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from samla.core.access import Actor
@@ -22,6 +24,24 @@ def requested_page(request: HttpRequest) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     page = list_records(actor_for(request), page=1, size=10)
     return render(request, "core/home.html", {"page": page})
+
+
+def switch_language(request: HttpRequest) -> HttpResponseRedirect:
+    """Remember the reader's UI language in a cookie and go back to the page.
+
+    A plain link rather than Django's POST form, so record pages carry no CSRF token and can be cached
+    and shared between anonymous readers.
+    """
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,7 +4,7 @@
 batches), `reading` loads records for pages, lists and the API.
 """
 
-from .reading import get_record_for, list_records, record_to_input
+from .reading import get_record_for, list_records, load_record_parts, record_to_input, record_version
 from .validation import Lookups, clean_record_input
 from .writing import (
     ImportOutcome,
@@ -26,7 +26,9 @@ __all__ = [
     "get_record_for",
     "import_records",
     "list_records",
+    "load_record_parts",
     "record_to_input",
+    "record_version",
     "update_record",
     "upsert_record",
 ]

@@ -1,0 +1,99 @@
+"""Shared pieces of the benchmark suites: a fresh Samla instance, a real server, and ab runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def instance_env(database_url: str | None = None) -> dict[str, str]:
+    """Environment for a fresh instance in a temporary data directory (SQLite unless a URL is given)."""
+    env = {**os.environ, "SAMLA_DATA_DIR": tempfile.mkdtemp(prefix="samla-bench-")}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([BIN / "python", "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def samla(env: dict[str, str], *args: str) -> None:
+    subprocess.run([BIN / "samla", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int = 2):
+    """A gunicorn server on a free loopback port; yields its base URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "samla.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+        cwd=ROOT,
+        env={**env, "SAMLA_BASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        shutil.rmtree(env["SAMLA_DATA_DIR"], ignore_errors=True)
+
+
+def ab(url: str, *, seconds: int = 10, concurrency: int = 4) -> dict[str, float]:
+    """ApacheBench (keep-alive) for a bounded time: requests/s and latency percentiles in ms."""
+    result = subprocess.run(
+        ["ab", "-q", "-k", "-t", str(seconds), "-n", "1000000", "-c", str(concurrency), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+    failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
+    non_2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
+    if failed or non_2xx:
+        raise RuntimeError(f"ab saw failures for {url}:\n{out}")
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\d+)", out, re.M))
+    return {
+        "rps": float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1)),
+        "p50": float(percentiles["50"]),
+        "p95": float(percentiles["95"]),
+        "requests": float(re.search(r"Complete requests:\s+(\d+)", out).group(1)),
+    }
+
+
+def table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return "\n".join(lines)

@@ -1,0 +1,454 @@
+"""Writing records: create, update, import in batches, approve.
+
+Every write stores a record and all its parts together with a Revision row. New records of a batch are
+written with a handful of bulk queries whatever the batch size; `create_record` is the same path with a
+batch of one, so there is one way a record reaches the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from samla.core.access import Actor, can, require
+from samla.core.errors import InvalidInput, NotFound, SamlaError
+from samla.journals.models import Journal
+from samla.journals.services import resolve_journal
+from samla.people.services import WantedPerson, resolve_people
+
+from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
+from ..schemas import RecordIn
+from .fields import JSON_FIELDS, SIMPLE_FIELDS
+from .reading import record_to_input
+from .validation import Lookups, clean_record_input
+
+REPOSITORY_SCHEMES = ("oai", "urn")  # identifiers that name exactly one record of this repository
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one input of a batch: created, updated, unchanged or failed (with the error)."""
+
+    index: int
+    status: str
+    record: Record | None = None
+    error: SamlaError | None = None
+
+
+# ---------------------------------------------------------------- single records
+
+
+@transaction.atomic
+def create_record(actor: Actor, *, data: RecordIn, owner_id: int | None = None) -> Record:
+    """Store a new record; its local id is minted when the input has none."""
+    require(actor, "record.create")
+    lookups = Lookups.for_inputs([data])
+    data = clean_record_input(data, lookups)
+    if data.local_id and Record.objects.filter(local_id=data.local_id).exists():
+        raise InvalidInput(f"Record {data.local_id} exists already.", fields={"local_id": "taken"})
+    conflicts = _repository_identifier_conflicts([data], own={})
+    if conflicts:
+        raise conflicts[0]
+    return _insert_records(actor, [data], lookups, owner_id=owner_id)[0]
+
+
+@transaction.atomic
+def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str = "") -> tuple[Record, bool]:
+    """Replace a record's description with `data`; returns the record and whether anything changed.
+
+    An update that changes nothing writes nothing (no revision, no new datestamp), so re-importing the
+    same source is idempotent.
+    """
+    record = _load_for_update(actor, local_id)
+    lookups = Lookups.for_inputs([data])
+    data = clean_record_input(data, lookups)
+    data.local_id = record.local_id
+    data.created = data.created or record.created
+    data.available_from = data.available_from or record.available_from
+    old = record_to_input(record).model_dump(mode="json")
+    new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
+        mode="json"
+    )
+    changes = {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
+    if not changes:
+        return record, False
+    conflicts = _repository_identifier_conflicts([data], own={0: record.pk})
+    if conflicts:
+        raise conflicts[0]
+    now = timezone.now()
+    record.last_updated = data.last_updated or timezone.localdate(now)
+    record.created = data.created
+    record.datestamp = now
+    record.revision += 1
+    _assign_fields(record, data, _resolve_journals(actor, [data])[0])
+    record.save()
+    _delete_parts(record)
+    _write_parts(actor, [(record, data)], lookups)
+    Revision.objects.create(
+        record=record,
+        number=record.revision,
+        at=now,
+        actor=actor.label,
+        summary=summary or "updated",
+        changes=changes,
+    )
+    _link_waiting_relations([record])
+    return record, True
+
+
+@transaction.atomic
+def upsert_record(actor: Actor, *, data: RecordIn, summary: str = "imported") -> tuple[Record, str]:
+    """Create the record, or update the one with the same local id or OAI identifier.
+
+    Returns the record and "created", "updated" or "unchanged", so importers can report what they did.
+    """
+    existing = find_existing_record(data)
+    if existing is None:
+        return create_record(actor, data=data), "created"
+    record, changed = update_record(actor, local_id=existing, data=data, summary=summary)
+    return record, "updated" if changed else "unchanged"
+
+
+def find_existing_record(data: RecordIn) -> str | None:
+    """The local id of the record `data` describes again: same local id, else same OAI identifier."""
+    return _existing_local_ids({0: data}).get(0)
+
+
+@transaction.atomic
+def approve_record(actor: Actor, *, local_id: str) -> Record:
+    """Mark a record "Bibliographically approved" after a curator's review."""
+    record = _load_for_update(actor, local_id)
+    require(actor, "record.approve", record)
+    if not record.approved:
+        record.approved = True
+        record.revision += 1
+        record.datestamp = timezone.now()
+        record.save(update_fields=["approved", "revision", "datestamp"])
+        Revision.objects.create(
+            record=record,
+            number=record.revision,
+            at=record.datestamp,
+            actor=actor.label,
+            summary="approved",
+            changes={"approved": [False, True]},
+        )
+    return record
+
+
+def _load_for_update(actor: Actor, local_id: str) -> Record:
+    record = Record.objects.select_for_update().filter(local_id=local_id).first()
+    if record is None or not can(actor, "record.read", record):
+        raise NotFound(f"No record {local_id}.")
+    require(actor, "record.update", record)
+    return record
+
+
+# ---------------------------------------------------------------- batches
+
+
+@transaction.atomic
+def import_records(
+    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported"
+) -> list[ImportOutcome]:
+    """Create or update each input; a failing input is reported and the others are still written.
+
+    Each record is a unit: written whole or not at all. The batch is one transaction, so a killed import
+    loses at most the batch in progress, and running it again resumes (what was written is unchanged).
+    """
+    require(actor, "record.create")
+    lookups = Lookups.for_inputs(inputs)
+    outcomes: dict[int, ImportOutcome] = {}
+    cleaned: dict[int, RecordIn] = {}
+    for index, data in enumerate(inputs):
+        try:
+            cleaned[index] = clean_record_input(data, lookups)
+        except InvalidInput as error:
+            outcomes[index] = ImportOutcome(index, "failed", error=error)
+    existing = _existing_local_ids(cleaned)
+    fresh, one_by_one = _split_new(cleaned, existing)
+    for error_index, error in _repository_identifier_conflicts_by_index(fresh):
+        outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
+        fresh.pop(error_index)
+    outcomes.update(_insert_batch(actor, fresh, lookups))
+    for index in one_by_one:
+        outcomes[index] = _upsert_one(actor, index, cleaned[index], summary)
+    return [outcomes[i] for i in sorted(outcomes)]
+
+
+def _split_new(
+    cleaned: dict[int, RecordIn], existing: dict[int, str]
+) -> tuple[dict[int, RecordIn], list[int]]:
+    """New inputs to insert together, and the rest (updates, repeats within the batch) to do one by one."""
+    fresh: dict[int, RecordIn] = {}
+    seen: set[str] = set()
+    one_by_one = []
+    for index, data in cleaned.items():
+        keys = {data.local_id} | {i.value for i in data.identifiers if i.scheme == "oai"}
+        keys.discard("")
+        if index in existing or keys & seen:
+            one_by_one.append(index)
+        else:
+            fresh[index] = data
+        seen |= keys
+    return fresh, one_by_one
+
+
+def _insert_batch(actor: Actor, fresh: dict[int, RecordIn], lookups: Lookups) -> dict[int, ImportOutcome]:
+    if not fresh:
+        return {}
+    try:
+        with transaction.atomic():
+            records = _insert_records(actor, list(fresh.values()), lookups)
+    except (IntegrityError, SamlaError):
+        # Something the checks did not foresee: find the culprit by writing the records one at a time.
+        return {index: _upsert_one(actor, index, data, "created") for index, data in fresh.items()}
+    return {
+        index: ImportOutcome(index, "created", record) for index, record in zip(fresh, records, strict=True)
+    }
+
+
+def _upsert_one(actor: Actor, index: int, data: RecordIn, summary: str) -> ImportOutcome:
+    try:
+        with transaction.atomic():
+            record, status = upsert_record(actor, data=data, summary=summary)
+    except SamlaError as error:
+        return ImportOutcome(index, "failed", error=error)
+    except IntegrityError as error:
+        label = data.local_id or data.title[:60]
+        return ImportOutcome(index, "failed", error=InvalidInput(f"Record {label} conflicts: {error}"))
+    return ImportOutcome(index, status, record)
+
+
+def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
+    """For each input describing a stored record (same local id, else same OAI identifier), its local id."""
+    local_ids = {d.local_id for d in inputs.values() if d.local_id}
+    stored = set(Record.objects.filter(local_id__in=local_ids).values_list("local_id", flat=True))
+    oais = {i.value for d in inputs.values() for i in d.identifiers if i.scheme == "oai"}
+    by_oai = dict(
+        Identifier.objects.filter(scheme="oai", relation="", value__in=oais).values_list(
+            "value", "record__local_id"
+        )
+    )
+    found = {}
+    for index, data in inputs.items():
+        if data.local_id in stored:
+            found[index] = data.local_id
+        elif match := next((by_oai[i.value] for i in data.identifiers if i.value in by_oai), None):
+            found[index] = match
+    return found
+
+
+def _repository_identifier_conflicts(inputs: list[RecordIn], *, own: dict[int, int]) -> list[InvalidInput]:
+    return [
+        error for _index, error in _repository_identifier_conflicts_by_index(dict(enumerate(inputs)), own)
+    ]
+
+
+def _repository_identifier_conflicts_by_index(
+    inputs: dict[int, RecordIn], own: dict[int, int] | None = None
+) -> list[tuple[int, InvalidInput]]:
+    """OAI identifiers and URN:NBNs name one record here: an input may not take one another record holds."""
+    own = own or {}
+    values = {i.value for d in inputs.values() for i in d.identifiers if i.scheme in REPOSITORY_SCHEMES}
+    holders = {
+        (scheme, value): (record_id, local_id)
+        for scheme, value, record_id, local_id in Identifier.objects.filter(
+            relation="", scheme__in=REPOSITORY_SCHEMES, value__in=values
+        ).values_list("scheme", "value", "record_id", "record__local_id")
+    }
+    conflicts = []
+    for index, data in inputs.items():
+        for position, identifier in enumerate(data.identifiers):
+            holder = holders.get((identifier.scheme, identifier.value))
+            if holder and holder[0] != own.get(index):
+                message = f"{identifier.scheme} {identifier.value} belongs to record {holder[1]}."
+                conflicts.append(
+                    (index, InvalidInput(message, fields={f"identifiers[{position}].value": "taken"}))
+                )
+                break
+    return conflicts
+
+
+# ---------------------------------------------------------------- storing parts
+
+
+def _insert_records(
+    actor: Actor, inputs: list[RecordIn], lookups: Lookups, *, owner_id: int | None = None
+) -> list[Record]:
+    """Insert cleaned, conflict-free new records with all their parts and first revisions."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    journals = _resolve_journals(actor, inputs)
+    records = []
+    for data, journal in zip(inputs, journals, strict=True):
+        record = Record(
+            local_id=data.local_id or f"pending:{uuid.uuid4().hex}",
+            created=data.created or today,
+            last_updated=data.last_updated or today,
+            datestamp=now,
+            owner_id=owner_id,
+            revision=1,
+        )
+        _assign_fields(record, data, journal)
+        records.append(record)
+    Record.objects.bulk_create(records)
+    minted = [r for r, d in zip(records, inputs, strict=True) if not d.local_id]
+    for record in minted:
+        record.local_id = f"{settings.LOCAL_ID_PREFIX}:{record.pk}"
+    Record.objects.bulk_update(minted, ["local_id"])
+    _write_parts(actor, list(zip(records, inputs, strict=True)), lookups)
+    Revision.objects.bulk_create(
+        [
+            Revision(record=r, number=1, at=now, actor=actor.label, summary="created", changes={})
+            for r in records
+        ]
+    )
+    _link_waiting_relations(records)
+    return records
+
+
+def _assign_fields(record: Record, data: RecordIn, journal: Journal | None) -> None:
+    for field in SIMPLE_FIELDS:
+        setattr(record, field, getattr(data, field))
+    for field in JSON_FIELDS:
+        setattr(record, field, [_plain(item) for item in getattr(data, field)])
+    record.year = int(data.issued[:4]) if data.issued else None
+    record.journal = journal
+
+
+def _plain(item: Any) -> Any:
+    return item.model_dump() if hasattr(item, "model_dump") else item
+
+
+def _resolve_journals(actor: Actor, inputs: list[RecordIn]) -> list[Journal | None]:
+    """Each input's journal, resolved once per distinct description in the batch."""
+    cache: dict[tuple, Journal] = {}
+    found = []
+    for data in inputs:
+        if data.journal is None:
+            found.append(None)
+            continue
+        key = tuple(sorted(data.journal.model_dump().items()))
+        if key not in cache:
+            cache[key] = resolve_journal(actor, **data.journal.model_dump())
+        found.append(cache[key])
+    return found
+
+
+def _delete_parts(record: Record) -> None:
+    ContributionAffiliation.objects.filter(contribution__record=record).delete()
+    record.contributions.all().delete()
+    record.identifiers.all().delete()
+    record.subjects.clear()
+
+
+def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
+    through = Record.subjects.through
+    through.objects.bulk_create(
+        [through(record_id=r.pk, subjectcategory_id=code) for r, d in pairs for code in d.subjects]
+    )
+    _write_contributions(actor, pairs, lookups)
+    _write_identifiers(pairs)
+
+
+def _write_contributions(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
+    wanted = [
+        WantedPerson(family_name=c.family_name, given_name=c.given_name, **c.person.model_dump())
+        for _r, d in pairs
+        for c in d.contributors
+        if c.person
+    ]
+    people = iter(resolve_people(actor, wanted))
+    contributions, affiliations = [], []
+    for record, data in pairs:
+        for position, contributor in enumerate(data.contributors):
+            contribution = Contribution(
+                record=record,
+                position=position,
+                role=contributor.role,
+                person=next(people) if contributor.person else None,
+                family_name=contributor.family_name,
+                given_name=contributor.given_name,
+                is_organisation=contributor.is_organisation,
+            )
+            contributions.append(contribution)
+            affiliations += [
+                ContributionAffiliation(
+                    contribution=contribution,
+                    position=n,
+                    organisation_id=lookups.organisation_ids.get(a.organisation),
+                    text=a.text,
+                )
+                for n, a in enumerate(contributor.affiliations)
+            ]
+    Contribution.objects.bulk_create(contributions)
+    ContributionAffiliation.objects.bulk_create(affiliations)
+
+
+def _write_identifiers(pairs: list[tuple[Record, RecordIn]]) -> None:
+    targets = _records_holding(
+        {(r.scheme, r.value) for _record, d in pairs for r in d.relations},
+    )
+    rows = []
+    for record, data in pairs:
+        rows += [
+            Identifier(record=record, scheme=i.scheme, value=i.value, position=n)
+            for n, i in enumerate(data.identifiers)
+        ]
+        rows += [
+            Identifier(
+                record=record,
+                scheme=r.scheme,
+                value=r.value,
+                relation=r.relation,
+                label=r.label,
+                position=n,
+                related_record_id=next(
+                    (t for t in targets.get((r.scheme, r.value), []) if t != record.pk), None
+                ),
+            )
+            for n, r in enumerate(data.relations)
+        ]
+    Identifier.objects.bulk_create(rows)
+
+
+def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    """The records (oldest first) that have each (scheme, value) as an identifier of their own."""
+    holders: dict[tuple[str, str], list[int]] = {}
+    if not identifiers:
+        return holders
+    rows = Identifier.objects.filter(relation="", value__in={v for _s, v in identifiers}).order_by(
+        "record_id"
+    )
+    for scheme, value, record_id in rows.values_list("scheme", "value", "record_id"):
+        if (scheme, value) in identifiers:
+            holders.setdefault((scheme, value), []).append(record_id)
+    return holders
+
+
+def _link_waiting_relations(records: list[Record]) -> None:
+    """Point relations (of any record) naming these records' identifiers at these records."""
+    own = {
+        (scheme, value): record_id
+        for scheme, value, record_id in Identifier.objects.filter(
+            record__in=records, relation=""
+        ).values_list("scheme", "value", "record_id")
+    }
+    if not own:
+        return
+    waiting = Identifier.objects.filter(related_record=None, value__in={v for _s, v in own}).exclude(
+        relation=""
+    )
+    linked = []
+    for row in waiting:
+        target = own.get((row.scheme, row.value))
+        if target is not None and target != row.record_id:
+            row.related_record_id = target
+            linked.append(row)
+    Identifier.objects.bulk_update(linked, ["related_record"])
