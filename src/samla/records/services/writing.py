@@ -71,6 +71,8 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     data.local_id = record.local_id
     data.created = data.created or record.created
     data.available_from = data.available_from or record.available_from
+    if not can(actor, "record.approve", record):
+        data.approved = record.approved  # only curators decide on bibliographic approval
     old = record_to_input(record).model_dump(mode="json")
     new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
         mode="json"
@@ -284,6 +286,9 @@ def _insert_records(
     """Insert cleaned, conflict-free new records with all their parts and first revisions."""
     now = timezone.now()
     today = timezone.localdate(now)
+    if not can(actor, "record.approve"):
+        for data in inputs:
+            data.approved = False  # only curators decide on bibliographic approval
     journals = _resolve_journals(actor, inputs)
     records = []
     for data, journal in zip(inputs, journals, strict=True):

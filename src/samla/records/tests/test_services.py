@@ -188,3 +188,16 @@ def test_relation_links_to_record_created_later(system):
         system, data=record_input(identifiers=[{"scheme": "doi", "value": "10.1234/later"}])
     )
     assert Identifier.objects.get(record=original, relation="has-correction").related_record == later
+
+
+def test_depositor_cannot_approve_by_setting_approved_in_input(depositor, curator):
+    record = create_record(
+        depositor, data=record_input(state="draft", approved=True), owner_id=depositor.user_id
+    )
+    assert not record.approved
+    record, _changed = update_record(
+        depositor, local_id=record.local_id, data=record_input(state="draft", approved=True)
+    )
+    assert not record.approved
+    record, _changed = update_record(curator, local_id=record.local_id, data=record_input(approved=True))
+    assert record.approved
