@@ -16,6 +16,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         assert not failed, failed
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """LocaleMiddleware leaves a request's language active in the test thread; start each test in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def anonymous() -> Actor:
     return Actor.anonymous()

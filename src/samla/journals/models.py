@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Journal(models.Model):
-    KINDS = [("journal", "Journal"), ("series", "Series")]
+    KINDS = [("journal", _("Journal")), ("series", _("Series"))]
 
     title = models.CharField(max_length=500)
     kind = models.CharField(max_length=10, choices=KINDS, default="journal")

@@ -3,16 +3,17 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class Organisation(models.Model):
     KINDS = [
-        ("university", "University"),
-        ("faculty", "School or faculty"),
-        ("department", "Department"),
-        ("unit", "Unit or research group"),
-        ("external", "External organisation"),
-        ("funder", "Funder"),
+        ("university", _("University")),
+        ("faculty", _("School or faculty")),
+        ("department", _("Department")),
+        ("unit", _("Unit or research group")),
+        ("external", _("External organisation")),
+        ("funder", _("Funder")),
     ]
 
     # The source's identifier, "<authority>:<id>" (e.g. "liu:9150" from DiVA), unique when present.

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import idutils
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -139,7 +140,7 @@ SCHEMES: dict[str, Scheme] = {
         Scheme("handle", "Handle", _handle, lambda v: f"https://hdl.handle.net/{v}"),
         Scheme("arxiv", "arXiv", _arxiv, lambda v: f"https://arxiv.org/abs/{v}"),
         Scheme("uri", "URI", _uri, lambda v: v),
-        Scheme("local", "Local id", _local),
+        Scheme("local", gettext_lazy("Local id"), _local),
     ]
 }
 

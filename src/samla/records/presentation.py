@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samla.vocabularies.languages import language_alpha2, language_name
@@ -120,7 +121,7 @@ class RecordPage:
         own = [i for i in self.record.identifiers.all() if not i.relation]
         own.sort(key=lambda i: IDENTIFIER_ORDER.index(i.scheme) if i.scheme in IDENTIFIER_ORDER else 99)
         return [
-            ShownIdentifier(i.scheme, SCHEMES[i.scheme].label, i.value, resolver_url(i.scheme, i.value))
+            ShownIdentifier(i.scheme, str(SCHEMES[i.scheme].label), i.value, resolver_url(i.scheme, i.value))
             for i in own
         ]
 
@@ -134,12 +135,15 @@ class RecordPage:
             if not i.relation:
                 continue
             target = i.related_record
-            label = str(RELATIONS[i.relation][1])
+            lazy_label = RELATIONS[i.relation][1]
+            label = str(lazy_label)
+            with translation.override("en"):
+                source_label = str(lazy_label)
             title = target.full_title if target else (i.label or f"{SCHEMES[i.scheme].label} {i.value}")
             shown.append(
                 {
                     # A correction's title often begins "Correction:" already; say it once.
-                    "label": "" if title.startswith(f"{label}:") else label,
+                    "label": "" if title.startswith((f"{label}:", f"{source_label}:")) else label,
                     "title": title,
                     "url": target.get_absolute_url() if target else resolver_url(i.scheme, i.value),
                     "note": i.label,
