@@ -1,3 +1,5 @@
+import sys
+
 import click
 
 from samla.core.access import Actor
@@ -20,9 +22,7 @@ def load(if_empty: bool) -> None:
         return
     counts: dict[str, int] = {}
     failures = []
-    with click.progressbar(
-        length=count_demo_records(), label="Loading demo corpus", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=count_demo_records(), label="Loading demo corpus", file=sys.stderr) as bar:
         for result in load_demo_corpus(Actor.system("demo load"), progress=bar.update):
             counts[result.status] = counts.get(result.status, 0) + 1
             if result.status == "failed":

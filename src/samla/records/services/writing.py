@@ -77,6 +77,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
         mode="json"
     )
+    _compare_as_resolved(old, new)
     changes = {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
     if not changes:
         return record, False
@@ -102,6 +103,28 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     )
     _link_waiting_relations([record])
     return record, True
+
+
+def _compare_as_resolved(old: dict, new: dict) -> None:
+    """An input that names the stored journal or person by fewer or other ids than the authority record has
+    collected (an ISSN without the E-ISSN, a second local id) names the same one: that is no change."""
+    if old["journal"] and new["journal"] and _same_journal(old["journal"], new["journal"]):
+        new["journal"] = old["journal"]
+    for stored, given in zip(old["contributors"], new["contributors"], strict=False):
+        if stored["person"] and given["person"] and _same_person(stored["person"], given["person"]):
+            given["person"] = stored["person"]
+
+
+def _same_journal(stored: dict, given: dict) -> bool:
+    numbers = {n for n in (given["issn"], given["eissn"]) if n}
+    if numbers:
+        return bool(numbers & {stored["issn"], stored["eissn"]})
+    return given["title"].casefold() == stored["title"].casefold() and given["kind"] == stored["kind"]
+
+
+def _same_person(stored: dict, given: dict) -> bool:
+    matched = any(given[k] and given[k] == stored[k] for k in ("orcid", "local_id", "authority_id"))
+    return matched and given["birth_year"] in (None, stored["birth_year"])
 
 
 @transaction.atomic

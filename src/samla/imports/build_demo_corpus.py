@@ -1,0 +1,195 @@
+"""Build the demo corpus, src/samla/demo/data/diva-corpus.json, from real DiVA/Swepub, Zenodo and DSpace data.
+
+    .venv/bin/python -m samla.imports.build_demo_corpus [TESTDATA_DIR]
+
+TESTDATA_DIR defaults to ../shared/testdata beside the project. Each record is mapped by the importer and
+stored, on top of seed.json, in a throw-away SQLite database, as `samla demo load` will store it, so the
+corpus is known to load. A record the services reject is skipped and counted, never edited by hand; a
+record already taken (the same local id or OAI identifier) is skipped as a duplicate. The product reads only
+the JSON this writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from samla.core.access import Actor
+
+if TYPE_CHECKING:
+    from samla.organisations.models import Organisation
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
+OUTPUT = DEMO_DATA / "diva-corpus.json"
+DEFAULT_TESTDATA = Path(__file__).resolve().parents[3].parent / "shared" / "testdata"
+SOURCES = (
+    "oai-pmh/diva-swepub/*.xml",
+    "records/mods/diva/*.xml",
+    "oai-pmh/zenodo-invenio/ListRecords-oai_dc*.xml",
+    "oai-pmh/zenodo-invenio/GetRecord-oai_dc.xml",
+    "oai-pmh/dspace-erasmus/ListRecords.xml",
+    "oai-pmh/dspace-erasmus/GetRecord*.xml",
+)
+ABOUT = (
+    "Real publication records: DiVA and SwePub swepub_mods OAI-PMH responses and DiVA MODS files (test data "
+    "of libris/swepub-redux), Zenodo (InvenioRDM) and DSpace oai_dc responses, mapped by samla.imports. "
+    "Regenerate with `python -m samla.imports.build_demo_corpus`; do not edit by hand."
+)
+
+
+@dataclass
+class Build:
+    """The records and organisations the corpus gets, and what was left out and why."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        lines = [
+            f"{len(self.records)} records, {len(self.organisations)} organisations written to {OUTPUT}",
+            f"{len(self.duplicates)} duplicates left out: {', '.join(self.duplicates)}",
+            f"{len(self.skipped)} records or files skipped because the importer rejects them:",
+        ]
+        return "\n".join(lines + [f"  {reason}" for reason in self.skipped])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build in a throw-away database, so neither the developer's data nor a DATABASE_URL is touched."""
+    args = sys.argv[1:] if argv is None else argv
+    testdata = Path(args[0]) if args else DEFAULT_TESTDATA
+    with tempfile.TemporaryDirectory() as data_dir:
+        os.environ["SAMLA_DATA_DIR"] = data_dir
+        os.environ.pop("DATABASE_URL", None)
+        from django.core.management import call_command
+
+        from samla.cli import setup_django
+
+        setup_django()
+        call_command("migrate", verbosity=0)
+        build = build_corpus(testdata)
+    corpus = {"about": ABOUT, "organisations": build.organisations, "records": build.records}
+    OUTPUT.write_text(json.dumps(corpus, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(build.report())
+
+
+def source_paths(testdata: Path) -> list[Path]:
+    return [path for pattern in SOURCES for path in sorted(testdata.glob(pattern))]
+
+
+def build_corpus(testdata: Path) -> Build:
+    """Import every record of the sources after the seed, keeping those the services accept."""
+    from samla.demo.services import load_demo_corpus
+
+    actor = Actor.system("build demo corpus")
+    failed = [r for r in load_demo_corpus(actor, paths=[DEMO_DATA / "seed.json"]) if r.status == "failed"]
+    if failed:
+        raise SystemExit(f"seed.json does not load: {failed}")
+    build = Build()
+    accepted: list[str] = []
+    for path in source_paths(testdata):
+        accepted += _add_file(actor, path, build)
+    build.records = [_as_stored(local_id) for local_id in accepted]
+    build.organisations = list(_organisations(_seed_organisations()))
+    return build
+
+
+def _as_stored(local_id: str) -> dict[str, Any]:
+    """The record as Samla stores it, with journals and people as their authority records end up.
+
+    A source may name a journal or person with fewer or other ids than another record (an ISSN only, a
+    second local id); stored, every record shows the merged authority record, so the corpus loads the
+    same way whatever the order, and loading it again changes nothing.
+    """
+    from samla.records.models import Record
+    from samla.records.services import record_to_input
+
+    return record_to_input(Record.objects.get(local_id=local_id)).model_dump(
+        mode="json", exclude_defaults=True
+    )
+
+
+def _add_file(actor: Actor, path: Path, build: Build) -> list[str]:
+    """Import the file's records; returns the local ids of those stored."""
+    from samla.core.errors import SamlaError
+    from samla.records.services import find_existing_record
+
+    from .errors import UnreadableFile
+    from .oai_pmh import read_records
+    from .services import import_record
+
+    try:
+        sources = read_records(path)
+    except UnreadableFile as error:
+        build.skipped.append(error.message)
+        return []
+    accepted = []
+    for source in sources:
+        if source.header.deleted:
+            continue
+        try:
+            mapped = source.map()
+            if existing := find_existing_record(mapped.record):
+                build.duplicates.append(f"{existing} ({path.name}:{source.line})")
+                continue
+            record, _status = import_record(actor, mapped=mapped)
+        except SamlaError as error:
+            build.skipped.append(f"{path.name}:{source.line}: {error.message}")
+            continue
+        accepted.append(record.local_id)
+    return accepted
+
+
+def _seed_organisations() -> set[str]:
+    seed = json.loads((DEMO_DATA / "seed.json").read_text(encoding="utf-8"))
+    return {item["identifier"] for item in seed["organisations"]}
+
+
+def _organisations(seed: set[str]) -> Iterator[dict[str, str]]:
+    """The organisations the import created, parents first, in the corpus format.
+
+    The format names every organisation by identifier, but DiVA identifies only the unit at the end of a
+    path; a unit above it gets "<prefix>:<slug of its name>", with the prefix of a unit below it.
+    """
+    from django.utils.text import slugify
+
+    from samla.organisations.models import Organisation
+
+    organisations = [o for o in Organisation.objects.order_by("pk") if o.identifier not in seed]
+    by_pk = {o.pk: o for o in organisations}
+    identifiers = {o.pk: o.identifier for o in organisations if o.identifier}
+    for organisation in sorted(organisations, key=lambda o: -_depth(o, by_pk)):
+        if organisation.parent_id in by_pk and organisation.parent_id not in identifiers:
+            prefix = identifiers[organisation.pk].split(":")[0]
+            slug = slugify(by_pk[organisation.parent_id].name_en)
+            candidate = f"{prefix}:{slug}"
+            while candidate in identifiers.values():
+                candidate += "-2"
+            identifiers[organisation.parent_id] = candidate
+    for organisation in sorted(organisations, key=lambda o: _depth(o, by_pk)):
+        yield {
+            "identifier": identifiers[organisation.pk],
+            "name_en": organisation.name_en,
+            "name_sv": organisation.name_sv,
+            "kind": organisation.kind,
+            "parent": identifiers.get(organisation.parent_id, ""),
+            "country": "SE",  # every organisation here comes from a Swedish DiVA or SwePub record
+        }
+
+
+def _depth(organisation: Organisation, by_pk: dict[int, Organisation]) -> int:
+    depth = 0
+    while organisation.parent_id in by_pk:
+        organisation, depth = by_pk[organisation.parent_id], depth + 1
+    return depth
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""What a mapper hands the import service, and the XML and text helpers of the MODS and Dublin Core mappers.
+
+Mappers copy values as the source gives them. Checking identifiers, ORCIDs, codes and languages is the job of
+`records.services`, so a bad value fails its record with the field named instead of vanishing on the way in.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from pydantic import ValidationError
+
+from samla.core.errors import InvalidInput
+from samla.records.schemas import RecordIn
+
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_MARKUP = re.compile(r"<[A-Za-z/!]")
+_PARAGRAPH = "\u2029"  # Unicode paragraph separator: marks block ends until whitespace is collapsed
+_BLOCKS = {"p", "div", "br", "li", "tr", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+@dataclass(frozen=True)
+class OrganisationPath:
+    """An organisation a record's affiliation links to: the source's identifier ("liu:9150") and its
+    names from the top (university) down to the unit."""
+
+    identifier: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Header:
+    """The OAI-PMH header of a record; empty for a stand-alone MODS file."""
+
+    identifier: str = ""
+    datestamp: str = ""
+    deleted: bool = False
+    sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    """A source record in the service's input shape, with the organisations that must exist before it."""
+
+    record: RecordIn
+    organisations: tuple[OrganisationPath, ...] = ()
+
+
+def localname(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def children(element: etree._Element, name: str) -> list[etree._Element]:
+    """Child elements called `name` in any namespace: some DiVA records carry un-namespaced MODS elements."""
+    return [c for c in element if localname(c) == name]
+
+
+def child(element: etree._Element, name: str) -> etree._Element | None:
+    return next(iter(children(element, name)), None)
+
+
+def clean(text: str | None) -> str:
+    """Whitespace collapsed: source XML is pretty-printed, so values carry newlines and indentation."""
+    return " ".join((text or "").split())
+
+
+def element_text(element: etree._Element | None) -> str:
+    return clean("".join(element.itertext())) if element is not None else ""
+
+
+def rich_text(element: etree._Element) -> str:
+    """An abstract's or note's text, one paragraph a line.
+
+    Paragraphs come as <p> children or as HTML inside the text, escaped once (DiVA) or twice (Zenodo's
+    oai_dc); either way the markup goes and the paragraph breaks stay.
+    """
+    inner = (element.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in element)
+    if not _MARKUP.search(inner) and "&" in inner:
+        inner = html.unescape(inner)
+    return html_to_text(inner) if _MARKUP.search(inner) else clean(inner)
+
+
+def html_to_text(fragment: str) -> str:
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iter():
+        if element.tag in _BLOCKS:
+            element.tail = _PARAGRAPH + (element.tail or "")
+    return "\n".join(line for line in map(clean, root.text_content().split(_PARAGRAPH)) if line)
+
+
+def date_part(value: str) -> str:
+    """The date of a date-time: 2019-08-16 from 2019-08-16T14:11:39 or 2017-02-04T11:41:42+01:00."""
+    return clean(value).split("T", 1)[0]
+
+
+def local_id_from(identifier: str) -> str:
+    """A deterministic local id for a record whose source gives none, so a re-import finds it again:
+    "oai:zenodo.org:8333281" → "zenodo:8333281", "hdl:1765/308" → "hdl:1765_308"."""
+    parts = identifier.split(":")
+    if parts[0] == "oai" and len(parts) > 2:
+        prefix, item = parts[1].split(".")[0], ":".join(parts[2:])
+    else:
+        prefix, item = parts[0], ":".join(parts[1:])
+    return f"{re.sub(r'[^a-z0-9]', '', prefix.lower())}:{re.sub(r'[^A-Za-z0-9_.-]', '_', item)}"
+
+
+def add_header(raw: dict[str, Any], header: Header) -> None:
+    """Keep what the OAI-PMH header says: the identifier, as the record's OAI identifier when it is one
+    (oai:…) and as the seed of its local id when the metadata has none; the datestamp, the last change in
+    the source, as the dates of creation and change when the metadata gives none."""
+    if header.identifier.startswith("oai:"):
+        raw["identifiers"].append({"scheme": "oai", "value": header.identifier})
+    if not raw.get("local_id") and header.identifier:
+        raw["local_id"] = local_id_from(header.identifier)
+    for field in ("created", "last_updated"):
+        if not raw.get(field) and header.datestamp:
+            raw[field] = date_part(header.datestamp)
+
+
+def record_in(raw: dict[str, Any]) -> RecordIn:
+    """The mapped values in the input schema; a value of the wrong shape fails the record, naming it."""
+    try:
+        return RecordIn.model_validate(raw)
+    except ValidationError as error:
+        fields = {_field_path(e["loc"]): e["msg"] for e in error.errors()}
+        label = raw.get("local_id") or clean(str(raw.get("title", "")))[:60]
+        first = next(iter(fields.items()))
+        raise InvalidInput(f"Record {label}: {first[0]}: {first[1]}", fields=fields) from None
+
+
+def _field_path(loc: tuple[str | int, ...]) -> str:
+    """("contributors", 2, "family_name") → "contributors[2].family_name", as records.services names them."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else part
+    return path

@@ -1,0 +1,109 @@
+"""Reading the files `samla import` accepts: OAI-PMH responses (ListRecords, GetRecord, or hand-assembled
+ones with <record> right under <OAI-PMH>) carrying MODS or oai_dc, and stand-alone <mods>/<modsCollection>.
+
+Files come from outside, so they are parsed without DTDs, entities or network access, and a whole file is
+parsed before any of its records is handed on: a file that is not well-formed imports nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from samla.core.errors import InvalidInput
+
+from .errors import UnreadableFile
+from .mapping import Header, MappedRecord, child, children, clean, element_text, localname
+from .mods import MODS_NS, map_mods
+from .oai_dc import OAI_DC_NS, map_oai_dc
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One record of a source file: where it is, its OAI-PMH header, and its metadata element."""
+
+    path: str
+    line: int | None
+    header: Header
+    metadata: etree._Element | None
+
+    def map(self) -> MappedRecord:
+        """The record in the service's input shape; InvalidInput names the field when a value does not fit."""
+        namespace = etree.QName(self.metadata).namespace if self.metadata is not None else None
+        if namespace == MODS_NS:
+            return map_mods(self.metadata, header=self.header)
+        if namespace == OAI_DC_NS:
+            return map_oai_dc(self.metadata, header=self.header)
+        what = f"Metadata in {namespace} is" if self.metadata is not None else "A record without metadata is"
+        raise InvalidInput(f"{what} neither MODS nor oai_dc.", fields={"metadata": "unsupported format"})
+
+
+def parse_xml(path: Path) -> etree._ElementTree:
+    """The parsed file; UnreadableFile names the file and line of the first error, or the DTD."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as error:
+        raise UnreadableFile(
+            f"not well-formed XML ({error.msg}); nothing imported from this file",
+            path=str(path),
+            line=error.lineno,
+        ) from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise UnreadableFile(
+            "declares a DTD; imported files may not declare DTDs or entities", path=str(path)
+        )
+    return tree
+
+
+def read_records(path: Path) -> list[SourceRecord]:
+    """Every record in the file, in file order."""
+    root = parse_xml(path).getroot()
+    name = localname(root)
+    if name == "OAI-PMH":
+        return list(_oai_records(path, root))
+    if name == "mods":
+        return [_standalone(path, root)]
+    if name == "modsCollection":
+        return [_standalone(path, mods) for mods in children(root, "mods")]
+    raise UnreadableFile(f"<{name}> is not an OAI-PMH response, <mods> or <modsCollection>", path=str(path))
+
+
+def _oai_records(path: Path, root: etree._Element) -> Iterator[SourceRecord]:
+    error = child(root, "error")
+    if error is not None and error.get("code") != "noRecordsMatch":
+        raise UnreadableFile(
+            f"OAI-PMH error {error.get('code')}: {clean(error.text)}",
+            path=str(path),
+            line=error.sourceline,
+        )
+    for record in root.iter(f"{{{OAI_NS}}}record"):
+        metadata = child(record, "metadata")
+        yield SourceRecord(
+            path=str(path),
+            line=record.sourceline,
+            header=_header(child(record, "header")),
+            metadata=next((m for m in metadata if isinstance(m.tag, str)), None)
+            if metadata is not None
+            else None,
+        )
+
+
+def _header(header: etree._Element | None) -> Header:
+    if header is None:
+        return Header()
+    return Header(
+        identifier=element_text(child(header, "identifier")),
+        datestamp=element_text(child(header, "datestamp")),
+        deleted=header.get("status") == "deleted",
+        sets=tuple(element_text(s) for s in children(header, "setSpec")),
+    )
+
+
+def _standalone(path: Path, mods: etree._Element) -> SourceRecord:
+    return SourceRecord(str(path), mods.sourceline, Header(), mods)

@@ -1,0 +1,144 @@
+"""Importing records from MODS, Swepub MODS and OAI-PMH files: the service behind `samla import`.
+
+Records are written in batches through `records.services.import_records`, each record whole or not at
+all, after the organisations they link to. A record that fails is reported and the others go on; an
+interrupted run loses at most the batch in progress and leaves no half-written record, and running it again
+resumes, because re-importing a record changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from samla.core.access import Actor
+from samla.core.errors import SamlaError
+from samla.organisations.services import ensure_organisation_path
+from samla.records.models import Record
+from samla.records.services import clean_record_input, import_records, upsert_record
+
+from .errors import UnreadableFile
+from .mapping import MappedRecord
+from .oai_pmh import SourceRecord, read_records
+
+STATUSES = ("created", "updated", "unchanged", "deleted", "failed")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one record (or to a file that could not be read at all)."""
+
+    path: str
+    line: int | None
+    record: str  # the local id, else the OAI identifier; "" when the file could not be read
+    status: str  # one of STATUSES
+    field: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
+
+
+def count_records(paths: Iterable[Path]) -> int:
+    """How many records the files hold, for a progress bar; an unreadable file counts none."""
+    total = 0
+    for path in paths:
+        try:
+            total += len(read_records(path))
+        except UnreadableFile:
+            continue
+    return total
+
+
+BATCH_SIZE = 500
+
+
+def import_files(
+    actor: Actor, paths: Iterable[Path], *, progress: Callable[[int], None] | None = None
+) -> Iterator[ImportResult]:
+    """Import every record of every file; yields one result a record, or one for an unreadable file."""
+    organisations: dict[tuple, int] = {}
+    for path in paths:
+        try:
+            records = read_records(Path(path))
+        except UnreadableFile as error:
+            yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
+            continue
+        for start in range(0, len(records), BATCH_SIZE):
+            batch = records[start : start + BATCH_SIZE]
+            yield from _import_batch(actor, batch, organisations)
+            if progress:
+                progress(len(batch))
+
+
+@transaction.atomic
+def _import_batch(
+    actor: Actor, sources: list[SourceRecord], organisations: dict[tuple, int]
+) -> list[ImportResult]:
+    """Map a batch, create the organisations it names, then write its records in one transaction."""
+    results: dict[int, ImportResult] = {}
+    mapped: dict[int, MappedRecord] = {}
+    for index, source in enumerate(sources):
+        if source.header.deleted:
+            results[index] = ImportResult(source.path, source.line, source.header.identifier, "deleted")
+            continue
+        try:
+            mapped[index] = source.map()
+        except SamlaError as error:
+            results[index] = _failure(source, source.header.identifier, error)
+    for index in list(mapped):
+        try:
+            _prepare(actor, mapped[index], organisations)
+        except SamlaError as error:
+            results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
+    outcomes = import_records(actor, [item.record for item in mapped.values()], summary="imported")
+    for index, outcome in zip(mapped, outcomes, strict=True):
+        source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
+        if outcome.error is not None:
+            results[index] = _failure(source, label, outcome.error)
+        else:
+            results[index] = ImportResult(source.path, source.line, outcome.record.local_id, outcome.status)
+    return [results[i] for i in sorted(results)]
+
+
+def _failure(source: SourceRecord, label: str, error: SamlaError) -> ImportResult:
+    field = next(iter(error.fields), "")
+    return ImportResult(source.path, source.line, label, "failed", field, error.message)
+
+
+def _prepare(actor: Actor, mapped: MappedRecord, organisations: dict[tuple, int]) -> None:
+    """Create the organisations a record names and check the record against them, or neither: a
+    refused record leaves no organisation behind."""
+    snapshot = dict(organisations)
+    try:
+        with transaction.atomic():
+            _ensure_organisations(actor, mapped, organisations)
+            clean_record_input(mapped.record)
+    except SamlaError:
+        organisations.clear()
+        organisations.update(snapshot)
+        raise
+
+
+def _ensure_organisations(actor: Actor, mapped: MappedRecord, known: dict[tuple, int]) -> None:
+    """Create the organisation paths a record names, once per run."""
+    for organisation in mapped.organisations:
+        key = (tuple(organisation.names), organisation.identifier)
+        if key not in known:
+            known[key] = ensure_organisation_path(
+                actor, names=list(organisation.names), identifier=organisation.identifier
+            ).pk
+
+
+@transaction.atomic
+def import_record(actor: Actor, *, mapped: MappedRecord) -> tuple[Record, str]:
+    """Create the organisations one record links to, then create or update it, all or nothing.
+
+    Returns the record and "created", "updated" or "unchanged".
+    """
+    _ensure_organisations(actor, mapped, {})
+    return upsert_record(actor, data=mapped.record, summary="imported")

@@ -1,0 +1,236 @@
+"""The import service: real files in, records, organisations and per-record reports out.
+
+The test database holds the demo corpus, built from these same files, so imports of them update or
+leave unchanged; records that must be created are copies under new ids (see conftest).
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+
+from samla.imports.services import import_files
+from samla.organisations.models import Organisation
+from samla.records.models import Record, Revision
+from samla.records.services import get_record_for
+
+from .conftest import DIVA_MODS, DIVA_SWEPUB, TESTDATA
+
+WELL_FORMED = sorted(p for p in DIVA_SWEPUB.glob("*.xml") if p.name != "chalmers.xml") + sorted(
+    DIVA_MODS.glob("*.xml")
+)
+# Records whose source values the record service rightly refuses: (file, line) → the field it names.
+REFUSED = {
+    ("dedup.xml", 615): "identifiers[1].value",  # DiVA "local" id 'oai:bth.se:forskinfo…' is no local id
+    ("dedup.xml", 1514): "identifiers[1].value",
+    ("dedup.xml", 2711): "identifiers[2].value",  # 'oai:gup.ub.gu.se/212822' is no OAI identifier
+    ("dedup.xml", 2946): "identifiers[2].value",
+    ("minimum_level-diva.xml", 120): "identifiers[0].value",  # ISBN '978-911-7601-301-4' has 14 digits
+}
+BAD_ORCID = {"0000-0001-9329-9088": "0000-0001-9329-9089"}
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def statuses(results) -> Counter:
+    return Counter(r.status for r in results)
+
+
+@pytest.mark.parametrize("path", WELL_FORMED, ids=lambda p: p.name)
+def test_import_files_well_formed_testdata_file_imports_every_valid_record(db, system, path: Path):
+    results = list(import_files(system, [path]))
+
+    failures = {(Path(r.path).name, r.line): r.field for r in results if r.status == "failed"}
+    assert failures == {key: field for key, field in REFUSED.items() if key[0] == path.name}
+    assert all(r.record for r in results)
+
+
+def test_import_files_refused_record_reports_file_line_record_and_field(db, system):
+    results = list(import_files(system, [DIVA_SWEPUB / "minimum_level-diva.xml"]))
+
+    (failure,) = [r for r in results if r.status == "failed"]
+    assert (failure.line, failure.record, failure.field) == (120, "diva2:844675", "identifiers[0].value")
+    assert str(failure) == (
+        f"{DIVA_SWEPUB / 'minimum_level-diva.xml'}:120 diva2:844675 identifiers[0].value: "
+        "Record diva2:844675: identifiers[0].value: "
+        "'978-911-7601-301-4' is not a valid ISBN (The number has an invalid length.)"
+    )
+    assert not Record.objects.filter(local_id="diva2:844675").exists()
+
+
+def test_import_files_not_well_formed_file_fails_and_changes_nothing(db, system):
+    before = row_counts()
+
+    results = list(import_files(system, [DIVA_SWEPUB / "chalmers.xml"]))
+
+    assert [(Path(r.path).name, r.line, r.status) for r in results] == [("chalmers.xml", 186, "failed")]
+    assert "not well-formed XML (Entity 'ouml' not defined" in results[0].message
+    assert row_counts() == before
+
+
+def test_import_files_entity_declarations_fail_and_change_nothing(db, system, tmp_path):
+    source = (DIVA_SWEPUB / "kth-new-diva.xml").read_text(encoding="utf-8")
+    path = tmp_path / "laughs.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE OAI-PMH [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n'
+        + source.replace("QC 20190816", "&lol2;"),
+        encoding="utf-8",
+    )
+    before = row_counts()
+
+    (result,) = import_files(system, [path])
+
+    assert (result.status, result.record) == ("failed", "")
+    assert "declares a DTD" in result.message
+    assert row_counts() == before
+
+
+def test_import_files_invalid_orcid_fails_that_record_and_imports_the_other(db, system, kth_thesis_copies):
+    path = kth_thesis_copies((9100001, BAD_ORCID), (9100002, {}))
+
+    bad, good = import_files(system, [path])
+
+    assert (bad.status, bad.record, bad.field) == ("failed", "diva2:9100001", "contributors[0].person.orcid")
+    assert "'0000-0001-9329-9089' is not a valid ORCID iD" in bad.message
+    assert (good.status, good.record) == ("created", "diva2:9100002")
+    assert not Record.objects.filter(local_id="diva2:9100001").exists()
+    record = get_record_for(system, "diva2:9100002")
+    assert record.contributions.all()[0].person.orcid == "0000-0001-9329-9088"
+
+
+def test_import_files_same_file_twice_reports_unchanged_and_writes_no_revision(db, system, kth_thesis_copies):
+    path = kth_thesis_copies((9100003, {}), (9100004, {}))
+    assert statuses(import_files(system, [path])) == {"created": 2}
+    revisions = Revision.objects.count()
+
+    assert statuses(import_files(system, [path])) == {"unchanged": 2}
+    assert Revision.objects.count() == revisions
+
+
+def test_import_files_changed_source_reports_updated_with_a_revision(db, system, kth_thesis_copies):
+    list(import_files(system, [kth_thesis_copies((9100005, {}))]))
+
+    changed = kth_thesis_copies((9100005, {"Inkjet Printing": "Inkjet printing"}), name="changed.xml")
+    (result,) = import_files(system, [changed])
+
+    assert (result.status, result.record) == ("updated", "diva2:9100005")
+    revision = Revision.objects.filter(record__local_id="diva2:9100005").order_by("-number").first()
+    assert (revision.number, revision.summary, list(revision.changes)) == (2, "imported", ["title"])
+
+
+def test_import_files_deleted_header_reports_deleted_and_creates_nothing(db, system):
+    before = row_counts()
+
+    results = list(import_files(system, [DIVA_SWEPUB / "delete_kth_post.xml"]))
+
+    assert [(r.status, r.record) for r in results] == [("deleted", "oai:DiVA.org:kth-49381:mock")]
+    assert row_counts() == before
+
+
+def test_import_files_new_organisation_path_creates_hierarchy_before_record(db, system, kth_thesis_copies):
+    path = kth_thesis_copies(
+        (9100006, {'xlink:href="879249"': 'xlink:href="990001"', "Elektronik": "Mikrosystemteknik"})
+    )
+
+    (result,) = import_files(system, [path])
+
+    assert result.status == "created"
+    unit = Organisation.objects.get(identifier="kth:990001")
+    assert (unit.name_en, unit.parent.name_en, unit.parent.parent.name_en) == (
+        "Mikrosystemteknik",
+        "Skolan för elektroteknik och datavetenskap (EECS)",
+        "KTH",
+    )
+    affiliation = get_record_for(system, "diva2:9100006").contributions.all()[0].affiliations.all()[0]
+    assert (affiliation.organisation, affiliation.text) == (unit, "KTH, Mikrosystemteknik")
+
+
+def test_import_files_refused_record_leaves_no_organisation_behind(db, system, kth_thesis_copies):
+    path = kth_thesis_copies(
+        (9100007, {'xlink:href="879249"': 'xlink:href="990002"', "Elektronik": "Fotonik", **BAD_ORCID})
+    )
+
+    (result,) = import_files(system, [path])
+
+    assert result.status == "failed"
+    assert not Organisation.objects.filter(identifier="kth:990002").exists()
+    assert not Organisation.objects.filter(name_en="Fotonik").exists()
+
+
+def test_import_files_liu_record_links_affiliations_to_organisation_hierarchy(db, system):
+    (result,) = import_files(system, [DIVA_SWEPUB / "liu-new-diva.xml"])
+
+    assert (result.status, result.record) == ("unchanged", "diva2:1367988")
+    record = get_record_for(system, "diva2:1367988")
+    sverker = record.contributions.all()[3]
+    assert (sverker.family_name, sverker.person.local_id, sverker.person.authority_id) == (
+        "Sverker",
+        "liu:annsv50",
+        "diva:authority-person:27062",
+    )
+    unit = sverker.affiliations.all()[0].organisation
+    assert (unit.identifier, unit.name_en, unit.parent.name_en, unit.parent.parent.name_en) == (
+        "liu:9150",
+        "Socialt arbete",
+        "Institutionen för samhälls- och välfärdsstudier",
+        "Linköpings universitet",
+    )
+    assert unit.parent.parent.parent is None
+    assert [i.value for i in record.identifiers.all()] == [
+        "urn:nbn:se:liu:diva-161552",
+        "000346919806500",
+        "oai:DiVA.org:liu-161552",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "pattern", "expected"),
+    [
+        ("zenodo-invenio", "ListRecords-oai_dc*.xml", {"unchanged": 8, "deleted": 1}),
+        ("dspace-erasmus", "ListRecords.xml", {"unchanged": 16}),
+    ],
+)
+def test_import_files_oai_dc_responses_import_as_in_the_demo_corpus(db, system, folder, pattern, expected):
+    paths = sorted((TESTDATA / "oai-pmh" / folder).glob(pattern))
+
+    assert statuses(import_files(system, paths)) == expected
+
+
+def test_import_files_zenodo_record_stored_with_doi_licence_and_type(db, system):
+    record = get_record_for(system, "zenodo:8321258")
+
+    assert (record.title, record.output_type, record.licence, record.year) == (
+        "SPED phase mapping",
+        "other/software",
+        "CC-BY-4.0",
+        2023,
+    )
+    assert [(i.scheme, i.value) for i in record.identifiers.all()] == [
+        ("doi", "10.5281/zenodo.8321258"),
+        ("oai", "oai:zenodo.org:8321258"),
+    ]
+
+
+def test_import_files_datacite_record_fails_naming_metadata_format(db, system):
+    path = TESTDATA / "oai-pmh" / "zenodo-invenio" / "GetRecord-datacite.xml"
+    before = row_counts()
+
+    (result,) = import_files(system, [path])
+
+    assert (result.status, result.record, result.field) == ("failed", "oai:zenodo.org:10357859", "metadata")
+    assert result.message == "Metadata in http://datacite.org/schema/kernel-4 is neither MODS nor oai_dc."
+    assert row_counts() == before
+
+
+def test_import_files_progress_counts_every_record(db, system):
+    calls = []
+
+    results = list(
+        import_files(system, [DIVA_SWEPUB / "dedup_ignore_id_qualifier_2.xml"], progress=calls.append)
+    )
+
+    assert sum(calls) == len(results) == 2
