@@ -13,10 +13,10 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import record_page
+from benchmarks import import_throughput, record_page
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITES = [record_page]
+SUITES = [record_page, import_throughput]
 
 
 def main() -> None:

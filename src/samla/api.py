@@ -1,16 +1,33 @@
 """The REST API: one NinjaAPI that mounts each app's router and renders every SamlaError the same way."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.security import APIKeyCookie
 
-from samla.core.errors import SamlaError
+from samla.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied, SamlaError
 from samla.journals.api import router as journals_router
 from samla.organisations.api import router as organisations_router
 from samla.people.api import router as people_router
 from samla.records.api import router as records_router
 
+
+class SessionUser(APIKeyCookie):
+    """The session's user, anonymous included: services decide what each may do.
+
+    As a cookie authentication it makes Ninja check Django's CSRF token on POST and PUT, so another site
+    cannot write through a logged-in curator's browser.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return request.user
+
+
 api = NinjaAPI(
+    auth=SessionUser(),
     title="Samla REST API",
     version="1",
     description="Records, people, organisations and journals of a Samla research publications repository.",
@@ -32,3 +49,14 @@ def validation_error(request: HttpRequest, error: ValidationError):
     fields = {".".join(str(p) for p in e.get("loc", [])): e.get("msg", "") for e in error.errors}
     body = SamlaError("The request is not valid.", fields=fields).as_dict()
     return api.create_response(request, {**body, "code": "invalid_input"}, status=400)
+
+
+_ERROR_BY_STATUS = {cls.status: cls for cls in (InvalidInput, PermissionDenied, NotFound, Conflict, Gone)}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError):
+    """Ninja's own errors (an unparsable body, a failed CSRF check) in the one error shape."""
+    error_class = _ERROR_BY_STATUS.get(error.status_code, SamlaError)
+    body = {**error_class(str(error)).as_dict(), "status": error.status_code}
+    return api.create_response(request, body, status=error.status_code)

@@ -144,4 +144,6 @@ LOCAL_ID_PREFIX = os.environ.get("SAMLA_LOCAL_ID_PREFIX", "samla")
 # SAMLA_RECORD_PAGE_CACHE_SECONDS: how long an anonymous reader's copy of a record page is kept. A change
 # to the record itself shows at once; a renamed person, organisation or journal within this time.
 RECORD_PAGE_CACHE_SECONDS = int(os.environ.get("SAMLA_RECORD_PAGE_CACHE_SECONDS", "300"))
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+}

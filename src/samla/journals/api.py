@@ -43,6 +43,8 @@ def journals(request: HttpRequest, title: str = "", page: int = 1, size: int = 5
     return {"meta": meta, "items": [journal_out(request, j) for j in result.items]}
 
 
-@router.get("/{journal_id}", response={200: JournalOut, 404: ErrorOut}, summary="Get one journal")
+@router.get(
+    "/{journal_id}", response={400: ErrorOut, 200: JournalOut, 404: ErrorOut}, summary="Get one journal"
+)
 def journal(request: HttpRequest, journal_id: int):
     return journal_out(request, get_journal_for(actor_for(request), journal_id))

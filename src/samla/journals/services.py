@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
 from django.db.models import Q
 
 from samla.core.access import Actor, require
@@ -73,3 +76,70 @@ def list_journals(actor: Actor, *, title: str = "", page: int = 1, size: int = 5
     if title:
         queryset = queryset.filter(title__icontains=title)
     return paginate(queryset.order_by("title", "pk"), page, size)
+
+
+KIND_CODES = {code for code, _label in Journal.KINDS}
+JOURNAL_FIELDS = frozenset({"title", "kind", "issn", "eissn", "publisher"})
+
+
+def clean_journal_fields(fields: dict[str, Any], *, journal_id: int | None = None) -> dict[str, Any]:
+    """`fields` as they are stored: title and publisher stripped, ISSNs normalised, a missing one NULL.
+
+    An ISSN may name one journal only, in either column, since `resolve_journal` matches either way round.
+    """
+    unknown = sorted(set(fields) - JOURNAL_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown journal field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    clean = dict(fields)
+    for field in ("title", "publisher"):
+        if field in clean:
+            clean[field] = (clean[field] or "").strip()
+    if "title" in clean and not clean["title"]:
+        raise InvalidInput("A journal needs a title.", fields={"title": "required"})
+    if "kind" in clean and clean["kind"] not in KIND_CODES:
+        raise InvalidInput(f"Unknown journal kind {clean['kind']!r}.", fields={"kind": "unknown"})
+    for field in ("issn", "eissn"):
+        if field in clean:
+            clean[field] = _clean_unique_issn(field, clean[field] or "", journal_id)
+    return clean
+
+
+def _clean_unique_issn(field: str, value: str, journal_id: int | None) -> str | None:
+    if not value.strip():
+        return None
+    try:
+        value = normalise_issn(value)
+    except InvalidIdentifier as error:
+        raise InvalidInput(str(error), fields={field: "invalid"}) from None
+    if Journal.objects.filter(Q(issn=value) | Q(eissn=value)).exclude(pk=journal_id).exists():
+        raise InvalidInput(f"Another journal has ISSN {value}.", fields={field: "taken"})
+    return value
+
+
+def create_journal(
+    actor: Actor, *, title: str, kind: str = "journal", issn: str = "", eissn: str = "", publisher: str = ""
+) -> Journal:
+    """A new journal; InvalidInput if its ISSN or E-ISSN is already another journal's."""
+    require(actor, "authority.manage")
+    clean = clean_journal_fields(
+        {"title": title, "kind": kind, "issn": issn, "eissn": eissn, "publisher": publisher}
+    )
+    journal = Journal(**clean)
+    journal.save()
+    return journal
+
+
+@transaction.atomic
+def update_journal(actor: Actor, *, journal_id: int, **fields: Any) -> Journal:
+    """Change the given fields of a journal; a field left out keeps its value. Saves only what changed."""
+    require(actor, "authority.manage")
+    journal = Journal.objects.select_for_update().filter(pk=journal_id).first()
+    if journal is None:
+        raise NotFound("No such journal.")
+    clean = clean_journal_fields(fields, journal_id=journal_id)
+    changed = [field for field, value in clean.items() if getattr(journal, field) != value]
+    for field in changed:
+        setattr(journal, field, clean[field])
+    if changed:
+        journal.save(update_fields=changed)
+    return journal

@@ -51,7 +51,11 @@ def organisations(request: HttpRequest, top_level: bool = False, page: int = 1, 
     return {"meta": meta, "items": [organisation_out(request, o) for o in result.items]}
 
 
-@router.get("/{organisation_id}", response={200: OrganisationDetailOut, 404: ErrorOut}, summary="Get one")
+@router.get(
+    "/{organisation_id}",
+    response={400: ErrorOut, 200: OrganisationDetailOut, 404: ErrorOut},
+    summary="Get one",
+)
 def organisation(request: HttpRequest, organisation_id: int):
     o = get_organisation_for(actor_for(request), organisation_id)
     return {**organisation_out(request, o), "sub_units": [organisation_out(request, s) for s in o.sub_units]}

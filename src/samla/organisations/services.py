@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from samla.core.access import Actor, require
@@ -103,3 +105,75 @@ def list_organisations(actor: Actor, *, top_level: bool = False, page: int = 1, 
     if top_level:
         queryset = queryset.filter(parent=None)
     return paginate(queryset.order_by("name_en"), page, size)
+
+
+TEXT_FIELDS = ("name_en", "name_sv", "country", "ror")
+ORGANISATION_FIELDS = frozenset({*TEXT_FIELDS, "kind", "parent", "identifier"})
+
+
+def clean_organisation_fields(
+    fields: dict[str, Any], *, organisation_id: int | None = None
+) -> dict[str, Any]:
+    """`fields` as `create_organisation` stores them; InvalidInput names the first wrong field.
+
+    Beyond what creating checks, an edited organisation may not sit below itself: the hierarchy
+    walks (`organisation_and_descendant_ids`) assume there is no cycle.
+    """
+    unknown = sorted(set(fields) - ORGANISATION_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown organisation field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    clean = dict(fields)
+    for field in TEXT_FIELDS:
+        if field in clean:
+            clean[field] = (clean[field] or "").strip()
+    _clean_names(clean)
+    if "kind" in clean and clean["kind"] not in KIND_CODES:
+        raise InvalidInput(f"Unknown organisation kind {clean['kind']!r}.", fields={"kind": "unknown"})
+    if "identifier" in clean:
+        clean["identifier"] = _clean_identifier(clean["identifier"] or "", organisation_id)
+    if clean.get("parent") is not None and organisation_id is not None:
+        _check_not_below_itself(clean["parent"], organisation_id)
+    return clean
+
+
+def _clean_names(clean: dict[str, Any]) -> None:
+    """An organisation with only a Swedish name uses it as its English name too, as creating does."""
+    if "name_en" not in clean:
+        return
+    if not clean["name_en"]:
+        clean["name_en"] = clean.get("name_sv", "")
+    if not clean["name_en"]:
+        raise InvalidInput("An organisation needs a name.", fields={"name_en": "required"})
+
+
+def _clean_identifier(identifier: str, organisation_id: int | None) -> str | None:
+    identifier = identifier.strip()
+    taken = Organisation.objects.filter(identifier=identifier).exclude(pk=organisation_id)
+    if identifier and taken.exists():
+        raise InvalidInput(f"Organisation {identifier} exists already.", fields={"identifier": "taken"})
+    return identifier or None
+
+
+def _check_not_below_itself(parent: Organisation, organisation_id: int) -> None:
+    if parent.pk in organisation_and_descendant_ids(organisation_id):
+        raise InvalidInput(
+            "An organisation cannot be placed below itself or one of its own units.",
+            fields={"parent": "cycle"},
+        )
+
+
+@transaction.atomic
+def update_organisation(actor: Actor, *, organisation_id: int, **fields: Any) -> Organisation:
+    """Change the given fields of an organisation (`parent` is an Organisation or None); saves only
+    what changed."""
+    require(actor, "authority.manage")
+    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    clean = clean_organisation_fields(fields, organisation_id=organisation_id)
+    changed = [field for field, value in clean.items() if getattr(organisation, field) != value]
+    for field in changed:
+        setattr(organisation, field, clean[field])
+    if changed:
+        organisation.save(update_fields=changed)
+    return organisation

@@ -48,6 +48,6 @@ def people(request: HttpRequest, name: str = "", page: int = 1, size: int = 50):
     return {"meta": meta, "items": result_items}
 
 
-@router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut}, summary="Get one person")
+@router.get("/{person_id}", response={400: ErrorOut, 200: PersonOut, 404: ErrorOut}, summary="Get one person")
 def person(request: HttpRequest, person_id: int):
     return person_out(request, get_person_for(actor_for(request), person_id))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from samla.core.access import Actor, require
@@ -176,7 +178,61 @@ def get_person_for(actor: Actor, person_id: int) -> Person:
 
 
 def list_people(actor: Actor, *, name: str = "", page: int = 1, size: int = 50) -> Page:
-    queryset = Person.objects.all()
+    queryset = Person.objects.prefetch_related("name_variants")
     if name:
         queryset = queryset.filter(Q(family_name__icontains=name) | Q(given_name__icontains=name))
     return paginate(queryset.order_by("family_name", "given_name", "pk"), page, size)
+
+
+NAME_FIELDS = ("family_name", "given_name")
+ID_FIELDS = ("orcid", "local_id", "authority_id")
+PERSON_FIELDS = frozenset({*NAME_FIELDS, *ID_FIELDS, "birth_year"})
+
+
+def clean_person_fields(fields: dict[str, Any], *, person_id: int | None = None) -> dict[str, Any]:
+    """`fields` as `create_person` stores them: names stripped, ORCID normalised, a missing id as NULL.
+
+    InvalidInput names the first field that is unknown, empty when required, malformed, or already
+    another person's (`person_id` is the person being edited, who may keep their own ids).
+    """
+    unknown = sorted(set(fields) - PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Unknown person field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    clean = dict(fields)
+    for field in NAME_FIELDS:
+        if field in clean:
+            clean[field] = (clean[field] or "").strip()
+    if "family_name" in clean and not clean["family_name"]:
+        raise InvalidInput("A person needs a family name.", fields={"family_name": "required"})
+    for field in ID_FIELDS:
+        if field in clean:
+            clean[field] = _clean_id(field, clean[field] or "", person_id)
+    return clean
+
+
+def _clean_id(field: str, value: str, person_id: int | None) -> str | None:
+    value = value.strip()
+    if field == "orcid" and value:
+        try:
+            value = normalise_orcid(value)
+        except InvalidIdentifier as error:
+            raise InvalidInput(str(error), fields={"orcid": "invalid"}) from None
+    if value and Person.objects.filter(**{field: value}).exclude(pk=person_id).exists():
+        raise InvalidInput(f"Another person has {field} {value}.", fields={field: "taken"})
+    return value or None
+
+
+@transaction.atomic
+def update_person(actor: Actor, *, person_id: int, **fields: Any) -> Person:
+    """Change the given fields of a person; a field left out keeps its value. Saves only what changed."""
+    require(actor, "authority.manage")
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("No such person.")
+    clean = clean_person_fields(fields, person_id=person_id)
+    changed = [field for field, value in clean.items() if getattr(person, field) != value]
+    for field in changed:
+        setattr(person, field, clean[field])
+    if changed:
+        person.save(update_fields=changed)
+    return person

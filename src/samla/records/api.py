@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from samla.core.api_schemas import ErrorOut, PageMeta
 from samla.core.views import actor_for
@@ -97,7 +97,7 @@ def record(request: HttpRequest, local_id: str):
 @router.post("/", response={201: RecordOut, 400: ErrorOut, 403: ErrorOut}, summary="Create a record")
 def create(request: HttpRequest, data: RecordIn):
     record = create_record(actor_for(request), data=data, owner_id=request.user.pk)
-    return 201, _record_out(request, record)
+    return Status(201, _record_out(request, record))
 
 
 @router.put(

@@ -1,0 +1,108 @@
+"""Import throughput: `samla import` over a generated corpus of 100,000 Swepub MODS records derived from
+the real DiVA records in ../shared/testdata, beside reading and mapping the same files without writing.
+
+Target (issue #2): ≥ 2,000 records/s on SQLite.
+"""
+
+from __future__ import annotations
+
+import copy
+import resource
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from benchmarks.harness import BIN, ROOT, instance_env, manage, table
+
+RECORDS = 100_000
+PER_FILE = 10_000
+SOURCES = ROOT.parent / "shared" / "testdata" / "oai-pmh" / "diva-swepub"
+OAI = "http://www.openarchives.org/OAI/2.0/"
+MODS = "http://www.loc.gov/mods/v3"
+GOOD_FILES = ("dedup.xml", "liu-new-diva.xml", "kth-new-diva.xml", "rise-new-diva.xml", "naturvardsverket-new.xml")
+
+
+def real_records() -> list[etree._Element]:
+    """The real DiVA OAI-PMH <record>s that import cleanly (one per OAI identifier)."""
+    found = {}
+    for name in GOOD_FILES:
+        tree = etree.parse(str(SOURCES / name))
+        for record in tree.iter(f"{{{OAI}}}record"):
+            identifier = record.findtext(f"{{{OAI}}}header/{{{OAI}}}identifier")
+            if record.find(f"{{{OAI}}}metadata") is not None and "gup.ub.gu.se" not in identifier:
+                found.setdefault(identifier, record)
+    return list(found.values())
+
+
+def derived(record: etree._Element, n: int) -> etree._Element:
+    """Copy n of a real record: same description, its own OAI identifier, local id and URN."""
+    copy_ = copy.deepcopy(record)
+    header_id = copy_.find(f"{{{OAI}}}header/{{{OAI}}}identifier")
+    header_id.text = f"{header_id.text}-b{n}"
+    for element in copy_.iter(f"{{{MODS}}}recordIdentifier", f"{{{MODS}}}identifier"):
+        text = (element.text or "").strip()
+        if text.startswith("diva2:") or "urn:nbn" in text or text.startswith("oai:"):
+            element.text = f"{text}{n:07d}" if text.startswith("diva2:") else f"{text}-b{n}"
+    return copy_
+
+
+def write_corpus(directory: Path) -> list[Path]:
+    originals = real_records()
+    paths = []
+    for start in range(0, RECORDS, PER_FILE):
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI})
+        etree.SubElement(root, f"{{{OAI}}}responseDate").text = "2026-01-01T00:00:00Z"
+        etree.SubElement(root, f"{{{OAI}}}request", verb="ListRecords").text = "http://example.org/oai"
+        listing = etree.SubElement(root, f"{{{OAI}}}ListRecords")
+        for n in range(start, min(start + PER_FILE, RECORDS)):
+            listing.append(derived(originals[n % len(originals)], n))
+        path = directory / f"corpus-{start // PER_FILE:02d}.xml"
+        etree.ElementTree(root).write(str(path), xml_declaration=True, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(command: list, env: dict) -> tuple[float, str]:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    return time.perf_counter() - started, result.stdout.strip() or result.stderr.strip()[-300:]
+
+
+PARSE_ONLY = (
+    "import sys, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','samla.settings'); django.setup()\n"
+    "from samla.imports.oai_pmh import read_records\n"
+    "n = sum(1 for p in sys.argv[1:] for r in read_records(p) if r.map())\n"
+    "print(n, 'mapped')\n"
+)
+
+
+def run() -> str:
+    with tempfile.TemporaryDirectory(prefix="samla-corpus-") as tmp:
+        paths = [str(p) for p in write_corpus(Path(tmp))]
+        env = instance_env()
+        manage(env, "migrate", "--noinput", "-v", "0")
+        parse_seconds, parse_out = timed([BIN / "python", "-c", PARSE_ONLY, *paths], env)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        import_seconds, import_out = timed([BIN / "samla", "import", *paths], env)
+        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        again_seconds, again_out = timed([BIN / "samla", "import", *paths[:1]], env)
+    rate, parse_rate = RECORDS / import_seconds, RECORDS / parse_seconds
+    rows = [
+        ["what", "records", "seconds", "records/s", "output"],
+        ["read + map only (baseline)", f"{RECORDS:,}", f"{parse_seconds:.1f}", f"{parse_rate:,.0f}", parse_out],
+        ["`samla import` into empty SQLite", f"{RECORDS:,}", f"{import_seconds:.1f}", f"{rate:,.0f}", import_out],
+        ["re-import of 10,000 (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}", f"{PER_FILE / again_seconds:,.0f}",
+         again_out],
+    ]  # fmt: skip
+    verdict = "met" if rate >= 2000 else "NOT met"
+    return (
+        "## Import throughput (issue #2)\n\n"
+        f"{RECORDS:,} Swepub MODS records in {RECORDS // PER_FILE} OAI-PMH files, derived from the real DiVA records "
+        "in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
+        + table(rows)
+        + f"\n\nImport / read-and-map rate: **{rate / parse_rate:.2f}**. Import rate {rate:,.0f} records/s "
+        f"(target ≥ 2,000: {verdict}). Peak memory of the import process: {peak_mb:.0f} MB.\n"
+    )
