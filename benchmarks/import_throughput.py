@@ -22,7 +22,13 @@ PER_FILE = 10_000
 SOURCES = ROOT.parent / "shared" / "testdata" / "oai-pmh" / "diva-swepub"
 OAI = "http://www.openarchives.org/OAI/2.0/"
 MODS = "http://www.loc.gov/mods/v3"
-GOOD_FILES = ("dedup.xml", "liu-new-diva.xml", "kth-new-diva.xml", "rise-new-diva.xml", "naturvardsverket-new.xml")
+GOOD_FILES = (
+    "dedup.xml",
+    "liu-new-diva.xml",
+    "kth-new-diva.xml",
+    "rise-new-diva.xml",
+    "naturvardsverket-new.xml",
+)
 
 
 def real_records() -> list[etree._Element]:

@@ -52,12 +52,14 @@ class MappedRecord:
 
 
 def localname(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    """The tag without its namespace ("" for comments and processing instructions)."""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def children(element: etree._Element, name: str) -> list[etree._Element]:
     """Child elements called `name` in any namespace: some DiVA records carry un-namespaced MODS elements."""
-    return [c for c in element if localname(c) == name]
+    return list(element.iterchildren(f"{{*}}{name}"))
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:

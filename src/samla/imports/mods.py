@@ -15,7 +15,7 @@ from lxml import etree
 
 from samla.records.vocabulary import CONTRIBUTOR_ROLES
 from samla.vocabularies.licences import find_licence
-from samla.vocabularies.models import SubjectCategory
+from samla.vocabularies.subjects import ssif_codes
 
 from .mapping import (
     XLINK_HREF,
@@ -352,7 +352,7 @@ def _subjects(mods: etree._Element) -> list[str]:
         code = clean(subject.get(XLINK_HREF))
         if subject.get("authority") in SSIF_AUTHORITIES and code and code not in codes:
             codes.append(code)
-    known = set(SubjectCategory.objects.filter(code__in=codes).values_list("code", flat=True))
+    known = ssif_codes()
     return [code for code in codes if code in known]
 
 

@@ -112,7 +112,9 @@ def _failure(source: SourceRecord, label: str, error: SamlaError) -> ImportResul
 
 def _prepare(actor: Actor, mapped: MappedRecord, organisations: dict[tuple, int]) -> None:
     """Create the organisations a record names and check the record against them, or neither: a
-    refused record leaves no organisation behind."""
+    refused record leaves no new organisation behind. Nothing to do once its organisations exist."""
+    if all((tuple(o.names), o.identifier) in organisations for o in mapped.organisations):
+        return
     snapshot = dict(organisations)
     try:
         with transaction.atomic():

@@ -24,7 +24,9 @@ OAI_IDENTIFIER = re.compile(
 )
 WOS_ACCESSION = re.compile(r"^[A-Z0-9]{15}$")
 SCOPUS_EID = re.compile(r"^2-s2\.0-\d{8,12}$")
+# This repository's record ids are URL path segments: "diva2:1897829", "samla:42".
 LOCAL_ID = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_.\-]+$")
+SOURCE_LOCAL_ID = re.compile(r"^[^\s\x00-\x1f\x7f]{1,300}$")
 
 
 class InvalidIdentifier(ValueError):
@@ -107,9 +109,10 @@ def _uri(value: str) -> str:
 
 
 def _local(value: str) -> str:
+    """Another system's own id for the record (DiVA's `oai:bth.se:forskinfo…`): any printable token."""
     value = value.strip()
-    if not LOCAL_ID.match(value):
-        raise InvalidIdentifier(f"{value!r} is not a local id (<prefix>:<id>, like diva2:1897829)")
+    if not SOURCE_LOCAL_ID.match(value):
+        raise InvalidIdentifier(f"{value!r} is not a local id (printable characters, no spaces)")
     return value
 
 

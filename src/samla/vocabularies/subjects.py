@@ -14,6 +14,12 @@ def ssif_categories() -> list[dict]:
     return sorted(items, key=lambda i: (len(i["code"]), i["code"]))
 
 
+@cache
+def ssif_codes() -> frozenset[str]:
+    """Every SSIF code the product ships (the same set the data migration loads)."""
+    return frozenset(item["code"] for item in ssif_categories())
+
+
 def load_ssif(subject_category_model) -> int:
     """Create or update every SSIF category; used by the data migration and `samla vocabularies load`."""
     for item in ssif_categories():

@@ -22,8 +22,6 @@ WELL_FORMED = sorted(p for p in DIVA_SWEPUB.glob("*.xml") if p.name != "chalmers
 )
 # Records whose source values the record service rightly refuses: (file, line) → the field it names.
 REFUSED = {
-    ("dedup.xml", 615): "identifiers[1].value",  # DiVA "local" id 'oai:bth.se:forskinfo…' is no local id
-    ("dedup.xml", 1514): "identifiers[1].value",
     ("dedup.xml", 2711): "identifiers[2].value",  # 'oai:gup.ub.gu.se/212822' is no OAI identifier
     ("dedup.xml", 2946): "identifiers[2].value",
     ("minimum_level-diva.xml", 120): "identifiers[0].value",  # ISBN '978-911-7601-301-4' has 14 digits
