@@ -78,7 +78,9 @@ def timed(command: list, env: dict) -> tuple[float, str]:
 
 
 PARSE_ONLY = (
-    "import sys, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','samla.settings'); django.setup()\n"
+    "import sys, os, django\n"
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'samla.settings')\n"
+    "django.setup()\n"
     "from samla.imports.oai_pmh import read_records\n"
     "n = sum(1 for p in sys.argv[1:] for r in read_records(p) if r.map())\n"
     "print(n, 'mapped')\n"
@@ -98,16 +100,18 @@ def run() -> str:
     rate, parse_rate = RECORDS / import_seconds, RECORDS / parse_seconds
     rows = [
         ["what", "records", "seconds", "records/s", "output"],
-        ["read + map only (baseline)", f"{RECORDS:,}", f"{parse_seconds:.1f}", f"{parse_rate:,.0f}", parse_out],
-        ["`samla import` into empty SQLite", f"{RECORDS:,}", f"{import_seconds:.1f}", f"{rate:,.0f}", import_out],
-        ["re-import of 10,000 (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}", f"{PER_FILE / again_seconds:,.0f}",
-         again_out],
+        ["read + map only (baseline)", f"{RECORDS:,}", f"{parse_seconds:.1f}", f"{parse_rate:,.0f}",
+         parse_out],
+        ["`samla import` into empty SQLite", f"{RECORDS:,}", f"{import_seconds:.1f}", f"{rate:,.0f}",
+         import_out],
+        ["re-import of 10,000 (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}",
+         f"{PER_FILE / again_seconds:,.0f}", again_out],
     ]  # fmt: skip
     verdict = "met" if rate >= 2000 else "NOT met"
     return (
         "## Import throughput (issue #2)\n\n"
-        f"{RECORDS:,} Swepub MODS records in {RECORDS // PER_FILE} OAI-PMH files, derived from the real DiVA records "
-        "in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
+        f"{RECORDS:,} Swepub MODS records in {RECORDS // PER_FILE} OAI-PMH files, derived from the real "
+        "DiVA records in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
         + table(rows)
         + f"\n\nImport / read-and-map rate: **{rate / parse_rate:.2f}**. Import rate {rate:,.0f} records/s "
         f"(target ≥ 2,000: {verdict}). Peak memory of the import process: {peak_mb:.0f} MB.\n"
