@@ -74,6 +74,9 @@ def test_import_killed_midway_keeps_whole_records_and_rerun_resumes(server_datab
 
 
 def _count(env) -> int:
-    script = "import django\ndjango.setup()\nfrom samla.records.models import Record as R\nprint(R.objects.count())"
+    script = (
+        "import django\ndjango.setup()\n"
+        "from samla.records.models import Record\nprint(Record.objects.count())"
+    )
     result = subprocess.run([BIN / "python", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     return int(result.stdout.strip() or 0)
