@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+SUITES ?=
 
-.PHONY: install run test test-sqlite test-postgres lint bench messages clean
+.PHONY: install run test test-sqlite test-postgres lint bench messages docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,10 +40,14 @@ lint: install
 
 bench: install
 	./scripts/ensure-postgres.sh
-	$(BIN)/python -m benchmarks.run
+	command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
+	$(BIN)/python -m benchmarks.run $(SUITES)
 
 messages: install
 	cd src/samla && ../../$(BIN)/django-admin makemessages -l sv --ignore 'tests/*' && ../../$(BIN)/django-admin compilemessages
 
 clean:
 	rm -rf $(VENV) var
+
+docs: install
+	$(BIN)/python -c "from samla.cli import help_markdown; print(help_markdown(), end='')" > docs/cli.md

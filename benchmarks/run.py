@@ -31,7 +31,21 @@ def main() -> None:
     write_report(sections)
 
 
+def merged(sections: list[str]) -> list[str]:
+    """The report's sections with these replacing the ones of the same heading, so running one suite
+    (`make bench SUITES=record_page`) keeps the figures of the others."""
+    path = ROOT / "docs" / "benchmarks.md"
+    kept: dict[str, str] = {}
+    if path.exists():
+        for chunk in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+            kept[chunk.split("\n", 1)[0]] = "## " + chunk.rstrip() + "\n"
+    for section in sections:
+        kept[section.split("\n", 1)[0].removeprefix("## ")] = section
+    return list(kept.values())
+
+
 def write_report(sections: list[str]) -> None:
+    sections = merged(sections)
     header = [
         "# Benchmarks",
         "",

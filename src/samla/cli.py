@@ -25,6 +25,21 @@ def main() -> None:
     setup_django()
 
 
+def help_markdown() -> str:
+    """docs/cli.md: every command's --help, generated so the docs cannot drift from the code."""
+    sections = ["# The `samla` command", "", "Generated from `--help` by `make docs`; do not edit by hand.", ""]
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        context = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        sections.extend([f"## `{' '.join(path)}`", "", "```", command.get_help(context), "```", ""])
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                walk(command.commands[name], [*path, name])
+
+    walk(main, ["samla"])
+    return "\n".join(sections)
+
+
 def _register_commands() -> None:
     from samla.demo.cli import demo
     from samla.imports.cli import import_files
