@@ -27,7 +27,7 @@ def main() -> None:
 
 def help_markdown() -> str:
     """docs/cli.md: every command's --help, generated so the docs cannot drift from the code."""
-    sections = ["# The `samla` command", "", "Generated from `--help` by `make docs`; do not edit by hand.", ""]
+    sections = ["# The `samla` command", "", "Generated from `--help` by `make docs`; do not edit.", ""]
 
     def walk(command: click.Command, path: list[str]) -> None:
         context = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
