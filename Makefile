@@ -22,7 +22,8 @@ run: install
 	$(BIN)/samla demo load --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Samla is serving http://127.0.0.1:$(PORT)/record/diva2:1897829"
-	$(BIN)/gunicorn samla.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/gunicorn samla.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 test: lint test-sqlite test-postgres
 
