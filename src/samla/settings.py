@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "samla.people",
     "samla.journals",
     "samla.records",
+    "samla.files",
+    "samla.exports",
     "samla.imports",
     "samla.demo",
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("record/", include("samla.records.urls")),
+    path("", include("samla.exports.urls")),
+    path("", include("samla.files.urls")),
     path("person/", include("samla.people.urls")),
     path("organisation/", include("samla.organisations.urls")),
     path("journal/", include("samla.journals.urls")),
