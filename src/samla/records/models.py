@@ -189,7 +189,7 @@ class Identifier(models.Model):
 
     class Meta:
         ordering = ["record", "relation", "position"]
-        indexes = [models.Index(fields=["scheme", "value"])]
+        indexes = [models.Index(fields=["value", "scheme"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "value"],
