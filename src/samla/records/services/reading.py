@@ -16,10 +16,11 @@ from .fields import JSON_FIELDS, SIMPLE_FIELDS
 
 
 def record_to_input(record: Record) -> RecordIn:
-    """The stored record in the input shape: what `update_record` compares, what the API returns."""
-    contributions = record.contributions.select_related("person").prefetch_related(
-        Prefetch("affiliations", queryset=ContributionAffiliation.objects.select_related("organisation"))
-    )
+    """The stored record in the input shape: what `update_record` compares, what the API returns.
+
+    Uses the parts already loaded with the record (`load_record_parts`), loading them only if missing.
+    """
+    load_record_parts(record)
     return RecordIn.model_validate(
         {
             "local_id": record.local_id,
@@ -27,7 +28,7 @@ def record_to_input(record: Record) -> RecordIn:
             **{field: getattr(record, field) for field in JSON_FIELDS},
             "page_count": record.page_count,
             "journal": _journal_input(record),
-            "subjects": sorted(record.subjects.values_list("code", flat=True)),
+            "subjects": sorted(s.code for s in record.subjects.all()),
             "identifiers": [
                 {"scheme": i.scheme, "value": i.value} for i in record.identifiers.all() if not i.relation
             ],
@@ -36,7 +37,7 @@ def record_to_input(record: Record) -> RecordIn:
                 for i in record.identifiers.all()
                 if i.relation
             ],
-            "contributors": [_contributor_input(c) for c in contributions],
+            "contributors": [_contributor_input(c) for c in record.contributions.all()],
             "created": record.created,
             "last_updated": record.last_updated,
         }
@@ -103,8 +104,13 @@ def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> R
 
 
 def load_record_parts(record: Record) -> Record:
-    prefetch_related_objects([record], *PAGE_PARTS)
+    load_records_parts([record])
     return record
+
+
+def load_records_parts(records: list[Record]) -> None:
+    """Load the parts of many records at once (four queries); parts already loaded are kept."""
+    prefetch_related_objects(records, *PAGE_PARTS)
 
 
 def record_version(record: Record) -> str:

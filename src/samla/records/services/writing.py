@@ -25,7 +25,7 @@ from samla.people.services import WantedPerson, resolve_people
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
-from .reading import record_to_input
+from .reading import load_records_parts, record_to_input
 from .validation import Lookups, clean_record_input
 
 REPOSITORY_SCHEMES = ("oai", "urn")  # identifiers that name exactly one record of this repository
@@ -68,17 +68,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     record = _load_for_update(actor, local_id)
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups)
-    data.local_id = record.local_id
-    data.created = data.created or record.created
-    data.available_from = data.available_from or record.available_from
-    if not can(actor, "record.approve", record):
-        data.approved = record.approved  # only curators decide on bibliographic approval
-    old = record_to_input(record).model_dump(mode="json")
-    new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
-        mode="json"
-    )
-    _compare_as_resolved(old, new)
-    changes = {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
+    changes = _changes(actor, record, data)
     if not changes:
         return record, False
     conflicts = _repository_identifier_conflicts([data], own={0: record.pk})
@@ -103,6 +93,22 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     )
     _link_waiting_relations([record])
     return record, True
+
+
+def _changes(actor: Actor, record: Record, data: RecordIn) -> dict[str, list]:
+    """Each field `data` (cleaned) would change in `record`, as [old, new]; completes `data` with what an
+    update keeps (local id, creation and availability dates, approval unless a curator sets it)."""
+    data.local_id = record.local_id
+    data.created = data.created or record.created
+    data.available_from = data.available_from or record.available_from
+    if not can(actor, "record.approve", record):
+        data.approved = record.approved  # only curators decide on bibliographic approval
+    old = record_to_input(record).model_dump(mode="json")
+    new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
+        mode="json"
+    )
+    _compare_as_resolved(old, new)
+    return {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
 
 
 def _compare_as_resolved(old: dict, new: dict) -> None:
@@ -196,6 +202,9 @@ def import_records(
         except InvalidInput as error:
             outcomes[index] = ImportOutcome(index, "failed", error=error)
     existing = _existing_local_ids(cleaned)
+    for index, record in _unchanged(actor, cleaned, existing).items():
+        outcomes[index] = ImportOutcome(index, "unchanged", record)
+        del cleaned[index], existing[index]
     fresh, one_by_one = _split_new(cleaned, existing)
     for error_index, error in _repository_identifier_conflicts_by_index(fresh):
         outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
@@ -204,6 +213,21 @@ def import_records(
     for index in one_by_one:
         outcomes[index] = _upsert_one(actor, index, cleaned[index], summary)
     return [outcomes[i] for i in sorted(outcomes)]
+
+
+def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, Record]:
+    """The inputs that describe their stored record exactly, found with one set of queries for the batch
+    (re-harvests and re-runs are mostly these)."""
+    records = {
+        r.local_id: r for r in Record.objects.select_related("journal").filter(local_id__in=existing.values())
+    }
+    load_records_parts(list(records.values()))
+    same = {}
+    for index, local_id in existing.items():
+        record = records.get(local_id)
+        if record and can(actor, "record.update", record) and not _changes(actor, record, cleaned[index]):
+            same[index] = record
+    return same
 
 
 def _split_new(
