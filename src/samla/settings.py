@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "samla.records",
     "samla.files",
     "samla.exports",
+    "samla.search",
     "samla.imports",
     "samla.demo",
 ]

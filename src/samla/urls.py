@@ -15,6 +15,7 @@ urlpatterns = [
     path("record/", include("samla.records.urls")),
     path("", include("samla.exports.urls")),
     path("", include("samla.files.urls")),
+    path("search/", include("samla.search.urls")),
     path("person/", include("samla.people.urls")),
     path("organisation/", include("samla.organisations.urls")),
     path("journal/", include("samla.journals.urls")),
