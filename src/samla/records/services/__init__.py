@@ -14,6 +14,7 @@ from .writing import (
     import_records,
     update_record,
     upsert_record,
+    withdraw_record,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "record_version",
     "update_record",
     "upsert_record",
+    "withdraw_record",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, prefetch_related_objects
 
 from samla.core.access import Actor, can
-from samla.core.errors import NotFound
+from samla.core.errors import Gone, NotFound
 from samla.core.pagination import Page, paginate
 from samla.organisations.services import organisation_and_descendant_ids
 
@@ -98,6 +98,8 @@ def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> R
     `load_record_parts` completes the same instance on a cache miss.
     """
     record = Record.objects.select_related("journal").filter(local_id=local_id).first()
+    if record is not None and record.state == "withdrawn" and not can(actor, "record.read", record):
+        raise Gone(f"Record {local_id} has been withdrawn.", local_id=local_id)
     if record is None or not can(actor, "record.read", record):
         raise NotFound(f"No record {local_id}.")
     return load_record_parts(record) if with_parts else record

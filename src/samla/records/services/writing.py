@@ -504,3 +504,26 @@ def _link_waiting_relations(records: list[Record]) -> None:
             row.related_record_id = target
             linked.append(row)
     Identifier.objects.bulk_update(linked, ["related_record"])
+
+
+@transaction.atomic
+def withdraw_record(actor: Actor, *, local_id: str, reason: str = "") -> Record:
+    """Take a record out of public view and leave a tombstone: its page answers 410 and harvesters see it
+    as deleted for ever (OAI-PMH deletedRecord=persistent). The description is kept for curators."""
+    record = _load_for_update(actor, local_id)
+    require(actor, "record.delete", record)
+    if record.state != "withdrawn":
+        old_state = record.state
+        record.state = "withdrawn"
+        record.revision += 1
+        record.datestamp = timezone.now()
+        record.save(update_fields=["state", "revision", "datestamp"])
+        Revision.objects.create(
+            record=record,
+            number=record.revision,
+            at=record.datestamp,
+            actor=actor.label,
+            summary=f"withdrawn: {reason}"[:200] if reason else "withdrawn",
+            changes={"state": [old_state, "withdrawn"]},
+        )
+    return record

@@ -2,7 +2,7 @@
 
 import pytest
 
-from samla.core.errors import InvalidInput, NotFound, PermissionDenied
+from samla.core.errors import Gone, InvalidInput, NotFound, PermissionDenied
 from samla.people.models import Person, PersonNameVariant
 from samla.records.models import Identifier, Record, Revision
 from samla.records.services import (
@@ -12,6 +12,7 @@ from samla.records.services import (
     record_to_input,
     update_record,
     upsert_record,
+    withdraw_record,
 )
 
 from .factories import record_input
@@ -201,3 +202,15 @@ def test_depositor_cannot_approve_by_setting_approved_in_input(depositor, curato
     assert not record.approved
     record, _changed = update_record(curator, local_id=record.local_id, data=record_input(approved=True))
     assert record.approved
+
+
+def test_withdrawn_record_is_gone_for_readers_and_kept_for_curators(system, curator, anonymous, depositor):
+    record = create_record(system, data=record_input())
+    with pytest.raises(PermissionDenied):
+        withdraw_record(depositor, local_id=record.local_id)
+    withdrawn = withdraw_record(curator, local_id=record.local_id, reason="duplicate")
+    assert (withdrawn.state, withdrawn.revision) == ("withdrawn", 2)
+    assert withdrawn.revisions.first().summary == "withdrawn: duplicate"
+    with pytest.raises(Gone):
+        get_record_for(anonymous, record.local_id)
+    assert get_record_for(curator, record.local_id).state == "withdrawn"

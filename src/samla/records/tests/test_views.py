@@ -131,3 +131,14 @@ def test_home_page_lists_latest_publications(client):
     response = client.get("/")
     assert response.status_code == 200
     assert b"record-item" in response.content
+
+
+def test_withdrawn_record_page_answers_410(client, system):
+    from samla.core.access import Actor
+    from samla.records.services import withdraw_record
+
+    record = create_record(system, data=many_authors_input(1, 1))
+    withdraw_record(Actor.system("tests"), local_id=record.local_id)
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 410
+    assert b"withdrawn" in response.content
