@@ -10,12 +10,19 @@ SUITES ?=
 .PHONY: install run test test-sqlite test-postgres lint bench messages docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
+	./scripts/ensure-debian-packages.sh runtime
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
+
+# pyoai, one of the real harvesters the end-to-end tests run, needs lxml < 5: it lives in its own venv.
+.venv-pyoai/.installed: tests/e2e/pyoai-requirements.txt
+	test -x .venv-pyoai/bin/python || $(PYTHON) -m venv .venv-pyoai
+	.venv-pyoai/bin/python -m pip install -q -r tests/e2e/pyoai-requirements.txt
+	touch $@
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -27,10 +34,12 @@ run: install
 
 test: lint test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install .venv-pyoai/.installed
+	./scripts/ensure-debian-packages.sh test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install .venv-pyoai/.installed
+	./scripts/ensure-debian-packages.sh test
 	./scripts/ensure-postgres.sh
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -41,14 +50,16 @@ lint: install
 
 bench: install
 	./scripts/ensure-postgres.sh
-	command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
+	./scripts/ensure-debian-packages.sh bench
 	$(BIN)/python -m benchmarks.run $(SUITES)
 
 messages: install
 	cd src/samla && ../../$(BIN)/django-admin makemessages -l sv --ignore 'tests/*' && ../../$(BIN)/django-admin compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) .venv-pyoai var
 
 docs: install
 	$(BIN)/python -c "from samla.cli import help_markdown; print(help_markdown(), end='')" > docs/cli.md
+	DJANGO_SETTINGS_MODULE=samla.settings $(BIN)/python -c "import django; django.setup(); \
+		from samla.exports.documentation import formats_markdown; print(formats_markdown(), end='')" > docs/formats.md

@@ -7,10 +7,12 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie
 
 from samla.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied, SamlaError
+from samla.files.api import router as files_router
 from samla.journals.api import router as journals_router
 from samla.organisations.api import router as organisations_router
 from samla.people.api import router as people_router
 from samla.records.api import router as records_router
+from samla.search.api import router as search_router
 
 
 class SessionUser(APIKeyCookie):
@@ -34,9 +36,11 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/records", records_router)
+api.add_router("/records", files_router)  # /records/{local_id}/files
 api.add_router("/people", people_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/journals", journals_router)
+api.add_router("/search", search_router)
 
 
 @api.exception_handler(SamlaError)

@@ -42,10 +42,17 @@ def help_markdown() -> str:
 
 def _register_commands() -> None:
     from samla.demo.cli import demo
-    from samla.imports.cli import import_files
+    from samla.files.cli import attach, files, fixity
+    from samla.imports.cli import harvest_command, import_files
+    from samla.search.cli import reindex
 
     main.add_command(demo)
+    main.add_command(attach)
+    main.add_command(fixity)
+    main.add_command(files)
     main.add_command(import_files)
+    main.add_command(harvest_command)
+    main.add_command(reindex)
 
 
 _register_commands()

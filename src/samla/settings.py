@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "samla.files",
     "samla.exports",
     "samla.search",
+    "samla.oai",
     "samla.imports",
     "samla.demo",
 ]
@@ -153,3 +154,16 @@ RECORD_PAGE_CACHE_SECONDS = int(os.environ.get("SAMLA_RECORD_PAGE_CACHE_SECONDS"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 }
+
+# SAMLA_ADMIN_EMAIL: the address harvesters are given in OAI-PMH Identify.
+ADMIN_EMAIL = os.environ.get("SAMLA_ADMIN_EMAIL", "repository@example.org")
+# SAMLA_OAI_REPOSITORY_ID: the domain-name part of this repository's OAI identifiers (oai:<id>:<local id>).
+OAI_REPOSITORY_ID = os.environ.get("SAMLA_OAI_REPOSITORY_ID", "samla.example.org")
+
+# SAMLA_FILE_STORE_DIR: the content-addressed store of full-text files (docs/files.md).
+FILE_STORE_DIR = Path(os.environ.get("SAMLA_FILE_STORE_DIR", DATA_DIR / "files")).resolve()
+# SAMLA_MAX_UPLOAD_BYTES: the largest file that may be attached; a larger one is refused with 413.
+MAX_UPLOAD_BYTES = int(os.environ.get("SAMLA_MAX_UPLOAD_BYTES", str(512 * 1024 * 1024)))
+# SAMLA_EXTRACT_INLINE_MAX_BYTES: PDFs up to this size have their text extracted during the upload;
+# larger ones are left pending for `samla files extract`.
+EXTRACT_INLINE_MAX_BYTES = int(os.environ.get("SAMLA_EXTRACT_INLINE_MAX_BYTES", str(5 * 1024 * 1024)))

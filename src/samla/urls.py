@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("samla.exports.urls")),
     path("", include("samla.files.urls")),
     path("search/", include("samla.search.urls")),
+    path("oai", include("samla.oai.urls")),
     path("person/", include("samla.people.urls")),
     path("organisation/", include("samla.organisations.urls")),
     path("journal/", include("samla.journals.urls")),

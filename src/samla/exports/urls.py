@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samla.records import urls as _records_urls  # noqa: F401  (registers the local_id converter)
+
+from . import views
 
 app_name = "exports"
-urlpatterns: list = []
+urlpatterns = [
+    path("record/<local_id:local_id>/export/<slug:format_name>", views.record_export, name="record"),
+    path("person/<int:person_id>/export/<slug:format_name>", views.person_export, name="person"),
+    path(
+        "organisation/<int:organisation_id>/export/<slug:format_name>",
+        views.organisation_export,
+        name="organisation",
+    ),
+    path("journal/<int:journal_id>/export/<slug:format_name>", views.journal_export, name="journal"),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "files"
-urlpatterns: list = []
+urlpatterns = [
+    path("record/<str:local_id>/file/<int:file_id>/<str:file_name>", views.download, name="download"),
+]

@@ -30,3 +30,55 @@ def import_files(files: tuple[Path, ...]) -> None:
     click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
     if failures:
         raise SystemExit(1)
+
+
+@click.command("harvest")
+@click.argument("base_url")
+@click.option(
+    "--prefix",
+    default="swepub_mods",
+    show_default=True,
+    help="metadataPrefix to ask for: swepub_mods, mods or oai_dc (MODS and Dublin Core are read).",
+)
+@click.option("--set", "set_spec", default="", help="Harvest only this set (setSpec).")
+@click.option("--from", "start", default="", help="Only records changed since this date (YYYY-MM-DD).")
+@click.option("--full", is_flag=True, help="Harvest everything, ignoring where the last harvest stopped.")
+def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full: bool) -> None:
+    """Harvest an OAI-PMH repository (DiVA, DSpace, Zenodo, another Samla) into this one.
+
+    Records are imported as by `samla import`. An interrupted harvest resumes where it stopped; a finished
+    one makes the next run incremental (only what changed since). Failures are listed on stderr; the exit
+    code is 1 when any record failed or the server could not be read.
+    """
+    from samla.core.errors import SamlaError
+    from samla.imports import services
+    from samla.imports.errors import UnreadableFile
+    from samla.imports.harvest import harvest
+
+    counts = dict.fromkeys(services.STATUSES, 0)
+    failed = False
+
+    def progress(n: int) -> None:
+        click.echo(f"\rHarvested {sum(counts.values()) + n} records", err=True, nl=False)
+
+    try:
+        for result in harvest(
+            Actor.system("harvest"),
+            base_url,
+            prefix=prefix,
+            set_spec=set_spec,
+            start=start,
+            full=full,
+            progress=progress,
+        ):
+            counts[result.status] += 1
+            if result.status == "failed":
+                failed = True
+                click.echo(f"\n{result}", err=True)
+    except (UnreadableFile, SamlaError) as error:
+        click.echo(f"\n{error}", err=True)
+        failed = True
+    click.echo("", err=True)
+    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+    if failed:
+        raise SystemExit(1)

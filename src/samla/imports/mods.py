@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from samla.records.vocabulary import CONTRIBUTOR_ROLES
+from samla.records.vocabulary import CONTRIBUTOR_ROLES, RELATIONS
 from samla.vocabularies.licences import find_licence
 from samla.vocabularies.subjects import ssif_codes
 
@@ -133,6 +133,7 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
         "keywords": _keywords(mods),
         "subjects": _subjects(mods),
         **_notes(mods),
+        "relations": _relations(mods),
         "contributors": contributors,
     }
     raw["identifiers"], article_number = _identifiers(mods)
@@ -268,7 +269,9 @@ def _host_and_series(mods: etree._Element, output_type: str) -> dict[str, Any]:
         fields.update(_part(child(host, "part")))
         title, numbers = _related_title(host), _related_numbers(host)
         if title and (any(numbers.values()) or output_type in JOURNAL_TYPES):
-            fields["journal"] = {"title": title, **numbers}
+            origin = child(host, "originInfo")
+            publisher = element_text(child(origin, "publisher")) if origin is not None else ""
+            fields["journal"] = {"title": title, **numbers, "publisher": publisher}
         elif title:
             fields["host_title"] = title
     series = _related(mods, "series")
@@ -294,6 +297,25 @@ def _part(part: etree._Element | None) -> dict[str, str]:
         fields["pages_start"] = element_text(child(extent, "start"))
         fields["pages_end"] = element_text(child(extent, "end"))
     return {field: value for field, value in fields.items() if value}
+
+
+def _relations(mods: etree._Element) -> list[dict[str, str]]:
+    """Related works written as Samla's exports write them: relatedItem with the relation as displayLabel."""
+    relations = []
+    for item in children(mods, "relatedItem"):
+        relation = item.get("displayLabel", "")
+        identifier = next(
+            (i for i in children(item, "identifier") if i.get("type") not in ("uri", None)), None
+        )
+        if relation in RELATIONS and identifier is not None:
+            scheme = {"hdl": "handle"}.get(identifier.get("type"), identifier.get("type"))
+            label = next(
+                (element_text(n) for n in children(item, "note") if n.get("type") == "relationLabel"), ""
+            )
+            relations.append(
+                {"relation": relation, "scheme": scheme, "value": element_text(identifier), "label": label}
+            )
+    return relations
 
 
 def _host_isbns(mods: etree._Element) -> list[dict[str, str]]:
@@ -361,12 +383,16 @@ def _notes(mods: etree._Element) -> dict[str, Any]:
     fields: dict[str, Any] = {"notes": [], "funders": [], "licence": _access_licence(mods)}
     for note in children(mods, "note"):
         kind, text = note.get("type"), rich_text(note)
+        if kind == "verificationStatus" and text == "verified":
+            fields["approved"] = (
+                True  # bibliographically approved (Samla writes this; DiVA sends "not verified…")
+            )
         if not text or kind in BOOKKEEPING_NOTES:
             continue
         if kind == "publicationStatus":
             fields["publication_status"] = "-".join(text.lower().split("/")[0].split())
         elif kind == "funder":
-            fields["funders"].append({"name": text})
+            fields["funders"].append({"name": text, "grant": clean(note.get("displayLabel"))})
         else:
             fields["notes"].append(text)
             fields["licence"] = fields["licence"] or _licence(text)

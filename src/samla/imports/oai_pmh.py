@@ -43,11 +43,15 @@ class SourceRecord:
         raise InvalidInput(f"{what} neither MODS nor oai_dc.", fields={"metadata": "unsupported format"})
 
 
-def parse_xml(path: Path) -> etree._ElementTree:
-    """The parsed file; UnreadableFile names the file and line of the first error, or the DTD."""
+def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementTree:
+    """The parsed file (or `content` received from `path`, a URL); UnreadableFile names the file and line
+    of the first error, or the DTD."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        tree = etree.parse(str(path), parser)
+        if content is None:
+            tree = etree.parse(str(path), parser)
+        else:
+            tree = etree.ElementTree(etree.fromstring(content, parser))
     except etree.XMLSyntaxError as error:
         raise UnreadableFile(
             f"not well-formed XML ({error.msg}); nothing imported from this file",
@@ -59,6 +63,29 @@ def parse_xml(path: Path) -> etree._ElementTree:
             "declares a DTD; imported files may not declare DTDs or entities", path=str(path)
         )
     return tree
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of an OAI-PMH list response, as a harvester reads it."""
+
+    records: list[SourceRecord]
+    resumption_token: str  # "" on the last page
+    response_date: str
+
+
+def read_list_page(url: str, content: bytes) -> ListPage:
+    """A ListRecords page received from `url`; noRecordsMatch is an empty last page."""
+    root = parse_xml(url, content).getroot()
+    if localname(root) != "OAI-PMH":
+        raise UnreadableFile(f"<{localname(root)}> is not an OAI-PMH response", path=url)
+    error = child(root, "error")
+    if error is not None and error.get("code") == "noRecordsMatch":
+        return ListPage([], "", element_text(child(root, "responseDate")))
+    records = list(_oai_records(url, root))
+    listing = child(root, "ListRecords")
+    token = child(listing, "resumptionToken") if listing is not None else None
+    return ListPage(records, element_text(token), element_text(child(root, "responseDate")))
 
 
 def read_records(path: Path) -> list[SourceRecord]:

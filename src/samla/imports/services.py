@@ -18,7 +18,13 @@ from samla.core.access import Actor
 from samla.core.errors import SamlaError
 from samla.organisations.services import ensure_organisation_path
 from samla.records.models import Record
-from samla.records.services import clean_record_input, import_records, upsert_record
+from samla.records.services import (
+    clean_record_input,
+    import_records,
+    local_id_for_identifier,
+    upsert_record,
+    withdraw_record,
+)
 
 from .errors import UnreadableFile
 from .mapping import MappedRecord
@@ -68,11 +74,25 @@ def import_files(
         except UnreadableFile as error:
             yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
             continue
-        for start in range(0, len(records), BATCH_SIZE):
-            batch = records[start : start + BATCH_SIZE]
-            yield from _import_batch(actor, batch, organisations)
-            if progress:
-                progress(len(batch))
+        yield from import_sources(actor, records, organisations, progress=progress)
+
+
+def import_sources(
+    actor: Actor,
+    sources: list[SourceRecord],
+    organisations: dict[tuple, int],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ImportResult]:
+    """Import records read from a file or a harvested page, BATCH_SIZE to a transaction.
+
+    `organisations` caches the organisation paths created so far in this run.
+    """
+    for start in range(0, len(sources), BATCH_SIZE):
+        batch = sources[start : start + BATCH_SIZE]
+        yield from _import_batch(actor, batch, organisations)
+        if progress:
+            progress(len(batch))
 
 
 @transaction.atomic
@@ -84,7 +104,7 @@ def _import_batch(
     mapped: dict[int, MappedRecord] = {}
     for index, source in enumerate(sources):
         if source.header.deleted:
-            results[index] = ImportResult(source.path, source.line, source.header.identifier, "deleted")
+            results[index] = _withdraw(actor, source)
             continue
         try:
             mapped[index] = source.map()
@@ -103,6 +123,15 @@ def _import_batch(
         else:
             results[index] = ImportResult(source.path, source.line, outcome.record.local_id, outcome.status)
     return [results[i] for i in sorted(results)]
+
+
+def _withdraw(actor: Actor, source: SourceRecord) -> ImportResult:
+    """A deleted header: withdraw the record it names, if it is here (a tombstone stays)."""
+    identifier = source.header.identifier
+    found = local_id_for_identifier("oai", identifier)
+    if found:
+        withdraw_record(actor, local_id=found, reason=f"deleted at the source ({identifier})")
+    return ImportResult(source.path, source.line, found or identifier, "deleted")
 
 
 def _failure(source: SourceRecord, label: str, error: SamlaError) -> ImportResult:

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from samla.core.views import actor_for, requested_page
-from samla.records.services import list_records
+from samla.search.views import embedded_search
 
 from .services import get_journal_for, list_journals
 
@@ -10,8 +10,8 @@ from .services import get_journal_for, list_journals
 def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
     actor = actor_for(request)
     journal = get_journal_for(actor, journal_id)
-    records = list_records(actor, journal_id=journal.pk, page=requested_page(request))
-    return render(request, "journals/journal_detail.html", {"journal": journal, "page": records})
+    context = {"journal": journal, **embedded_search(request, actor, journal=journal.pk)}
+    return render(request, "journals/journal_detail.html", context)
 
 
 def journal_list(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from samla.core.views import actor_for, requested_page
-from samla.records.services import list_records
+from samla.search.views import embedded_search
 
 from .services import get_organisation_for, list_organisations
 
@@ -10,10 +10,8 @@ from .services import get_organisation_for, list_organisations
 def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
     actor = actor_for(request)
     organisation = get_organisation_for(actor, organisation_id)
-    records = list_records(actor, organisation_id=organisation.pk, page=requested_page(request))
-    return render(
-        request, "organisations/organisation_detail.html", {"organisation": organisation, "page": records}
-    )
+    context = {"organisation": organisation, **embedded_search(request, actor, organisation=organisation.pk)}
+    return render(request, "organisations/organisation_detail.html", context)
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

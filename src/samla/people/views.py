@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from samla.core.views import actor_for, requested_page
-from samla.records.services import list_records
+from samla.search.views import embedded_search
 
 from .services import get_person_for, list_people
 
@@ -10,8 +10,8 @@ from .services import get_person_for, list_people
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = actor_for(request)
     person = get_person_for(actor, person_id)
-    records = list_records(actor, person_id=person.pk, page=requested_page(request))
-    return render(request, "people/person_detail.html", {"person": person, "page": records})
+    context = {"person": person, **embedded_search(request, actor, author=person.pk)}
+    return render(request, "people/person_detail.html", context)
 
 
 def person_list(request: HttpRequest) -> HttpResponse:

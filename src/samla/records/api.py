@@ -2,11 +2,13 @@
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
 from samla.core.api_schemas import ErrorOut, PageMeta
 from samla.core.views import actor_for
+from samla.exports.http import negotiate, openapi_content, record_response
 
 from .schemas import RecordIn
 from .services import create_record, get_record_for, list_records, record_to_input, update_record
@@ -89,9 +91,20 @@ def records(request: HttpRequest, filters: Query[ListFilters]):
     return page_out(request, page, _summary)
 
 
-@router.get("/{local_id}", response={200: RecordOut, 404: ErrorOut}, summary="Get one record")
-def record(request: HttpRequest, local_id: str):
-    return _record_out(request, get_record_for(actor_for(request), local_id))
+@router.get(
+    "/{local_id}",
+    response={200: RecordOut, 404: ErrorOut, 406: ErrorOut},
+    summary="Get one record",
+    description="JSON, or any export format named by its media type in Accept (docs/formats.md).",
+    openapi_extra={"responses": {200: {"content": openapi_content()}}},
+)
+def record(request: HttpRequest, local_id: str, response: HttpResponse):
+    fmt = negotiate(request, default="application/json")
+    found = get_record_for(actor_for(request), local_id)
+    patch_vary_headers(response, ["Accept"])
+    if fmt is not None:
+        return record_response(fmt, found)
+    return _record_out(request, found)
 
 
 @router.post("/", response={201: RecordOut, 400: ErrorOut, 403: ErrorOut}, summary="Create a record")

@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from samla.core.access import Actor
 from samla.core.views import actor_for, requested_page
+from samla.files.services import list_files_for
 from samla.vocabularies.services import get_subject_category
 
 from .presentation import RecordPage
@@ -20,18 +22,20 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     actor = actor_for(request)
     record = get_record_for(actor, local_id, with_parts=False)
     if actor.role != "anonymous":
-        return _render_record(request, load_record_parts(record))
+        return _render_record(request, actor, load_record_parts(record))
     key = f"record-page:{local_id}:{record_version(record)}:{get_language()}"
     body = cache.get(key)
     if body is None:
-        response = _render_record(request, load_record_parts(record))
+        response = _render_record(request, actor, load_record_parts(record))
         cache.set(key, response.content, settings.RECORD_PAGE_CACHE_SECONDS)
         return response
     return HttpResponse(body)
 
 
-def _render_record(request: HttpRequest, record) -> HttpResponse:
-    return render(request, "records/record_detail.html", {"record": record, "view": RecordPage(record)})
+def _render_record(request: HttpRequest, actor: Actor, record) -> HttpResponse:
+    """The page, with the record's files the actor may know of (one more query, see docs/architecture.md)."""
+    context = {"record": record, "view": RecordPage(record), "files": list_files_for(actor, record)}
+    return render(request, "records/record_detail.html", context)
 
 
 def record_list(request: HttpRequest) -> HttpResponse:

@@ -120,12 +120,26 @@ def test_import_files_changed_source_reports_updated_with_a_revision(db, system,
     assert (revision.number, revision.summary, list(revision.changes)) == (2, "imported", ["title"])
 
 
-def test_import_files_deleted_header_reports_deleted_and_creates_nothing(db, system):
-    before = row_counts()
-
+def test_import_files_deleted_header_withdraws_the_record_it_names(db, system):
     results = list(import_files(system, [DIVA_SWEPUB / "delete_kth_post.xml"]))
 
-    assert [(r.status, r.record) for r in results] == [("deleted", "oai:DiVA.org:kth-49381:mock")]
+    assert [(r.status, r.record) for r in results] == [("deleted", "diva2:459554")]
+    record = Record.objects.get(local_id="diva2:459554")
+    assert record.state == "withdrawn"
+    assert (
+        record.revisions.first().summary == "withdrawn: deleted at the source (oai:DiVA.org:kth-49381:mock)"
+    )
+
+
+def test_import_files_deleted_header_of_unknown_record_changes_nothing(db, system, tmp_path):
+    path = tmp_path / "deleted.xml"
+    text = (DIVA_SWEPUB / "delete_kth_post.xml").read_text(encoding="utf-8")
+    path.write_text(text.replace("kth-49381:mock", "kth-1:never"), encoding="utf-8")
+    before = row_counts()
+
+    results = list(import_files(system, [path]))
+
+    assert [(r.status, r.record) for r in results] == [("deleted", "oai:DiVA.org:kth-1:never")]
     assert row_counts() == before
 
 

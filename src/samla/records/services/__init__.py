@@ -4,7 +4,14 @@
 batches), `reading` loads records for pages, lists and the API.
 """
 
-from .reading import get_record_for, list_records, load_record_parts, record_to_input, record_version
+from .reading import (
+    get_record_for,
+    list_records,
+    load_record_parts,
+    load_records_parts,
+    record_to_input,
+    record_version,
+)
 from .validation import Lookups, clean_record_input
 from .writing import (
     ImportOutcome,
@@ -12,6 +19,7 @@ from .writing import (
     create_record,
     find_existing_record,
     import_records,
+    local_id_for_identifier,
     update_record,
     upsert_record,
     withdraw_record,
@@ -28,6 +36,8 @@ __all__ = [
     "import_records",
     "list_records",
     "load_record_parts",
+    "load_records_parts",
+    "local_id_for_identifier",
     "record_to_input",
     "record_version",
     "update_record",

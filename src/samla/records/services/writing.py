@@ -21,6 +21,7 @@ from samla.core.errors import InvalidInput, NotFound, SamlaError
 from samla.journals.models import Journal
 from samla.journals.services import resolve_journal
 from samla.people.services import WantedPerson, resolve_people
+from samla.search.indexing import index_records
 
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import RecordIn
@@ -92,6 +93,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
         changes=changes,
     )
     _link_waiting_relations([record])
+    index_records([record.pk])
     return record, True
 
 
@@ -146,6 +148,12 @@ def upsert_record(actor: Actor, *, data: RecordIn, summary: str = "imported") ->
     return record, "updated" if changed else "unchanged"
 
 
+def local_id_for_identifier(scheme: str, value: str) -> str | None:
+    """The local id of the record that has (scheme, value) as an identifier of its own."""
+    found = Identifier.objects.filter(scheme=scheme, value=value, relation="").values_list("record__local_id")
+    return next((local_id for (local_id,) in found[:1]), None)
+
+
 def find_existing_record(data: RecordIn) -> str | None:
     """The local id of the record `data` describes again: same local id, else same OAI identifier."""
     return _existing_local_ids({0: data}).get(0)
@@ -169,6 +177,7 @@ def approve_record(actor: Actor, *, local_id: str) -> Record:
             summary="approved",
             changes={"approved": [False, True]},
         )
+        index_records([record.pk])
     return record
 
 
@@ -362,6 +371,7 @@ def _insert_records(
         ]
     )
     _link_waiting_relations(records)
+    index_records([r.pk for r in records])
     return records
 
 

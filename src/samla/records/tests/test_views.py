@@ -100,13 +100,25 @@ def test_organisation_page_lists_units_and_records_of_units(client):
 
 def test_journal_page_lists_records_in_journal(client):
     _response, tree = _page(client, SEED)
-    journal_url = tree.xpath('//a[@class="search-journal"]/@href')[0]
+    journal_url = tree.xpath('//a[@class="journal"]/@href')[0]
     response, journal = _page(client, journal_url)
     assert response.status_code == 200
     assert journal.xpath('//dd[@class="eissn"]')[0].text == "1472-6963"
     publications = _section(journal, "publications")
     assert "The complexity of leadership" in publications
     assert "Correction: The complexity" in publications
+
+
+@pytest.mark.parametrize(("link", "parameter"), [("search-journal", "journal"), ("search-author", "author")])
+def test_search_in_links_search_for_the_same_journal_or_author(client, link, parameter):
+    _response, tree = _page(client, SEED)
+    url = tree.xpath(f'//a[@class="{link}"]/@href')[-1]
+    assert url.startswith(f"/search/?{parameter}=")
+    response, results = _page(client, url)
+    assert response.status_code == 200
+    titles = " ".join(results.xpath('//ol[@class="record-items"]//text()'))
+    assert "The complexity of leadership" in titles
+    assert "Correction: The complexity" in titles
 
 
 def test_category_link_lists_records_in_category(client):

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages Samla needs that a fresh machine may lack. Each argument is a set:
+#   runtime  libmagic (file type detection)
+#   test     + Chromium for the browser tests
+#   bench    + ApacheBench for the load benchmarks
+set -euo pipefail
+needed=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+for set in "$@"; do
+    case "$set" in
+        runtime) have_lib libmagic.so.1 || needed+=(libmagic1) ;;
+        test) have_lib libmagic.so.1 || needed+=(libmagic1); command -v chromium >/dev/null || needed+=(chromium) ;;
+        bench) command -v ab >/dev/null || needed+=(apache2-utils) ;;
+        *) echo "unknown package set: $set" >&2; exit 2 ;;
+    esac
+done
+[ ${#needed[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "Samla needs these Debian packages: ${needed[*]} (run: sudo apt-get install ${needed[*]})" >&2
+    exit 1
+fi
+echo "Installing Debian packages: ${needed[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${needed[@]}" >/dev/null

@@ -1,0 +1,151 @@
+"""Swepub MODS: MODS as DiVA serves it to Swepub, the Swedish national publication database (`swepub_mods`).
+
+It follows DiVA's current records (MODS 3.7): the Swepub output type (`genre authority="kb.se"
+type="outputType"`), the older Swepub publication type and the content type (`authority="svep"`), the
+publication status and number of creators as notes, the URN:NBN as a resolver `uri` identifier, SSIF
+categories as `uka.se` subjects with their broader levels in English and Swedish, and organisations both
+as corporate names (role `org`, the hierarchy as name parts, `authority` + `xlink:href` = the
+organisation's id) and as structured affiliations (`authority` + `valueURI` = the same id) beside the
+affiliation as stated. Valid against mods-3-7.xsd. DiVA's quirk that the XSD rejects (`<p>` elements
+inside abstracts) is not copied; an abstract of several paragraphs carries them as escaped HTML in its
+text, as DiVA also does, so a harvester (Samla's among them) keeps the paragraph breaks.
+"""
+
+from __future__ import annotations
+
+import html
+
+from django.conf import settings
+from lxml import etree
+
+from samla.records.identifiers import resolver_url
+from samla.records.models import Record
+
+from . import bibliographic as bib
+from . import mods as m
+
+SCHEMA = "http://www.loc.gov/standards/mods/v3/mods-3-7.xsd"
+# Output type → the Swepub publication type of before output types (genre authority="svep").
+SVEP_PUBLICATION_TYPES = {
+    "publication/journal-article": "art",
+    "publication/editorial-letter": "art",
+    "publication/magazine-article": "art",
+    "publication/newspaper-article": "art",
+    "publication/review-article": "for",
+    "publication/book-review": "rec",
+    "publication/book": "bok",
+    "publication/critical-edition": "bok",
+    "publication/edited-book": "sam",
+    "publication/journal-issue": "sam",
+    "publication/book-chapter": "kap",
+    "publication/report-chapter": "kap",
+    "publication/foreword-afterword": "kap",
+    "publication/encyclopedia-entry": "kap",
+    "conference/paper": "kon",
+    "conference/poster": "kon",
+    "conference/other": "kon",
+    "conference/proceeding": "pro",
+    "publication/doctoral-thesis": "dok",
+    "artistic-work/artistic-thesis": "dok",
+    "publication/licentiate-thesis": "lic",
+    "publication/report": "rap",
+    "publication/working-paper": "rap",
+    "intellectual-property/patent": "pat",
+    "artistic-work/original-creative-work": "kfu",
+}
+
+
+def write(record: Record) -> etree._Element:
+    """One record as a Swepub <mods> element."""
+    mods = m.root("3.7", SCHEMA)
+    genres(mods, record)
+    for contribution in bib.contributors(record):
+        name = m.person_or_body(mods, contribution, swepub=True)
+        local_identifiers(name, contribution)
+    organisations(mods, record)
+    m.conference(mods, record)
+    m.title_infos(mods, record)
+    m.language(mods, record)
+    m.origin_info(mods, record)
+    m.physical_description(mods, record)
+    identifiers(mods, record)
+    m.sub(mods, "typeOfResource", m.RESOURCE_TYPES.get(record.output_type, "text"))
+    m.host_and_series(mods, record)
+    m.ssif_subjects(mods, record)
+    m.keywords(mods, record)
+    _abstracts(mods, record)
+    if status := bib.status_label(record):
+        m.sub(mods, "note", status, type="publicationStatus")
+    m.sub(mods, "note", str(len(bib.contributors(record, bib.AUTHOR))), type="creatorCount")
+    if record.approved:
+        m.sub(mods, "note", "verified", type="verificationStatus")  # bibliographically approved
+    for funder in record.funders:
+        grant = {"displayLabel": funder["grant"]} if funder.get("grant") else {}
+        m.sub(
+            mods, "note", funder["name"], type="funder", **grant
+        )  # DiVA's funder note; the grant as its label
+    for note in record.notes:
+        m.sub(mods, "note", _paragraphs(note))
+    m.licence(mods, record)
+    m.related_items(mods, record)
+    m.record_info(mods, record, content_source=settings.LOCAL_ID_PREFIX)
+    return mods
+
+
+def genres(mods: etree._Element, record: Record) -> None:
+    m.sub(mods, "genre", record.output_type, authority="kb.se", type="outputType")
+    publication_type = SVEP_PUBLICATION_TYPES.get(record.output_type, "ovr")
+    m.sub(mods, "genre", publication_type, authority="svep", type="publicationType")
+    if content := m.SVEP_CONTENT_TYPES.get(record.content_type):
+        m.sub(mods, "genre", content, authority="svep", type="contentType")
+
+
+def local_identifiers(name: etree._Element, contribution) -> None:
+    """The person's local user id as DiVA sends it (`<nameIdentifier type="kth">u1u9f2s7`), and a DiVA
+    authority id as DiVA's description (`diva-portal.org=authority-person:24220`)."""
+    person = contribution.person
+    if person is None:
+        return
+    authority, _, value = (person.local_id or "").partition(":")
+    if value:
+        m.sub(name, "nameIdentifier", value, type=authority)
+    if (person.authority_id or "").startswith("diva:"):
+        m.sub(name, "description", "diva-portal.org=" + person.authority_id.removeprefix("diva:"))
+
+
+def organisations(mods: etree._Element, record: Record) -> None:
+    """Each organisation an affiliation links to, once, as a corporate name with its hierarchy."""
+    seen: set[int] = set()
+    for contribution in bib.contributors(record):
+        for affiliation in contribution.affiliations.all():
+            organisation = affiliation.organisation
+            if organisation is None or organisation.pk in seen or ":" not in (organisation.identifier or ""):
+                continue
+            seen.add(organisation.pk)
+            authority, _, value = organisation.identifier.partition(":")
+            name = m.sub(mods, "name", type="corporate", authority=authority, href=value)
+            for level in bib.organisation_path(organisation):
+                m.sub(name, "namePart", level.name_sv or level.name_en)
+            m.sub(m.sub(name, "role"), "roleTerm", "org", type="code", authority="marcrelator")
+
+
+def identifiers(mods: etree._Element, record: Record) -> None:
+    """The URN:NBN as its resolver link (type uri), then the others; OAI identifiers travel in the
+    OAI-PMH header, not here."""
+    for urn in bib.identifier_values(record, "urn"):
+        m.sub(mods, "identifier", resolver_url("urn", urn), type="uri")
+    m.identifiers(mods, record, skip=("urn", "oai"))
+
+
+def _abstracts(mods: etree._Element, record: Record) -> None:
+    for abstract in record.abstracts:
+        if abstract.get("text", "").strip():
+            m.sub(mods, "abstract", _paragraphs(abstract["text"]), lang=m.lang(abstract.get("language", "")))
+
+
+def _paragraphs(text: str) -> str:
+    """Plain text for one paragraph; several as escaped HTML paragraphs, as DiVA writes them."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    if len(paragraphs) <= 1:
+        return text.strip()
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)

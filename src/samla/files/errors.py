@@ -1,0 +1,24 @@
+"""Errors of the files app, on top of `samla.core.errors`: each carries its HTTP status."""
+
+from samla.core.errors import SamlaError
+
+
+class PayloadTooLarge(SamlaError):
+    """A file over `settings.MAX_UPLOAD_BYTES`; the message names the limit."""
+
+    code = "payload_too_large"
+    status = 413
+
+
+class InsufficientStorage(SamlaError):
+    """The file store ran out of space while writing; nothing of the file was kept."""
+
+    code = "insufficient_storage"
+    status = 507
+
+
+class FileDamaged(SamlaError):
+    """The stored bytes are missing or failed their last fixity check, so they are not served as intact."""
+
+    code = "file_damaged"
+    status = 503

@@ -1,0 +1,193 @@
+"""OAI-PMH sets: hierarchical by organisation, publication type and SSIF category, plus `openaire` and
+`swepub`. A setSpec's colons are its hierarchy ("ssif:5:502:50202" lies in "ssif:5:502" and "ssif:5")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
+
+from samla.organisations.models import Organisation
+from samla.records.models import Contribution, ContributionAffiliation, Record
+from samla.vocabularies.models import SubjectCategory
+from samla.vocabularies.output_types import output_types
+
+from .protocol import OaiError
+
+SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
+
+
+@dataclass(frozen=True)
+class OaiSet:
+    spec: str
+    name: str
+    description: str = ""
+
+
+FLAT_SETS = [
+    OaiSet(
+        "openaire",
+        "OpenAIRE",
+        "Published records with an open licence, for the OpenAIRE Guidelines for Literature Repositories.",
+    ),
+    OaiSet(
+        "swepub",
+        "Swepub",
+        "Records that meet Swepub's requirements: output type, content type, year, language, at least one "
+        "contributor and at least one SSIF category.",
+    ),
+]
+
+
+class SetIndex:
+    """Set names and memberships for one request; organisations and categories are read once."""
+
+    @cached_property
+    def organisations(self) -> dict[int, Organisation]:
+        return {o.pk: o for o in Organisation.objects.only("pk", "parent_id", "name_en")}
+
+    @cached_property
+    def categories(self) -> dict[str, SubjectCategory]:
+        return {c.code: c for c in SubjectCategory.objects.only("code", "parent_id", "label_en")}
+
+    def organisation_path(self, organisation_id: int) -> list[int]:
+        path, seen = [], set()
+        current = self.organisations.get(organisation_id)
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            path.insert(0, current.pk)
+            current = self.organisations.get(current.parent_id)
+        return path
+
+    def category_path(self, code: str) -> list[str]:
+        path = []
+        current = self.categories.get(code)
+        while current is not None:
+            path.insert(0, current.code)
+            current = self.categories.get(current.parent_id)
+        return path
+
+    def all_sets(self) -> Iterator[OaiSet]:
+        yield from FLAT_SETS
+        yield OaiSet("type", "Publication types")
+        groups = {}
+        for code, output_type in output_types().items():
+            group, sub = code.split("/", 1)
+            if group not in groups:
+                groups[group] = True
+                yield OaiSet(f"type:{group}", group.replace("-", " ").capitalize())
+            yield OaiSet(f"type:{group}:{sub}", output_type.label_en)
+        yield OaiSet("ssif", "National subject categories (SSIF)")
+        for code, category in sorted(self.categories.items()):
+            yield OaiSet("ssif:" + ":".join(self.category_path(code)), category.label_en)
+        yield OaiSet("org", "Organisations")
+        for pk, organisation in sorted(self.organisations.items()):
+            yield OaiSet("org:" + ":".join(str(p) for p in self.organisation_path(pk)), organisation.name_en)
+
+    def filter_for(self, spec: str) -> Q:
+        """The records in set `spec`; noRecordsMatch-free: an unknown set is badArgument."""
+        if not SPEC.match(spec):
+            raise OaiError("badArgument", f"{spec[:100]!r} is not a setSpec.")
+        head, *rest = spec.split(":")
+        if head == "openaire" and not rest:
+            return Q(state="published") & ~Q(licence="")
+        if head == "swepub" and not rest:
+            return swepub_filter()
+        if head == "type":
+            return self._type_filter(rest, spec)
+        if head == "ssif":
+            return self._ssif_filter(rest, spec)
+        if head == "org":
+            return self._org_filter(rest, spec)
+        raise OaiError("badArgument", f"There is no set {spec[:100]!r}.")
+
+    def _type_filter(self, rest: list[str], spec: str) -> Q:
+        if not rest:
+            return Q()
+        prefix = "/".join(rest)
+        if len(rest) > 2 or not any(
+            code == prefix or code.startswith(prefix + "/") for code in output_types()
+        ):
+            raise OaiError("badArgument", f"There is no set {spec[:100]!r}.")
+        return Q(output_type=prefix) if len(rest) == 2 else Q(output_type__startswith=prefix + "/")
+
+    def _ssif_filter(self, rest: list[str], spec: str) -> Q:
+        if not rest:
+            return Q(pk__in=Record.subjects.through.objects.values("record_id"))
+        if self.category_path(rest[-1]) != rest:
+            raise OaiError("badArgument", f"There is no set {spec[:100]!r}.")
+        return Q(
+            pk__in=Record.subjects.through.objects.filter(subjectcategory__code__startswith=rest[-1]).values(
+                "record_id"
+            )
+        )
+
+    def _org_filter(self, rest: list[str], spec: str) -> Q:
+        if not rest:
+            return Q(
+                pk__in=ContributionAffiliation.objects.exclude(organisation=None).values(
+                    "contribution__record_id"
+                )
+            )
+        if not all(part.isdigit() for part in rest) or self.organisation_path(int(rest[-1])) != [
+            int(p) for p in rest
+        ]:
+            raise OaiError("badArgument", f"There is no set {spec[:100]!r}.")
+        below = self.descendants(int(rest[-1]))
+        affiliated = ContributionAffiliation.objects.filter(organisation_id__in=below)
+        return Q(pk__in=affiliated.values("contribution__record_id"))
+
+    def descendants(self, organisation_id: int) -> list[int]:
+        children: dict[int | None, list[int]] = {}
+        for pk, organisation in self.organisations.items():
+            children.setdefault(organisation.parent_id, []).append(pk)
+        found, todo = [], [organisation_id]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            todo.extend(children.get(current, []))
+        return found
+
+    def specs_of(self, record: Record) -> list[str]:
+        """The setSpecs a record's header lists: its most specific sets (the hierarchy implies the rest)."""
+        group, sub = record.output_type.split("/", 1)
+        specs = [f"type:{group}:{sub}"]
+        specs += ["ssif:" + ":".join(self.category_path(s.code)) for s in record.subjects.all()]
+        organisations = {
+            a.organisation_id
+            for c in record.contributions.all()
+            for a in c.affiliations.all()
+            if a.organisation_id
+        }
+        specs += sorted("org:" + ":".join(map(str, self.organisation_path(o))) for o in organisations)
+        if record.state == "published" and record.licence:
+            specs.append("openaire")
+        if is_swepub(record):
+            specs.append("swepub")
+        return specs
+
+
+def swepub_filter() -> Q:
+    """The same rule as `is_swepub`, as a query."""
+    with_subject = Record.subjects.through.objects.values("record_id")
+    with_contributor = Contribution.objects.values("record_id")
+    return (
+        Q(state="published", year__isnull=False, pk__in=with_subject)
+        & Q(pk__in=with_contributor)
+        & ~Q(content_type="")
+        & ~Q(language="")
+    )
+
+
+def is_swepub(record: Record) -> bool:
+    return bool(
+        record.state == "published"
+        and record.year
+        and record.content_type
+        and record.language
+        and record.subjects.all()
+        and record.contributions.all()
+    )

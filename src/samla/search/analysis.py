@@ -1,0 +1,104 @@
+"""Text analysis shared by indexing and querying, and by both backends.
+
+Text is folded (case and diacritics: "Jönköping" → "jonkoping"), split into words, and stemmed with
+Snowball (Swedish for Swedish text, English otherwise). The backends store and match the words this
+module produces, so SQLite FTS5 and PostgreSQL find exactly the same records. Identifiers are reduced
+to one compact word ("10.1186/S12913-024-10549-4" → "101186s12913024105494") on both sides, so a
+pasted DOI, ISSN, ORCID or URN:NBN is one term, whatever punctuation, case or resolver prefix it has.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from samla.records.identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
+
+MAX_WORD_LENGTH = 64
+WORD = re.compile(r"[^\W_]+")
+# Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
+_SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss"})
+# Combining marks (Unicode category Mn) of the scripts NFKD decomposes: what "remove diacritics" removes.
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x2000) if unicodedata.combining(chr(c))) + "]"
+)
+_STEMMERS = {"sv": snowballstemmer.stemmer("swedish"), "en": snowballstemmer.stemmer("english")}
+# Schemes whose values a reader pastes into the search box, in the order they are tried.
+_PASTED_SCHEMES = ("doi", "urn", "isi", "scopus", "issn", "isbn", "handle", "arxiv")
+_IDENTIFIER_LIKE = re.compile(r"^(?=.*\d)[\w.\-/:]{6,}$")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: what matching compares."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
+    return _COMBINING.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, in order (overlong runs, such as base64 noise, are dropped)."""
+    return [w for w in WORD.findall(fold(text)) if len(w) <= MAX_WORD_LENGTH]
+
+
+def stemmer_for(language: str) -> str:
+    """The stemmer used for indexing text in `language` (ISO 639-3): Swedish for Swedish, else English."""
+    return "sv" if language in ("swe", "sv") else "en"
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str, stemmer: str) -> str:
+    return _STEMMERS[stemmer].stemWord(word)
+
+
+def stemmed(text: str, language: str = "") -> list[str]:
+    """Words of natural-language text as indexed: folded, then stemmed for the text's language."""
+    which = stemmer_for(language)
+    return [stem(w, which) for w in words(text)]
+
+
+def query_forms(word: str) -> list[str]:
+    """The indexed forms a query word may match: itself (names, identifiers), its Swedish and its English
+    stem ("ledarskapet" → "ledarskap"), without repeats."""
+    return list(dict.fromkeys([word, stem(word, "sv"), stem(word, "en")]))
+
+
+def compact(value: str) -> str:
+    """An identifier as one word: folded, letters and digits only."""
+    return "".join(WORD.findall(fold(value)))
+
+
+def identifier_word(text: str) -> str | None:
+    """The compact word of a pasted identifier (DOI, URN:NBN, ORCID, ISSN, ISBN, ISI, Scopus, Handle, arXiv,
+    with or without a resolver prefix), normalised as `records.identifiers` normalises stored values;
+    None when `text` is not one."""
+    text = text.strip()
+    if not _IDENTIFIER_LIKE.match(text):
+        return None
+    try:
+        return compact(normalise_orcid(text))
+    except (InvalidIdentifier, ValueError, TypeError):
+        pass
+    for scheme in _PASTED_SCHEMES:
+        try:
+            value = normalise_identifier(scheme, text)
+        except (InvalidIdentifier, ValueError, TypeError):
+            continue
+        return compact(value)
+    return None
+
+
+def isbn_words(value: str) -> list[str]:
+    """An ISBN as both its ISBN-13 and (when it has one) ISBN-10 word, so either form finds it."""
+    from stdnum import isbn
+
+    found = [compact(value)]
+    try:
+        found.append(compact(isbn.to_isbn13(value)))
+        found.append(compact(isbn.to_isbn10(value)))
+    except Exception:
+        pass
+    return list(dict.fromkeys(found))

@@ -1,0 +1,266 @@
+"""What the index holds for a record: its words per column, its facet values and its sort keys.
+
+`build_documents` loads any number of records with a fixed handful of queries, so indexing a batch of an
+import or a reindex costs the same few queries whatever its size. Full text of attached files comes from
+text sources (`register_text_source`), which the files app registers; the search app itself stores no
+file text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from samla.organisations.models import Organisation
+from samla.people.models import PersonNameVariant
+from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record
+
+from . import analysis
+
+# Index columns, in the order of the backends' tables.
+COLUMNS = (
+    "title", "author", "orcid", "journal", "issn", "keyword", "identifier", "organisation", "abstract",
+    "other", "fulltext",
+)  # fmt: skip
+FACET_FIELDS = (
+    "type",
+    "year",
+    "content",
+    "category",
+    "organisation",
+    "language",
+    "journal",
+    "author",
+    "fulltext",
+)
+MAX_FULLTEXT_CHARACTERS = 2_000_000
+
+TextSource = Callable[[Sequence[int]], Mapping[int, str]]
+_TEXT_SOURCES: list[TextSource] = []
+
+
+def register_text_source(source: TextSource) -> None:
+    """Add a source of full text: called with record ids, it returns {record id: text} for those that have
+    text (an empty string still marks the record "has full text"). The files app registers one in its
+    AppConfig.ready(); every index write, including `samla reindex`, asks each source."""
+    if source not in _TEXT_SOURCES:
+        _TEXT_SOURCES.append(source)
+
+
+def unregister_text_source(source: TextSource) -> None:
+    if source in _TEXT_SOURCES:
+        _TEXT_SOURCES.remove(source)
+
+
+@dataclass
+class IndexDocument:
+    record_id: int
+    columns: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
+    facets: set[tuple[str, str]] = field(default_factory=set)
+    year_key: int = 0
+    sort_title: str = ""
+    last_updated: dt.date | None = None
+    has_fulltext: bool = False
+
+
+def build_documents(
+    record_ids: Iterable[int], extra_text: Mapping[int, str] | None = None
+) -> list[IndexDocument]:
+    """The index documents of the records with these ids (missing ids are skipped)."""
+    ids = sorted(set(record_ids))
+    if not ids:
+        return []
+    records = list(
+        Record.objects.filter(pk__in=ids)
+        .select_related("journal")
+        .only(
+            "id",
+            "local_id",
+            "title",
+            "subtitle",
+            "title_language",
+            "alternative_titles",
+            "output_type",
+            "content_type",
+            "language",
+            "year",
+            "host_title",
+            "publisher",
+            "conference",
+            "abstracts",
+            "keywords",
+            "funders",
+            "last_updated",
+            "journal__title",
+            "journal__issn",
+            "journal__eissn",
+        )
+    )
+    texts = _full_texts(ids, extra_text)
+    parts = _Parts.load(ids)
+    return [_document(record, parts, texts.get(record.pk)) for record in records]
+
+
+def _full_texts(ids: list[int], extra_text: Mapping[int, str] | None) -> dict[int, str]:
+    texts: dict[int, list[str]] = defaultdict(list)
+    for source in _TEXT_SOURCES:
+        for record_id, text in source(ids).items():
+            texts[record_id].append(text or "")
+    for record_id, text in (extra_text or {}).items():
+        texts[record_id].append(text or "")
+    return {record_id: "\n".join(chunks)[:MAX_FULLTEXT_CHARACTERS] for record_id, chunks in texts.items()}
+
+
+@dataclass
+class _Parts:
+    contributions: dict[int, list[dict]]
+    variants: dict[int, list[str]]
+    organisations: dict[int, list[int]]  # record -> organisation ids, with every parent
+    affiliation_texts: dict[int, list[str]]
+    organisation_names: dict[int, list[str]]
+    identifiers: dict[int, list[tuple[str, str]]]
+    subjects: dict[int, list[str]]
+
+    @classmethod
+    def load(cls, ids: list[int]) -> _Parts:
+        contributions: dict[int, list[dict]] = defaultdict(list)
+        rows = Contribution.objects.filter(record_id__in=ids).values(
+            "record_id", "family_name", "given_name", "person_id", "person__orcid", "person__family_name",
+            "person__given_name",
+        )  # fmt: skip
+        for row in rows:
+            contributions[row["record_id"]].append(row)
+        person_ids = {c["person_id"] for cs in contributions.values() for c in cs if c["person_id"]}
+        variants: dict[int, list[str]] = defaultdict(list)
+        for person_id, family, given in PersonNameVariant.objects.filter(
+            person_id__in=person_ids
+        ).values_list("person_id", "family_name", "given_name"):
+            variants[person_id].append(f"{given} {family}")
+        direct: dict[int, set[int]] = defaultdict(set)
+        affiliation_texts: dict[int, list[str]] = defaultdict(list)
+        for record_id, organisation_id, text in ContributionAffiliation.objects.filter(
+            contribution__record_id__in=ids
+        ).values_list("contribution__record_id", "organisation_id", "text"):
+            if organisation_id:
+                direct[record_id].add(organisation_id)
+            if text:
+                affiliation_texts[record_id].append(text)
+        parents, names = _organisation_tree({o for os in direct.values() for o in os})
+        organisations = {
+            record_id: sorted({a for o in os for a in _ancestry(o, parents)})
+            for record_id, os in direct.items()
+        }
+        identifiers: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for record_id, scheme, value in Identifier.objects.filter(record_id__in=ids, relation="").values_list(
+            "record_id", "scheme", "value"
+        ):
+            identifiers[record_id].append((scheme, value))
+        subjects: dict[int, list[str]] = defaultdict(list)
+        through = Record.subjects.through
+        for record_id, code in through.objects.filter(record_id__in=ids).values_list(
+            "record_id", "subjectcategory_id"
+        ):
+            subjects[record_id].append(code)
+        return cls(contributions, variants, organisations, affiliation_texts, names, identifiers, subjects)
+
+
+def _organisation_tree(ids: set[int]) -> tuple[dict[int, int | None], dict[int, list[str]]]:
+    """Parents and names of these organisations and all above them (one query per level)."""
+    parents: dict[int, int | None] = {}
+    names: dict[int, list[str]] = {}
+    wanted = set(ids)
+    while wanted:
+        rows = Organisation.objects.filter(pk__in=wanted).values_list("pk", "parent_id", "name_en", "name_sv")
+        for pk, parent_id, name_en, name_sv in rows:
+            parents[pk] = parent_id
+            names[pk] = [n for n in (name_en, name_sv) if n]
+        wanted = {p for p in parents.values() if p and p not in parents}
+    return parents, names
+
+
+def _ancestry(organisation_id: int, parents: dict[int, int | None]) -> list[int]:
+    chain = []
+    current: int | None = organisation_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def _category_levels(code: str) -> list[str]:
+    """SSIF codes have 1, 3 and 5 digits: 50202 is in 502, which is in 5."""
+    return [code[:n] for n in (1, 3, 5) if n <= len(code)]
+
+
+def _document(record: Record, parts: _Parts, full_text: str | None) -> IndexDocument:
+    doc = IndexDocument(record_id=record.pk)
+    cols = doc.columns
+    language = record.language
+    title_language = record.title_language or language
+    cols["title"] += analysis.stemmed(record.title, title_language)
+    cols["title"] += analysis.stemmed(record.subtitle, title_language)
+    for alt in record.alternative_titles:
+        alt_language = alt.get("language", "")
+        cols["title"] += analysis.stemmed(f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt_language)
+    for c in parts.contributions.get(record.pk, []):
+        cols["author"] += analysis.words(f"{c['given_name']} {c['family_name']}")
+        if c["person_id"]:
+            if (c["person__family_name"], c["person__given_name"]) != (c["family_name"], c["given_name"]):
+                cols["author"] += analysis.words(f"{c['person__given_name']} {c['person__family_name']}")
+            for variant in parts.variants.get(c["person_id"], []):
+                cols["author"] += analysis.words(variant)
+            if c["person__orcid"]:
+                cols["orcid"].append(analysis.compact(c["person__orcid"]))
+            doc.facets.add(("author", str(c["person_id"])))
+    journal = record.journal
+    if journal is not None:
+        cols["journal"] += analysis.stemmed(journal.title)
+        cols["issn"] += [analysis.compact(n) for n in (journal.issn, journal.eissn) if n]
+        doc.facets.add(("journal", str(journal.pk)))
+    for terms in record.keywords:
+        for term in terms.get("terms", []):
+            cols["keyword"] += analysis.stemmed(term, terms.get("language", "") or language)
+    cols["identifier"].append(analysis.compact(record.local_id))
+    for scheme, value in parts.identifiers.get(record.pk, []):
+        if scheme == "isbn":
+            cols["identifier"] += analysis.isbn_words(value)
+        elif scheme == "issn":
+            cols["issn"].append(analysis.compact(value))
+        else:
+            cols["identifier"].append(analysis.compact(value))
+    for organisation_id in parts.organisations.get(record.pk, []):
+        for name in parts.organisation_names.get(organisation_id, []):
+            cols["organisation"] += analysis.stemmed(name)
+        doc.facets.add(("organisation", str(organisation_id)))
+    for text in dict.fromkeys(parts.affiliation_texts.get(record.pk, [])):
+        cols["organisation"] += analysis.stemmed(text)
+    for abstract in record.abstracts:
+        cols["abstract"] += analysis.stemmed(
+            abstract.get("text", ""), abstract.get("language", "") or language
+        )
+    other = [
+        record.host_title,
+        record.conference,
+        record.publisher,
+        *(f.get("name", "") for f in record.funders),
+    ]
+    cols["other"] += analysis.stemmed(" ".join(o for o in other if o), language)
+    if full_text is not None:
+        doc.has_fulltext = True
+        cols["fulltext"] += analysis.stemmed(full_text, language)
+        doc.facets.add(("fulltext", "yes"))
+    doc.facets.add(("type", record.output_type))
+    if record.year:
+        doc.facets.add(("year", str(record.year)))
+    if record.content_type:
+        doc.facets.add(("content", record.content_type))
+    if language:
+        doc.facets.add(("language", language))
+    for code in parts.subjects.get(record.pk, []):
+        doc.facets.update(("category", level) for level in _category_levels(code))
+    doc.year_key = record.year or 0
+    doc.sort_title = " ".join(analysis.words(record.title))[:200]
+    doc.last_updated = record.last_updated
+    return doc

@@ -1,0 +1,29 @@
+"""Keeping the index in step with the records: called by record services inside their transaction.
+
+This module imports only models (never `records.services`), so record services can call it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .backends import backend_for
+from .documents import build_documents
+
+
+def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | None = None) -> None:
+    """Write the index entries of these records (one batch of queries for all of them), in the caller's
+    transaction, so the index never disagrees with what was committed."""
+    backend_for().index(build_documents(record_ids, extra_text))
+
+
+def remove_records(record_ids: Iterable[int]) -> None:
+    """Take these records out of the index (a deleted record's rows also go with it by cascade)."""
+    backend_for().delete(list(record_ids))
+
+
+def index_text_for_record(record_id: int, extra_text: str) -> None:
+    """Extension point for full text: re-index one record now with `extra_text` (e.g. a file's extracted
+    text) in its full-text slot, besides what registered text sources give. A text source registered with
+    `documents.register_text_source` keeps the text through later updates and `samla reindex`."""
+    index_records([record_id], extra_text={record_id: extra_text})

@@ -1,0 +1,66 @@
+"""The search index tables every backend shares: one entry per indexed record and its facet values.
+
+The text lives in a backend table created by migration 0002 (an FTS5 virtual table on SQLite, a
+tsvector table with a GIN index on PostgreSQL). Visibility is not copied here: searches join the record
+and apply `visible_records`, so a change of state can never leave the index showing a record it should not.
+Only `search.indexing` writes these tables.
+"""
+
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    """A record as the index knows it: the sort keys of the result list."""
+
+    record = models.OneToOneField(
+        "records.Record", primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    year_key = models.PositiveSmallIntegerField(default=0, help_text="The year, 0 when unknown")
+    sort_title = models.CharField(max_length=200, help_text="Folded title for ordering")
+    last_updated = models.DateField()
+    has_fulltext = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "search_entry"
+        indexes = [
+            models.Index(fields=["year_key", "record"], name="search_entry_year"),
+            models.Index(fields=["sort_title", "record"], name="search_entry_title"),
+            models.Index(fields=["last_updated", "record"], name="search_entry_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"search entry of record {self.record_id}"
+
+
+class SearchFacet(models.Model):
+    """One facet value of an indexed record. Hierarchies are expanded: a record in SSIF 50202 has rows
+    for 5, 502 and 50202, an affiliation to a unit one for the unit and each organisation above it."""
+
+    pk = models.CompositePrimaryKey("record_id", "field", "value")
+    # The primary key (record, field, value) is the index that reads a record's values.
+    record = models.ForeignKey("records.Record", on_delete=models.CASCADE, related_name="+", db_index=False)
+    field = models.CharField(max_length=12)
+    value = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "search_facet"
+        indexes = [models.Index(fields=["field", "value", "record"], name="search_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.field}={self.value}"
+
+
+class ReindexCheckpoint(models.Model):
+    """Where the last `samla reindex` got to, so a run stopped half-way resumes after the last batch."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_record_id = models.BigIntegerField(default=0)
+    indexed = models.BigIntegerField(default=0)
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "search_reindex_checkpoint"
+
+    def __str__(self) -> str:
+        return f"reindex {self.name} at record {self.last_record_id}"

@@ -1,0 +1,133 @@
+"""The query language: what each piece of syntax parses to, and input that has no sensible reading."""
+
+import pytest
+
+from samla.core.errors import InvalidInput
+from samla.search.backends.fts5 import match_expression
+from samla.search.backends.postgres import tsquery
+from samla.search.query import MAX_QUERY_LENGTH, And, Not, Or, Phrase, Term, parse_query
+
+
+def test_parse_query_words_are_anded_with_stems():
+    parsed = parse_query("Ledarskapet coproduction")
+    assert parsed.match == And((Term(("ledarskapet", "ledarskap")), Term(("coproduction", "coproduct"))))
+
+
+def test_parse_query_diacritics_are_folded():
+    assert parse_query("Jönköping").match == Term(("jonkoping", "jonkop"))
+
+
+def test_parse_query_phrase_has_unstemmed_and_stemmed_variants():
+    parsed = parse_query('"health and welfare"')
+    assert parsed.match == Phrase(
+        (("health", "and", "welfare"), ("health", "and", "welf"), ("health", "and", "welfar"))
+    )
+
+
+def test_parse_query_prefix_star():
+    assert parse_query("coprod*").match == Term(("coprod",), prefix=True)
+
+
+def test_parse_query_one_letter_prefix_is_a_word():
+    assert parse_query("c*").match == Term(("c",))
+
+
+def test_parse_query_or_binds_tighter_than_implicit_and():
+    parsed = parse_query("leadership coproduction OR cocreation")
+    assert isinstance(parsed.match, And)
+    assert isinstance(parsed.match.children[1], Or)
+
+
+@pytest.mark.parametrize("text", ["leadership NOT correction", "leadership -correction"])
+def test_parse_query_not_and_minus_exclude(text):
+    parsed = parse_query(text)
+    assert parsed.match == And((Term(("leadership",)), Not(Term(("correction", "correct")))))
+
+
+def test_parse_query_only_exclusions_become_exclude():
+    parsed = parse_query("-cat")
+    assert parsed.match is None
+    assert parsed.exclude == Term(("cat",))
+
+
+def test_parse_query_fielded_terms_name_columns():
+    assert parse_query("title:framework").match == Term(("framework",), columns=("title",))
+    assert parse_query('author:"Daniel Masterson"').match == Phrase(
+        (("daniel", "masterson"),), columns=("author",)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("10.1186/s12913-024-10549-4", "101186s12913024105494"),
+        ("https://doi.org/10.1186/S12913-024-10549-4", "101186s12913024105494"),
+        ("urn:nbn:se:his:diva-24521", "urnnbnsehisdiva24521"),
+        ("0000-0003-4364-9814", "0000000343649814"),
+        ("https://orcid.org/0000-0003-4364-9814", "0000000343649814"),
+        ("1472-6963", "14726963"),
+        ("WOS:001163766500001", "001163766500001"),
+        ("2-s2.0-85185404972", "2s2085185404972"),
+    ],
+)
+def test_parse_query_pasted_identifier_is_one_compact_word(text, word):
+    assert parse_query(text).match == Term((word,))
+
+
+def test_parse_query_filters_are_taken_out_of_the_text():
+    parsed = parse_query("stillbirths year:2016 -type:book category:30220")
+    assert parsed.match == Term(("stillbirths", "stillbirth"))
+    assert [(f.name, f.value, f.negated) for f in parsed.filters] == [
+        ("year", "2016", False),
+        ("type", "book", True),
+        ("category", "30220", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'unbalanced "quote',
+        "(unclosed bracket",
+        "closing) bracket)",
+        "AND",
+        "OR",
+        "NOT",
+        "a AND",
+        "OR b",
+        "-",
+        '" * ( ) : ^ - NEAR',
+        "NEAR(a b, 3)",
+        "title:",
+        "col:umn ^boost",
+        "a:b:c",
+        "'; DROP TABLE records_record; --",
+        "\x00\x01",
+        "🙂 ∞ ≠",
+    ],
+)
+def test_parse_query_odd_input_compiles_to_safe_queries(text):
+    parsed = parse_query(text)
+    for node in (parsed.match, parsed.exclude):
+        if node is not None:
+            expression = match_expression(node)
+            assert all(
+                c.isalnum() or c in ' "*(){}:' for c in expression.replace(" OR ", " ").replace(" AND ", " ")
+            ), expression
+            tsquery(node)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x" * (MAX_QUERY_LENGTH + 1), "too long"),
+        ("a OR -b", "NOT cannot be one side of OR"),
+        ("(-a -b) c", "only NOT"),
+        ("a OR year:2020", "narrows the whole search"),
+        ("((((((((((deep))))))))))", "too deeply"),
+        (" ".join(f"w{n}" for n in range(60)), "too many terms"),
+    ],
+)
+def test_parse_query_without_sensible_reading_raises_invalid_input(text, message):
+    with pytest.raises(InvalidInput, match=message):
+        parse_query(text)

@@ -1,0 +1,89 @@
+"""`samla reindex`: rebuilds every entry, resumes from its checkpoint, refuses a concurrent run."""
+
+import threading
+
+import pytest
+from click.testing import CliRunner
+from django.db import connection
+
+from samla.core.errors import Conflict, PermissionDenied
+from samla.records.models import Record
+from samla.search.models import ReindexCheckpoint, SearchEntry
+from samla.search.rebuild import plan_reindex, reindex, reindex_lock
+from samla.search.services import search_records
+
+pytestmark = pytest.mark.django_db
+
+
+def _wipe_index():
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_facet")
+        cursor.execute("DELETE FROM search_entry")
+        cursor.execute("DELETE FROM search_text")
+
+
+def test_reindex_rebuilds_every_record(system, anonymous):
+    _wipe_index()
+    assert search_records(anonymous, query="stillbirths").total == 0
+    seen = []
+    batches = list(reindex(system, batch_size=10, progress=seen.append))
+    assert sum(b.count for b in batches) == Record.objects.count() == SearchEntry.objects.count()
+    assert sum(seen) == Record.objects.count()
+    assert search_records(anonymous, query="stillbirths").total == 2
+    assert ReindexCheckpoint.objects.get().finished is not None
+
+
+def test_reindex_interrupted_resumes_after_last_batch(system, anonymous):
+    _wipe_index()
+    run = reindex(system, batch_size=10)
+    first = next(run)
+    run.close()  # as Ctrl-C would stop it
+    assert plan_reindex().resumed_after == first.last_id
+    resumed = list(reindex(system, batch_size=10))
+    assert resumed[0].first_id > first.last_id
+    assert SearchEntry.objects.count() == Record.objects.count()
+    assert plan_reindex().resumed_after == 0
+
+
+def test_reindex_restart_starts_from_the_first_record(system):
+    run = reindex(system, batch_size=10)
+    next(run)
+    run.close()
+    batches = list(reindex(system, batch_size=10, restart=True))
+    assert batches[0].first_id == Record.objects.order_by("pk").first().pk
+
+
+def test_reindex_refuses_a_concurrent_run(system):
+    """Another process holds the lock: here another thread, with its own database connection."""
+    held, done = threading.Event(), threading.Event()
+
+    def other_run():
+        try:
+            with reindex_lock():
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_run)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(Conflict, match="Another"):
+            next(reindex(system))
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_reindex_needs_admin(curator):
+    with pytest.raises(PermissionDenied):
+        next(reindex(curator))
+
+
+def test_reindex_command_prints_summary():
+    from samla.search.cli import reindex as command
+
+    result = CliRunner().invoke(command, ["--batch-size", "20", "--restart"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"{Record.objects.count()} records indexed"
