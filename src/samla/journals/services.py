@@ -10,6 +10,7 @@ from django.db.models import Q
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
+from samla.core.saving import save_changed_fields
 from samla.records.identifiers import InvalidIdentifier, normalise_issn
 
 from .models import Journal
@@ -137,9 +138,5 @@ def update_journal(actor: Actor, *, journal_id: int, **fields: Any) -> Journal:
     if journal is None:
         raise NotFound("No such journal.")
     clean = clean_journal_fields(fields, journal_id=journal_id)
-    changed = [field for field, value in clean.items() if getattr(journal, field) != value]
-    for field in changed:
-        setattr(journal, field, clean[field])
-    if changed:
-        journal.save(update_fields=changed)
+    save_changed_fields(journal, clean)
     return journal

@@ -9,6 +9,7 @@ from django.db import transaction
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
+from samla.core.saving import save_changed_fields
 
 from .models import Organisation
 
@@ -171,9 +172,5 @@ def update_organisation(actor: Actor, *, organisation_id: int, **fields: Any) ->
     if organisation is None:
         raise NotFound("No such organisation.")
     clean = clean_organisation_fields(fields, organisation_id=organisation_id)
-    changed = [field for field, value in clean.items() if getattr(organisation, field) != value]
-    for field in changed:
-        setattr(organisation, field, clean[field])
-    if changed:
-        organisation.save(update_fields=changed)
+    save_changed_fields(organisation, clean)
     return organisation

@@ -12,6 +12,7 @@ from django.db.models import Q
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
+from samla.core.saving import save_changed_fields
 from samla.records.identifiers import InvalidIdentifier, normalise_orcid
 
 from .models import Person, PersonNameVariant
@@ -230,9 +231,5 @@ def update_person(actor: Actor, *, person_id: int, **fields: Any) -> Person:
     if person is None:
         raise NotFound("No such person.")
     clean = clean_person_fields(fields, person_id=person_id)
-    changed = [field for field, value in clean.items() if getattr(person, field) != value]
-    for field in changed:
-        setattr(person, field, clean[field])
-    if changed:
-        person.save(update_fields=changed)
+    save_changed_fields(person, clean)
     return person
