@@ -1,0 +1,50 @@
+"""`{% cite_box record request %}`: the record page's Cite box, with the entry the request asks for."""
+
+from __future__ import annotations
+
+from django import template
+
+from samla.core.errors import SamlaError
+
+from .. import locales
+from ..forms import CiteQuery
+from ..services import check_options, diva_styles, list_locales, render_citation
+
+register = template.Library()
+
+
+@register.inclusion_tag("citations/_cite_box.html")
+def cite_box(record, request) -> dict:
+    """The box for a record the page has loaded (no further query on a cache hit). A bad choice or a failed
+    engine shows its message in the box; the rest of the page is unaffected."""
+    citation = error = None
+    query = None
+    try:
+        query = CiteQuery.from_query(request.GET)
+        citation = render_citation(
+            record, check_options(style=query.style, locale=query.locale, output=query.output)
+        )
+    except SamlaError as exc:
+        error = exc
+    styles_offered = [(s.id, s.title) for s in diva_styles()]
+    chosen_locale = citation.locale if citation else (query.locale if query else "")
+    chosen_style = citation.style.id if citation else (query.style if query else "")
+    return {
+        "record": record,
+        "citation": citation,
+        "error": error,
+        "styles": styles_offered,
+        "style": chosen_style,
+        "other_style": "" if chosen_style in dict(styles_offered) else chosen_style,
+        "locales": [(code, _locale_label(code)) for code in locales.DIVA_LOCALES],
+        "all_locales": list_locales(),
+        "locale": chosen_locale,
+        "other_locale": "" if chosen_locale in locales.DIVA_LOCALES else chosen_locale,
+        "outputs": ("html", "text", "asciidoc", "rtf"),
+        "output": citation.output if citation else (query.output if query else "html"),
+    }
+
+
+def _locale_label(code: str) -> str:
+    aliases = [alias for alias, target in locales.ALIASES.items() if target == code]
+    return f"{code} ({', '.join(aliases)})" if aliases else code
