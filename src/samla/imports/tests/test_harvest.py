@@ -1,5 +1,7 @@
 """`samla harvest` over recorded OAI-PMH responses: paging by token, resuming, incremental runs, errors."""
 
+import http.server
+import threading
 import urllib.parse
 from pathlib import Path
 
@@ -103,3 +105,57 @@ def test_harvest_of_a_non_http_url_is_refused(system):
 
     with pytest.raises(InvalidInput):
         list(harvest(system, "file:///etc/passwd", prefix="oai_dc"))
+
+
+class RecordedResponses(http.server.BaseHTTPRequestHandler):
+    """A real HTTP server answering ListRecords from recorded DiVA, DSpace and Zenodo responses."""
+
+    pages: dict[str, Path] = {}
+
+    def do_GET(self) -> None:
+        params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+        name = params.get("resumptionToken") or params.get("set") or ""
+        path = self.pages.get(name)
+        body = path.read_bytes() if path else b"not found"
+        self.send_response(200 if path else 404)
+        self.send_header("Content-Type", "text/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorded_server():
+    RecordedResponses.pages = {
+        "diva": TESTDATA / "diva-swepub" / "dedup.xml",
+        "dspace": TESTDATA / "dspace-erasmus" / "ListRecords.xml",
+        "zenodo": ZENODO / PAGES[0],
+        token_of(PAGES[0]): ZENODO / PAGES[1],
+        token_of(PAGES[1]): ZENODO / PAGES[2],
+    }
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecordedResponses)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/oai"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("set_spec", "prefix", "records"),
+    [("diva", "swepub_mods", 26), ("dspace", "oai_dc", 16), ("zenodo", "oai_dc", 9)],
+)
+def test_harvest_over_http_imports_real_responses(system, recorded_server, set_spec, prefix, records):
+    results = list(harvest(system, recorded_server, prefix=prefix, set_spec=set_spec))
+    assert len(results) == records
+    assert not [r for r in results if r.status == "failed" and "gup.ub.gu.se" not in r.message], [
+        str(r) for r in results if r.status == "failed"
+    ]
+
+
+def test_harvest_of_a_missing_page_reports_the_http_status(system, recorded_server):
+    with pytest.raises(UnreadableFile) as raised:
+        list(harvest(system, recorded_server, prefix="oai_dc", set_spec="nothing-here"))
+    assert "HTTP 404" in str(raised.value)

@@ -222,3 +222,18 @@ def test_identifiers_use_the_configured_repository_id(client):
     assert tree.xpath("//o:header/o:identifier/text()", namespaces=NS) == [
         "oai:repo.example.se:diva2:1897829"
     ]
+
+
+def test_every_set_lists_valid_headers_of_its_records_or_no_records_match(client):
+    specs = oai(client, verb="ListSets").xpath("//o:setSpec/text()", namespaces=NS)
+    assert len(specs) > 400
+    for spec in specs:
+        tree = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set=spec)
+        assert error_code(tree) in (None, "noRecordsMatch"), spec
+        for header in tree.xpath("//o:header", namespaces=NS):
+            listed = header.xpath("o:setSpec/text()", namespaces=NS)
+            assert any(s == spec or s.startswith(spec + ":") for s in listed) or spec in (
+                "type",
+                "ssif",
+                "org",
+            ), spec

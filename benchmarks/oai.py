@@ -1,0 +1,131 @@
+"""OAI-PMH harvest: a full ListRecords oai_dc harvest of a generated repository over HTTP, the latency of
+the first, middle and last pages, and beside them the offset-paged query a DSpace-style provider runs.
+
+Targets (issue #5): ≥ 3,000 records/s on 2 cores; the last page costs ≤ 1.2× the first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+
+from benchmarks.harness import BIN, ROOT, instance_env, manage, samla, server, table
+
+RECORDS = int(os.environ.get("BENCH_OAI_RECORDS", "100000"))
+WINDOW = 5  # pages averaged at each of first, middle and last
+
+
+def run() -> str:
+    env = instance_env()
+    manage(env, "migrate", "--noinput", "-v", "0")
+    samla(env, "demo", "load")
+    subprocess.run(
+        [BIN / "python", "-m", "benchmarks.search", "generate", str(RECORDS)], cwd=ROOT, env=env, check=True
+    )
+    offset = json.loads(_in_instance(env, OFFSET_SCRIPT))
+    with server(env) as url:
+        pages, seconds, count = harvest(url + "/oai")
+    first, middle, last = _windows(pages)
+    rows = [
+        ["what", "first page ms", "middle page ms", "last page ms", "last / first"],
+        ["keyset (this provider), whole request", f"{first:.0f}", f"{middle:.0f}", f"{last:.0f}",
+         f"{last / first:.2f}"],
+        ["offset query (baseline), query only", f"{offset['first']:.1f}", f"{offset['middle']:.1f}",
+         f"{offset['last']:.1f}", f"{offset['last'] / offset['first']:.2f}"],
+        ["keyset query, query only", f"{offset['keyset_first']:.1f}", f"{offset['keyset_middle']:.1f}",
+         f"{offset['keyset_last']:.1f}", f"{offset['keyset_last'] / offset['keyset_first']:.2f}"],
+    ]  # fmt: skip
+    rate = count / seconds
+    rate_verdict = "met" if rate >= 3000 else "NOT met"
+    flat_verdict = "met" if last / first <= 1.2 else "NOT met"
+    return (
+        "## OAI-PMH harvest (issue #5)\n\n"
+        f"{count:,} records (the demo corpus and generated ones), one client harvesting ListRecords "
+        f"oai_dc over HTTP from gunicorn (2 workers, SQLite), {len(pages)} pages.\n\n"
+        + table(rows)
+        + f"\n\nHarvest rate **{rate:,.0f} records/s** (target ≥ 3,000: {rate_verdict}); "
+        f"last page / first page **{last / first:.2f}** (target ≤ 1.2: {flat_verdict}).\n"
+    )
+
+
+def harvest(base: str) -> tuple[list[float], float, int]:
+    """Every page's latency in ms, the total seconds and the records harvested."""
+    params = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+    pages, count, started = [], 0, time.perf_counter()
+    while True:
+        page_started = time.perf_counter()
+        with urllib.request.urlopen(f"{base}?{urllib.parse.urlencode(params)}", timeout=60) as response:
+            body = response.read()
+        pages.append((time.perf_counter() - page_started) * 1000)
+        count += body.count(b"<record>")
+        token = _token(body)
+        if not token:
+            return pages, time.perf_counter() - started, count
+        params = {"verb": "ListRecords", "resumptionToken": token}
+
+
+def _token(body: bytes) -> str:
+    start = body.find(b"<resumptionToken")
+    if start < 0:
+        return ""
+    opening = body.index(b">", start)
+    if body[opening - 1 : opening] == b"/":
+        return ""
+    return body[opening + 1 : body.index(b"</resumptionToken>", opening)].decode()
+
+
+def _windows(pages: list[float]) -> tuple[float, float, float]:
+    middle = len(pages) // 2
+    full = pages[:-1] or pages  # the last page is shorter; compare full pages
+    return (
+        statistics.median(full[:WINDOW]),
+        statistics.median(full[middle : middle + WINDOW]),
+        statistics.median(full[-WINDOW:]),
+    )
+
+
+OFFSET_SCRIPT = """
+import json, time, django
+django.setup()
+from samla.oai import services
+from samla.records.models import Record
+size = services.PAGE_SIZE
+base = services.harvestable().order_by("datestamp", "pk")
+total = base.count()
+
+def timed(query):
+    best = []
+    for _ in range(5):
+        started = time.perf_counter()
+        list(query)
+        best.append((time.perf_counter() - started) * 1000)
+    return sorted(best)[2]
+
+def offset(at):
+    return timed(base.values_list("pk", "datestamp")[at : at + size])
+
+def keyset(at):
+    start = base.values_list("datestamp", "pk")[at] if at else None
+    query = base
+    if start:
+        query = query.filter(datestamp__gte=start[0]).exclude(datestamp=start[0], pk__lte=start[1])
+    return timed(query.values_list("pk", "datestamp")[:size])
+
+points = {"first": 0, "middle": total // 2, "last": max(0, total - size)}
+result = {name: offset(at) for name, at in points.items()}
+result.update({f"keyset_{name}": keyset(at) for name, at in points.items()})
+print(json.dumps(result))
+"""
+
+
+def _in_instance(env: dict, script: str) -> str:
+    env = {**env, "DJANGO_SETTINGS_MODULE": "samla.settings"}
+    result = subprocess.run([BIN / "python", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(result.stderr[-3000:])
+    return result.stdout
