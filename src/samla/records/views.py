@@ -11,6 +11,7 @@ from samla.core.views import actor_for, requested_page
 from samla.files.services import list_files_for
 from samla.vocabularies.services import get_subject_category
 
+from .machine_readable import MachineReadable
 from .presentation import RecordPage
 from .services import get_record_for, list_records, load_record_parts, record_version
 
@@ -24,18 +25,27 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     if actor.role != "anonymous":
         return _render_record(request, actor, load_record_parts(record))
     key = f"record-page:{local_id}:{record_version(record)}:{get_language()}"
-    body = cache.get(key)
-    if body is None:
+    cached = cache.get(key)
+    if cached is None:
         response = _render_record(request, actor, load_record_parts(record))
-        cache.set(key, response.content, settings.RECORD_PAGE_CACHE_SECONDS)
+        cache.set(key, (response.content, response["Link"]), settings.RECORD_PAGE_CACHE_SECONDS)
         return response
-    return HttpResponse(body)
+    body, links = cached
+    response = HttpResponse(body)
+    response["Link"] = links
+    return response
 
 
 def _render_record(request: HttpRequest, actor: Actor, record) -> HttpResponse:
-    """The page, with the record's files the actor may know of (one more query, see docs/architecture.md)."""
-    context = {"record": record, "view": RecordPage(record), "files": list_files_for(actor, record)}
-    return render(request, "records/record_detail.html", context)
+    """The page, with the record's files the actor may know of (a query only when it has files), its
+    machine-readable head, and FAIR Signposting in the Link header."""
+    files = list_files_for(actor, record)
+    view = RecordPage(record)
+    machine = MachineReadable(record, files, direct_link=view.direct_link, permanent_link=view.permanent_link)
+    context = {"record": record, "view": view, "files": files, "machine": machine}
+    response = render(request, "records/record_detail.html", context)
+    response["Link"] = machine.link_header()
+    return response
 
 
 def record_list(request: HttpRequest) -> HttpResponse:
