@@ -7,6 +7,8 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 SUITES ?=
 
+CITEPROC_JS := src/samla/citations/js/node_modules/.installed
+
 .PHONY: install run test test-sqlite test-postgres lint bench messages docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -16,7 +18,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# citeproc-js, run in-process by samla.citations through mini-racer, pinned by its package-lock.json.
+$(CITEPROC_JS): src/samla/citations/js/package.json src/samla/citations/js/package-lock.json
+	./scripts/ensure-debian-packages.sh npm
+	npm ci --prefix src/samla/citations/js --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed $(CITEPROC_JS)
 
 # pyoai, one of the real harvesters the end-to-end tests run, needs lxml < 5: it lives in its own venv.
 .venv-pyoai/.installed: tests/e2e/pyoai-requirements.txt

@@ -13,10 +13,10 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import import_throughput, oai, record_page, search
+from benchmarks import import_throughput, oai, record_page, search, stats
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITES = [record_page, import_throughput, search, oai]
+SUITES = [record_page, import_throughput, search, oai, stats]
 
 
 def main() -> None:

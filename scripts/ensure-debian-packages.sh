@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Samla needs that a fresh machine may lack. Each argument is a set:
 #   runtime  libmagic (file type detection)
+#   npm      npm and Node.js (to install citeproc-js from its lock file)
 #   test     + Chromium for the browser tests
 #   bench    + ApacheBench for the load benchmarks
 set -euo pipefail
@@ -10,6 +11,7 @@ for set in "$@"; do
     case "$set" in
         runtime) have_lib libmagic.so.1 || needed+=(libmagic1) ;;
         test) have_lib libmagic.so.1 || needed+=(libmagic1); command -v chromium >/dev/null || needed+=(chromium) ;;
+        npm) command -v npm >/dev/null || needed+=(npm) ;;
         bench) command -v ab >/dev/null || needed+=(apache2-utils) ;;
         *) echo "unknown package set: $set" >&2; exit 2 ;;
     esac

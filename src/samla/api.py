@@ -13,6 +13,7 @@ from samla.organisations.api import router as organisations_router
 from samla.people.api import router as people_router
 from samla.records.api import router as records_router
 from samla.search.api import router as search_router
+from samla.stats.api import router as stats_router
 
 
 class SessionUser(APIKeyCookie):
@@ -41,6 +42,7 @@ api.add_router("/people", people_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/journals", journals_router)
 api.add_router("/search", search_router)
+api.add_router("/stats", stats_router)
 
 
 @api.exception_handler(SamlaError)

@@ -45,6 +45,7 @@ def _register_commands() -> None:
     from samla.files.cli import attach, files, fixity
     from samla.imports.cli import harvest_command, import_files
     from samla.search.cli import reindex
+    from samla.stats.cli import stats
 
     main.add_command(demo)
     main.add_command(attach)
@@ -53,6 +54,7 @@ def _register_commands() -> None:
     main.add_command(import_files)
     main.add_command(harvest_command)
     main.add_command(reindex)
+    main.add_command(stats)
 
 
 _register_commands()

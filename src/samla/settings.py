@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "samla.journals",
     "samla.records",
     "samla.files",
+    "samla.stats",
     "samla.exports",
+    "samla.citations",
     "samla.search",
     "samla.oai",
     "samla.imports",
@@ -155,6 +157,15 @@ RECORD_PAGE_CACHE_SECONDS = int(os.environ.get("SAMLA_RECORD_PAGE_CACHE_SECONDS"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
 }
+
+# Citations (docs/citations.md). SAMLA_CITATION_STYLE_DIRS: colon-separated directories of local CSL styles,
+# searched before the 10,844 packaged ones. SAMLA_CITATION_MEMORY_LIMIT_MB: V8 heap limit of each citeproc-js
+# context (one per server thread). SAMLA_CITATION_ENGINES: built style engines kept per thread.
+CITATION_STYLE_DIRS = [d for d in os.environ.get("SAMLA_CITATION_STYLE_DIRS", "").split(":") if d]
+CITATION_MEMORY_LIMIT_MB = int(os.environ.get("SAMLA_CITATION_MEMORY_LIMIT_MB", "1024"))
+CITATION_ENGINES_PER_THREAD = int(os.environ.get("SAMLA_CITATION_ENGINES", "12"))
+CITATION_BUILD_TIMEOUT = 20.0  # seconds to build one engine (APA: about 0.6 s)
+CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry (a few ms)
 
 # SAMLA_ADMIN_EMAIL: the address harvesters are given in OAI-PMH Identify.
 ADMIN_EMAIL = os.environ.get("SAMLA_ADMIN_EMAIL", "repository@example.org")

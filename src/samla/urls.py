@@ -14,12 +14,14 @@ urlpatterns = [
     path("api/", api.urls),
     path("record/", include("samla.records.urls")),
     path("", include("samla.exports.urls")),
+    path("", include("samla.citations.urls")),
     path("", include("samla.files.urls")),
     path("search/", include("samla.search.urls")),
     path("oai", include("samla.oai.urls")),
     path("person/", include("samla.people.urls")),
     path("organisation/", include("samla.organisations.urls")),
     path("journal/", include("samla.journals.urls")),
+    path("stats/", include("samla.stats.urls")),
 ]
 
 handler404 = "samla.core.views.not_found"

@@ -18,6 +18,7 @@ memory and killed the process. So:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ CITEPROC_JS = JS_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
 GLUE_JS = JS_DIR / "samla-citeproc.js"
 
 OUTPUT_FORMATS = ("html", "text", "asciidoc", "rtf")
+STYLE_ERROR = "[CSL STYLE ERROR: "  # what citeproc-js prints for an entry a style cannot form
 
 # Defaults of the settings that tune the engine pool (docs/citations.md).
 DEFAULTS = {
@@ -92,7 +94,14 @@ class Processor:
                 locale=locale,
             ) from exc
         self.stats.renders += 1
-        return _tidy(text, output)
+        text = _tidy(text, output)
+        if STYLE_ERROR in text:
+            raise StyleNotUsable(
+                f"Citation style {style.id!r} printed nothing for this record "
+                f"(citeproc-js: {text.split(STYLE_ERROR, 1)[1].split(']')[0]})",
+                style=style.id,
+            )
+        return text
 
     def ensure_engine(self, style: Style, locale: str) -> tuple[str, str]:
         """Build the engine for (style, locale) unless this thread has it; returns its key."""
@@ -102,7 +111,9 @@ class Processor:
             return key
         ctx = self._context()
         try:
-            ctx.call("SAMLA.build", _key(key), style.xml, locale, timeout_sec=option("CITATION_BUILD_TIMEOUT"))
+            ctx.call(
+                "SAMLA.build", _key(key), style.xml, locale, timeout_sec=option("CITATION_BUILD_TIMEOUT")
+            )
         except (JSOOMException, JSTimeoutException) as exc:
             self._fail(key, exc)
             raise EngineFailed(
@@ -210,8 +221,8 @@ def _reason(exc: Exception) -> str:
         return "it did not finish in time"
     if isinstance(exc, JSOOMException):
         return "it ran out of memory"
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    lines = str(exc).strip().splitlines()
+    return re.sub(r"^(<anonymous>|undefined):\d+: ", "", lines[0])[:300] if lines else type(exc).__name__
 
 
 def _tidy(text: Any, output: str) -> str:

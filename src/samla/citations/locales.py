@@ -32,7 +32,9 @@ def get_locale(code: str) -> str:
         return by_lower[wanted.lower()]
     close = difflib.get_close_matches(wanted, [*all_locales(), *ALIASES], n=5, cutoff=0.5)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise UnknownCitationOption(f"There is no citation locale {code!r}.{hint}", option="locale", closest=close)
+    raise UnknownCitationOption(
+        f"There is no citation locale {code!r}.{hint}", option="locale", closest=close
+    )
 
 
 @cache

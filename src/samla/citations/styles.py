@@ -30,8 +30,10 @@ DIVA_STYLES = ("apa", "apa-cv", "ieee", "modern-language-association-8th-edition
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
-_PARENT = re.compile(rb'<link\s[^>]*?href="([^"]+)"[^>]*?rel="independent-parent"|'
-                     rb'<link\s[^>]*?rel="independent-parent"[^>]*?href="([^"]+)"')
+_PARENT = re.compile(
+    rb'<link\s[^>]*?href="([^"]+)"[^>]*?rel="independent-parent"|'
+    rb'<link\s[^>]*?rel="independent-parent"[^>]*?href="([^"]+)"'
+)
 
 
 @dataclass(frozen=True)
@@ -80,17 +82,20 @@ def get_style(style_id: str) -> Style:
 
 def find_styles(text: str, *, limit: int = 20) -> list[tuple[str, str]]:
     """(id, title) of the styles whose title or id holds every word of `text`, best first: an exact id,
-    then titles starting with the text, then the shortest titles."""
+    then titles starting with the text, then ids starting with it, then the shortest titles."""
     words = text.lower().split()
     if not words:
         return []
     query = " ".join(words)
-    found = [
-        (id_, title)
-        for id_, title, haystack in _index()
-        if all(word in haystack for word in words)
-    ]
-    found.sort(key=lambda s: (s[0] != query, not s[1].lower().startswith(query), len(s[1]), s[1]))
+    found = [(id_, title) for id_, title, haystack in _index() if all(word in haystack for word in words)]
+    found.sort(
+        key=lambda s: (
+            s[0] != query,
+            not s[1].lower().startswith(query),
+            not s[0].startswith(query),
+            len(s[1]),
+        )
+    )
     return found[:limit]
 
 

@@ -10,7 +10,9 @@ from samla.core.views import actor_for
 from .forms import CiteQuery
 from .services import cite_record, find_styles
 
-PROCESSOR = "citeproc-js 1.4.63 (CPAL-1.0 OR AGPL-1.0); styles and locales: Citation Style Language (CC BY-SA 3.0)"
+PROCESSOR = (
+    "citeproc-js 1.4.63 (CPAL-1.0 OR AGPL-1.0); styles and locales: Citation Style Language (CC BY-SA 3.0)"
+)
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
 from samla.core.views import actor_for
+from samla.stats.edge import count_request
 
 from . import store
 from .models import RecordFile
@@ -58,6 +59,7 @@ def download(request: HttpRequest, local_id: str, file_id: int, file_name: str) 
     response["Content-Disposition"] = content_disposition(
         record_file.file_name, inline=stored.mime_type in INLINE_TYPES
     )
+    count_request(request, record_file, partial=ranges is not None)  # 200 or 206 only
     return response
 
 

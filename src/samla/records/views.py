@@ -6,9 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
+from samla.citations.forms import asks_to_cite
 from samla.core.access import Actor
 from samla.core.views import actor_for, requested_page
 from samla.files.services import list_files_for
+from samla.stats.edge import count_investigation
+from samla.stats.services import usage_for_record
 from samla.vocabularies.services import get_subject_category
 
 from .machine_readable import MachineReadable
@@ -19,10 +22,12 @@ from .services import get_record_for, list_records, load_record_parts, record_ve
 def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     """The record page. Anonymous readers (most traffic, harvesters and crawlers) get a cached copy,
     keyed by the record's version and the language, so a change to the record shows at once; names of
-    people, organisations and related records it shows are refreshed within RECORD_PAGE_CACHE_SECONDS."""
+    people, organisations and related records it shows are refreshed within RECORD_PAGE_CACHE_SECONDS.
+    A page whose Cite box is asked for a style, locale or format (?style=…) is not cached."""
     actor = actor_for(request)
     record = get_record_for(actor, local_id, with_parts=False)
-    if actor.role != "anonymous":
+    count_investigation(request, record, actor)  # counted on cache hits too
+    if actor.role != "anonymous" or asks_to_cite(request.GET):
         return _render_record(request, actor, load_record_parts(record))
     key = f"record-page:{local_id}:{record_version(record)}:{get_language()}"
     cached = cache.get(key)
@@ -42,7 +47,8 @@ def _render_record(request: HttpRequest, actor: Actor, record) -> HttpResponse:
     files = list_files_for(actor, record)
     view = RecordPage(record)
     machine = MachineReadable(record, files, direct_link=view.direct_link, permanent_link=view.permanent_link)
-    context = {"record": record, "view": view, "files": files, "machine": machine}
+    usage = usage_for_record(actor, record, files=files)  # the plot and each file's downloads
+    context = {"record": record, "view": view, "files": files, "machine": machine, "usage": usage}
     response = render(request, "records/record_detail.html", context)
     response["Link"] = machine.link_header()
     return response

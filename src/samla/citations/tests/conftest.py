@@ -9,9 +9,9 @@ from samla.core.access import Actor
 
 SEED_ID = "diva2:1897829"
 SEED_APA = (
-    "Kjellström, S., Sarre, S., & Masterson, D. (2024). The complexity of leadership in coproduction practices: "
-    "a guiding framework based on a systematic literature review. BMC Health Services Research, 24(1), "
-    "Article 219. https://doi.org/10.1186/s12913-024-10549-4"
+    "Kjellström, S., Sarre, S., & Masterson, D. (2024). The complexity of leadership in coproduction "
+    "practices: a guiding framework based on a systematic literature review. "
+    "BMC Health Services Research, 24(1), Article 219. https://doi.org/10.1186/s12913-024-10549-4"
 )
 
 

@@ -98,12 +98,15 @@ def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> R
     queries whatever the number of authors; NotFound when missing or not visible to `actor`.
 
     Without parts it is one query: enough to check a cached page against `record_version`, then
-    `load_record_parts` completes the same instance on a cache miss. `has_files` says whether the record
-    has any files, so a page without files spends no query on them.
+    `load_record_parts` completes the same instance on a cache miss. `has_files` and `has_usage` say
+    whether the record has files and usage statistics, so a page spends no query on what is not there.
     """
     record = (
         Record.objects.select_related("journal")
-        .annotate(has_files=Exists(Record.objects.filter(pk=OuterRef("pk"), files__isnull=False)))
+        .annotate(
+            has_files=Exists(Record.objects.filter(pk=OuterRef("pk"), files__isnull=False)),
+            has_usage=Exists(Record.objects.filter(pk=OuterRef("pk"), usage__isnull=False)),
+        )
         .filter(local_id=local_id)
         .first()
     )

@@ -1,0 +1,1 @@
+"""Usage statistics: raw usage events counted by the COUNTER Code of Practice R5 rules (docs/stats.md)."""
