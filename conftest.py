@@ -17,6 +17,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _usage_counted_at_once(settings):
+    """Usage events are written in the request (servers buffer them a second); see stats/edge.py."""
+    settings.STATS_BUFFER_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """LocaleMiddleware leaves a request's language active in the test thread; start each test in English."""
     yield

@@ -73,7 +73,7 @@ def server(env: dict[str, str], workers: int = 2):
 def ab(url: str, *, seconds: int = 10, concurrency: int = 4) -> dict[str, float]:
     """ApacheBench (keep-alive) for a bounded time: requests/s and latency percentiles in ms."""
     result = subprocess.run(
-        ["ab", "-q", "-k", "-t", str(seconds), "-n", "1000000", "-c", str(concurrency), url],
+        ["ab", "-q", "-k", "-l", "-t", str(seconds), "-n", "1000000", "-c", str(concurrency), url],
         capture_output=True,
         text=True,
         check=True,

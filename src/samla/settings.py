@@ -179,3 +179,7 @@ MAX_UPLOAD_BYTES = int(os.environ.get("SAMLA_MAX_UPLOAD_BYTES", str(512 * 1024 *
 # SAMLA_EXTRACT_INLINE_MAX_BYTES: PDFs up to this size have their text extracted during the upload;
 # larger ones are left pending for `samla files extract`.
 EXTRACT_INLINE_MAX_BYTES = int(os.environ.get("SAMLA_EXTRACT_INLINE_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# SAMLA_STATS_BUFFER_SECONDS: usage events are written together at most this many seconds after the
+# answer (0: at once, in the request, as the tests do); see docs/stats.md.
+STATS_BUFFER_SECONDS = float(os.environ.get("SAMLA_STATS_BUFFER_SECONDS", "1"))

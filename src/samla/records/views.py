@@ -16,28 +16,35 @@ from samla.vocabularies.services import get_subject_category
 
 from .machine_readable import MachineReadable
 from .presentation import RecordPage
-from .services import get_record_for, list_records, load_record_parts, record_version
+from .services import get_record_for, get_record_head_for, list_records, record_version
 
 
 def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     """The record page. Anonymous readers (most traffic, harvesters and crawlers) get a cached copy,
-    keyed by the record's version and the language, so a change to the record shows at once; names of
-    people, organisations and related records it shows are refreshed within RECORD_PAGE_CACHE_SECONDS.
-    A page whose Cite box is asked for a style, locale or format (?style=…) is not cached."""
+    checked against the record's version with one small query, so a change to the record shows at once;
+    names of people, organisations and related records it shows are refreshed within
+    RECORD_PAGE_CACHE_SECONDS. A page whose Cite box is asked for a style (?style=…) is not cached."""
     actor = actor_for(request)
-    record = get_record_for(actor, local_id, with_parts=False)
-    count_investigation(request, record, actor)  # counted on cache hits too
-    if actor.role != "anonymous" or asks_to_cite(request.GET):
-        return _render_record(request, actor, load_record_parts(record))
-    key = f"record-page:{local_id}:{record_version(record)}:{get_language()}"
-    cached = cache.get(key)
-    if cached is None:
-        response = _render_record(request, actor, load_record_parts(record))
-        cache.set(key, (response.content, response["Link"]), settings.RECORD_PAGE_CACHE_SECONDS)
-        return response
-    body, links = cached
-    response = HttpResponse(body)
-    response["Link"] = links
+    cacheable = actor.role == "anonymous" and not asks_to_cite(request.GET)
+    key = f"record-page:{local_id}:{get_language()}"
+    cached = cache.get(key) if cacheable else None
+    if cached is not None:
+        head = get_record_head_for(actor, local_id)
+        version, body, links = cached
+        if version == record_version(head):
+            count_investigation(request, head, actor)
+            response = HttpResponse(body)
+            response["Link"] = links
+            return response
+    record = get_record_for(actor, local_id)
+    count_investigation(request, record, actor)
+    response = _render_record(request, actor, record)
+    if cacheable:
+        cache.set(
+            key,
+            (record_version(record), response.content, response["Link"]),
+            settings.RECORD_PAGE_CACHE_SECONDS,
+        )
     return response
 
 

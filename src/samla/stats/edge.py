@@ -3,15 +3,25 @@ answer (STYLE: reads have no side effects; a hit or download is counted by an ex
 
 Only GET answers are counted (not HEAD), and a failure to count never fails the page or download: it
 is logged, and the reader gets what they asked for.
+
+With SAMLA_STATS_BUFFER_SECONDS > 0 (the default for servers) events are kept in the worker's memory,
+stamped with the time of the answer, and written together by a timer at most that many seconds later:
+a page view then costs no write, and many events share one transaction. A worker killed outright loses
+the events of its last seconds; a worker that exits normally writes them first.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
+from collections.abc import Callable
+from dataclasses import replace
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from samla.core.access import Actor
 from samla.core.views import actor_for
@@ -32,19 +42,60 @@ def visit_of(request: HttpRequest) -> Visit:
 
 def count_investigation(request: HttpRequest, record, actor: Actor | None = None) -> None:
     """A record page was served (also from the anonymous page cache)."""
-    if request.method != "GET":
-        return
-    try:
-        record_investigation(actor or actor_for(request), visit=visit_of(request), record=record)
-    except DatabaseError:
-        logger.exception("could not count a view of record %s", record.pk)
+    if request.method == "GET":
+        actor = actor or actor_for(request)
+        _count(lambda visit: record_investigation(actor, visit=visit, record=record), visit_of(request))
 
 
 def count_request(request: HttpRequest, record_file, *, partial: bool = False) -> None:
     """A file was served whole (200) or in byte ranges (206); never called for 304, 416 or redirects."""
-    if request.method != "GET":
+    if request.method == "GET":
+        actor = actor_for(request)
+        _count(
+            lambda visit: record_request(actor, visit=visit, record_file=record_file, partial=partial),
+            visit_of(request),
+        )
+
+
+Ingest = Callable[[Visit], object]
+_pending: list[tuple[Ingest, Visit]] = []
+_lock = threading.Lock()
+_timer: threading.Timer | None = None
+
+
+def _count(ingest: Ingest, visit: Visit) -> None:
+    visit = replace(visit, at=timezone.now())
+    if settings.STATS_BUFFER_SECONDS <= 0:
+        _write([(ingest, visit)])
         return
+    global _timer
+    with _lock:
+        _pending.append((ingest, visit))
+        if _timer is None:
+            _timer = threading.Timer(settings.STATS_BUFFER_SECONDS, flush_usage)
+            _timer.daemon = True
+            _timer.start()
+
+
+def flush_usage() -> None:
+    """Write the events kept in memory, in the order they happened (COUNTER's rules depend on it)."""
+    global _timer
+    with _lock:
+        events, _pending[:] = list(_pending), []
+        _timer = None
+    if events:
+        _write(events)
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()  # the timer thread's own connection
+
+
+def _write(events: list[tuple[Ingest, Visit]]) -> None:
     try:
-        record_request(actor_for(request), visit=visit_of(request), record_file=record_file, partial=partial)
+        with transaction.atomic():
+            for ingest, visit in events:
+                ingest(visit)
     except DatabaseError:
-        logger.exception("could not count a download of file %s", record_file.pk)
+        logger.exception("could not count %d usage events", len(events))
+
+
+atexit.register(flush_usage)

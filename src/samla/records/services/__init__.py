@@ -6,6 +6,7 @@ batches), `reading` loads records for pages, lists and the API.
 
 from .reading import (
     get_record_for,
+    get_record_head_for,
     list_records,
     load_record_parts,
     load_records_parts,
@@ -33,6 +34,7 @@ __all__ = [
     "create_record",
     "find_existing_record",
     "get_record_for",
+    "get_record_head_for",
     "import_records",
     "list_records",
     "load_record_parts",

@@ -95,26 +95,44 @@ PAGE_PARTS = (
 
 def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> Record:
     """The record with its journal and (unless `with_parts` is false) every part its page shows, in five
-    queries whatever the number of authors; NotFound when missing or not visible to `actor`.
-
-    Without parts it is one query: enough to check a cached page against `record_version`, then
-    `load_record_parts` completes the same instance on a cache miss. `has_files` and `has_usage` say
-    whether the record has files and usage statistics, so a page spends no query on what is not there.
+    queries whatever the number of authors; NotFound when missing or not visible to `actor`, Gone when
+    withdrawn. `has_files` and `has_usage` say whether the record has files and usage statistics, so a
+    page spends no query on what is not there.
     """
     record = (
         Record.objects.select_related("journal")
-        .annotate(
-            has_files=Exists(Record.objects.filter(pk=OuterRef("pk"), files__isnull=False)),
-            has_usage=Exists(Record.objects.filter(pk=OuterRef("pk"), usage__isnull=False)),
-        )
+        .annotate(has_files=_has("files"), has_usage=_has("usage"))
         .filter(local_id=local_id)
         .first()
     )
+    _check_readable(actor, local_id, record)
+    return load_record_parts(record) if with_parts else record
+
+
+def get_record_head_for(actor: Actor, local_id: str) -> Record:
+    """Just enough of a record to check a cached copy of its page against `record_version` and to count
+    the view: one small query, with the same NotFound and Gone as `get_record_for`."""
+    record = (
+        Record.objects.only("pk", "local_id", "state", "owner_id", "datestamp")
+        .filter(local_id=local_id)
+        .first()
+    )
+    _check_readable(actor, local_id, record)
+    return record
+
+
+def _check_readable(actor: Actor, local_id: str, record: Record | None) -> None:
     if record is not None and record.state == "withdrawn" and not can(actor, "record.read", record):
         raise Gone(f"Record {local_id} has been withdrawn.", local_id=local_id)
     if record is None or not can(actor, "record.read", record):
         raise NotFound(f"No record {local_id}.")
-    return load_record_parts(record) if with_parts else record
+
+
+def _has(relation: str) -> Exists:
+    """Whether the record has rows in another app's table pointing at it (files, usage), asked of that
+    table's record index directly; the other app's model is reached through the relation's name."""
+    related = Record._meta.get_field(relation).related_model
+    return Exists(related.objects.filter(record_id=OuterRef("pk")))
 
 
 def load_record_parts(record: Record) -> Record:

@@ -126,3 +126,22 @@ def test_api_top(client, items):
     body = client.get("/api/stats/top?by=downloads&limit=5").json()
     assert body[0]["record"] == items["B"].local_id
     assert body[0]["downloads"] == 1
+
+
+def test_buffered_events_are_written_together_in_order_on_flush(client, settings, db):
+    from samla.stats import edge
+    from samla.stats.models import UsageEvent
+
+    settings.STATS_BUFFER_SECONDS = 3600  # the timer will not fire during the test
+    before = UsageEvent.objects.count()
+    for _ in range(2):
+        assert (
+            client.get("/record/diva2:1897829", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64)").status_code
+            == 200
+        )
+    assert UsageEvent.objects.count() == before
+    edge.flush_usage()
+    events = list(UsageEvent.objects.order_by("pk")[before:])
+    assert len(events) == 2
+    assert events[0].at < events[1].at
+    assert [e.counted for e in events] == [True, False]  # the second view came within 30 s: a double click
