@@ -2,7 +2,7 @@
 # Install the Debian packages Samla needs that a fresh machine may lack. Each argument is a set:
 #   runtime  libmagic (file type detection)
 #   npm      npm and Node.js (to install citeproc-js from its lock file)
-#   test     + Chromium for the browser tests
+#   test     + Chromium for the browser tests, GNU gettext for the catalogue test
 #   bench    + ApacheBench for the load benchmarks
 set -euo pipefail
 needed=()
@@ -10,7 +10,8 @@ have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 for set in "$@"; do
     case "$set" in
         runtime) have_lib libmagic.so.1 || needed+=(libmagic1) ;;
-        test) have_lib libmagic.so.1 || needed+=(libmagic1); command -v chromium >/dev/null || needed+=(chromium) ;;
+        test) have_lib libmagic.so.1 || needed+=(libmagic1); command -v chromium >/dev/null || needed+=(chromium)
+              command -v xgettext >/dev/null || needed+=(gettext) ;;
         npm) command -v npm >/dev/null || needed+=(npm) ;;
         bench) command -v ab >/dev/null || needed+=(apache2-utils) ;;
         *) echo "unknown package set: $set" >&2; exit 2 ;;

@@ -25,9 +25,11 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright import sync_api
+
+    assert shutil.which(CHROMIUM), (
+        "chromium is missing: `make test` installs it (scripts/ensure-debian-packages.sh)"
+    )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
