@@ -16,3 +16,8 @@ class PageMeta(Schema):
     page: int
     size: int
     pages: int
+
+
+def page_meta(page) -> dict[str, int]:
+    """The `meta` of a paged answer, from a `samla.core.pagination.Page`."""
+    return {"total": page.total, "page": page.page, "size": page.size, "pages": page.pages}

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samla.core.api_schemas import ErrorOut, PageMeta
+from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.views import actor_for
 
 from .services import get_journal_for, list_journals
@@ -39,7 +39,7 @@ def journal_out(request: HttpRequest, j) -> JournalOut:
 @router.get("/", response={200: JournalPageOut, 400: ErrorOut}, summary="List journals")
 def journals(request: HttpRequest, title: str = "", page: int = 1, size: int = 50):
     result = list_journals(actor_for(request), title=title, page=page, size=size)
-    meta = {"total": result.total, "page": result.page, "size": result.size, "pages": result.pages}
+    meta = page_meta(result)
     return {"meta": meta, "items": [journal_out(request, j) for j in result.items]}
 
 

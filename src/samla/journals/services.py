@@ -43,12 +43,7 @@ def resolve_journal(
     if journal is None:
         journal = Journal.objects.filter(title__iexact=title, kind=kind).order_by("pk").first()
     if journal is None:
-        require(actor, "authority.manage")
-        journal = Journal(
-            title=title, kind=kind, issn=issn or None, eissn=eissn or None, publisher=publisher.strip()
-        )
-        journal.save()
-        return journal
+        return create_journal(actor, title=title, kind=kind, issn=issn, eissn=eissn, publisher=publisher)
     _learn(journal, issn=issn, eissn=eissn, publisher=publisher.strip())
     return journal
 

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samla.core.api_schemas import ErrorOut, PageMeta
+from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.views import actor_for
 
 from .services import get_organisation_for, list_organisations
@@ -47,7 +47,7 @@ def organisation_out(request: HttpRequest, o) -> dict:
 @router.get("/", response={200: OrganisationPageOut, 400: ErrorOut}, summary="List organisations")
 def organisations(request: HttpRequest, top_level: bool = False, page: int = 1, size: int = 50):
     result = list_organisations(actor_for(request), top_level=top_level, page=page, size=size)
-    meta = {"total": result.total, "page": result.page, "size": result.size, "pages": result.pages}
+    meta = page_meta(result)
     return {"meta": meta, "items": [organisation_out(request, o) for o in result.items]}
 
 

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samla.core.api_schemas import ErrorOut, PageMeta
+from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.views import actor_for
 
 from .services import get_person_for, list_people
@@ -44,7 +44,7 @@ def person_out(request: HttpRequest, person) -> PersonOut:
 def people(request: HttpRequest, name: str = "", page: int = 1, size: int = 50):
     result = list_people(actor_for(request), name=name, page=page, size=size)
     result_items = [person_out(request, p) for p in result.items]
-    meta = {"total": result.total, "page": result.page, "size": result.size, "pages": result.pages}
+    meta = page_meta(result)
     return {"meta": meta, "items": result_items}
 
 

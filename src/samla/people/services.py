@@ -29,20 +29,17 @@ def create_person(
     birth_year: int | None = None,
 ) -> Person:
     require(actor, "authority.manage")
-    if not family_name.strip():
-        raise InvalidInput("A person needs a family name.", fields={"family_name": "required"})
-    orcid = _clean_orcid(orcid)
-    for field, value in (("orcid", orcid), ("local_id", local_id), ("authority_id", authority_id)):
-        if value and Person.objects.filter(**{field: value}).exists():
-            raise InvalidInput(f"Another person has {field} {value}.", fields={field: "taken"})
-    person = Person(
-        family_name=family_name.strip(),
-        given_name=given_name.strip(),
-        orcid=orcid or None,
-        local_id=local_id or None,
-        authority_id=authority_id or None,
-        birth_year=birth_year,
+    clean = clean_person_fields(
+        {
+            "family_name": family_name,
+            "given_name": given_name,
+            "orcid": orcid,
+            "local_id": local_id,
+            "authority_id": authority_id,
+            "birth_year": birth_year,
+        }
     )
+    person = Person(**clean)
     person.save()
     return person
 

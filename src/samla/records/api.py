@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
-from samla.core.api_schemas import ErrorOut, PageMeta
+from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.views import actor_for
 from samla.exports.http import negotiate, openapi_content, record_response
 
@@ -72,7 +72,7 @@ def _summary(request: HttpRequest, record) -> RecordSummary:
 
 def page_out(request: HttpRequest, page, item) -> dict:
     return {
-        "meta": {"total": page.total, "page": page.page, "size": page.size, "pages": page.pages},
+        "meta": page_meta(page),
         "items": [item(request, x) for x in page.items],
     }
 
