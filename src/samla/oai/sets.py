@@ -11,6 +11,7 @@ from functools import cached_property
 from django.db.models import Q
 
 from samla.organisations.models import Organisation
+from samla.organisations.services import descendant_ids
 from samla.records.models import Contribution, ContributionAffiliation, Record
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
@@ -141,15 +142,8 @@ class SetIndex:
         return Q(pk__in=affiliated.values("contribution__record_id"))
 
     def descendants(self, organisation_id: int) -> list[int]:
-        children: dict[int | None, list[int]] = {}
-        for pk, organisation in self.organisations.items():
-            children.setdefault(organisation.parent_id, []).append(pk)
-        found, todo = [], [organisation_id]
-        while todo:
-            current = todo.pop()
-            found.append(current)
-            todo.extend(children.get(current, []))
-        return found
+        parents = {pk: organisation.parent_id for pk, organisation in self.organisations.items()}
+        return descendant_ids(parents, organisation_id)
 
     def specs_of(self, record: Record) -> list[str]:
         """The setSpecs a record's header lists: its most specific sets (the hierarchy implies the rest)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -28,22 +29,18 @@ def create_organisation(
     ror: str = "",
 ) -> Organisation:
     require(actor, "authority.manage")
-    name_en = name_en.strip()
-    if not name_en and not name_sv.strip():
-        raise InvalidInput("An organisation needs a name.", fields={"name_en": "required"})
-    if kind not in KIND_CODES:
-        raise InvalidInput(f"Unknown organisation kind {kind!r}.", fields={"kind": "unknown"})
-    if identifier and Organisation.objects.filter(identifier=identifier).exists():
-        raise InvalidInput(f"Organisation {identifier} exists already.", fields={"identifier": "taken"})
-    organisation = Organisation(
-        name_en=name_en or name_sv.strip(),
-        name_sv=name_sv.strip(),
-        kind=kind,
-        parent=parent,
-        identifier=identifier or None,
-        country=country,
-        ror=ror,
+    clean = clean_organisation_fields(
+        {
+            "name_en": name_en,
+            "name_sv": name_sv,
+            "kind": kind,
+            "parent": parent,
+            "identifier": identifier,
+            "country": country,
+            "ror": ror,
+        }
     )
+    organisation = Organisation(**clean)
     organisation.save()
     return organisation
 
@@ -90,8 +87,13 @@ def get_organisation_for(actor: Actor, organisation_id: int) -> Organisation:
 
 def organisation_and_descendant_ids(organisation_id: int) -> list[int]:
     """The organisation and every unit below it, for "records of this organisation" lists."""
+    return descendant_ids(dict(Organisation.objects.values_list("pk", "parent_id")), organisation_id)
+
+
+def descendant_ids(parents: Mapping[int, int | None], organisation_id: int) -> list[int]:
+    """The organisation and every unit below it, given each organisation's parent (pk -> parent pk)."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Organisation.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in parents.items():
         children.setdefault(parent_id, []).append(pk)
     found, todo = [], [organisation_id]
     while todo:
