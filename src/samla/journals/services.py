@@ -48,6 +48,15 @@ def resolve_journal(
     return journal
 
 
+def describes_same_journal(stored: dict, given: dict) -> bool:
+    """Whether a journal description (`RecordIn.journal` as a dict) names the stored one, by the rule
+    `resolve_journal` matches with: a shared ISSN or E-ISSN, else the same title and kind."""
+    numbers = {n for n in (given["issn"], given["eissn"]) if n}
+    if numbers:
+        return bool(numbers & {stored["issn"], stored["eissn"]})
+    return given["title"].casefold() == stored["title"].casefold() and given["kind"] == stored["kind"]
+
+
 def _learn(journal: Journal, **values: str) -> None:
     changed = []
     for field, value in values.items():

@@ -98,6 +98,13 @@ def resolve_people(actor: Actor, wanted: Sequence[WantedPerson]) -> list[Person 
     return found
 
 
+def describes_same_person(stored: dict, given: dict) -> bool:
+    """Whether a contributor's person reference (`PersonRef` as a dict) names the stored person: a shared
+    id, the rule `resolve_people` matches with. A reference giving another birth year is still a change."""
+    matched = any(given[k] and given[k] == stored[k] for k in ID_FIELDS)
+    return matched and given["birth_year"] in (None, stored["birth_year"])
+
+
 class _PeopleIndex:
     """People of one batch by each id; records new people, learned ids and name variants to save."""
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
 from samla.journals.models import Journal
-from samla.journals.services import resolve_journal
-from samla.people.services import WantedPerson, resolve_people
+from samla.journals.services import describes_same_journal, resolve_journal
+from samla.people.services import WantedPerson, describes_same_person, resolve_people
 from samla.search.indexing import index_records
 
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
@@ -116,23 +116,11 @@ def _changes(actor: Actor, record: Record, data: RecordIn) -> dict[str, list]:
 def _compare_as_resolved(old: dict, new: dict) -> None:
     """An input that names the stored journal or person by fewer or other ids than the authority record has
     collected (an ISSN without the E-ISSN, a second local id) names the same one: that is no change."""
-    if old["journal"] and new["journal"] and _same_journal(old["journal"], new["journal"]):
+    if old["journal"] and new["journal"] and describes_same_journal(old["journal"], new["journal"]):
         new["journal"] = old["journal"]
     for stored, given in zip(old["contributors"], new["contributors"], strict=False):
-        if stored["person"] and given["person"] and _same_person(stored["person"], given["person"]):
+        if stored["person"] and given["person"] and describes_same_person(stored["person"], given["person"]):
             given["person"] = stored["person"]
-
-
-def _same_journal(stored: dict, given: dict) -> bool:
-    numbers = {n for n in (given["issn"], given["eissn"]) if n}
-    if numbers:
-        return bool(numbers & {stored["issn"], stored["eissn"]})
-    return given["title"].casefold() == stored["title"].casefold() and given["kind"] == stored["kind"]
-
-
-def _same_person(stored: dict, given: dict) -> bool:
-    matched = any(given[k] and given[k] == stored[k] for k in ("orcid", "local_id", "authority_id"))
-    return matched and given["birth_year"] in (None, stored["birth_year"])
 
 
 @transaction.atomic
