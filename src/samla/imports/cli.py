@@ -20,8 +20,12 @@ def import_files(files: tuple[Path, ...]) -> None:
 
     counts = dict.fromkeys(services.STATUSES, 0)
     failures = []
-    with click.progressbar(length=services.count_records(files), label="Importing", file=sys.stderr) as bar:
-        for result in services.import_files(Actor.system("import"), files, progress=bar.update):
+    with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
+
+        def found(records: int) -> None:
+            bar.length += records  # the total grows as each file is read, so no file is parsed twice
+
+        for result in services.import_files(Actor.system("import"), files, progress=bar.update, found=found):
             counts[result.status] += 1
             if result.status == "failed":
                 failures.append(result)

@@ -49,24 +49,21 @@ class ImportResult:
         return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
 
 
-def count_records(paths: Iterable[Path]) -> int:
-    """How many records the files hold, for a progress bar; an unreadable file counts none."""
-    total = 0
-    for path in paths:
-        try:
-            total += len(read_records(path))
-        except UnreadableFile:
-            continue
-    return total
-
-
 BATCH_SIZE = 500
 
 
 def import_files(
-    actor: Actor, paths: Iterable[Path], *, progress: Callable[[int], None] | None = None
+    actor: Actor,
+    paths: Iterable[Path],
+    *,
+    progress: Callable[[int], None] | None = None,
+    found: Callable[[int], None] | None = None,
 ) -> Iterator[ImportResult]:
-    """Import every record of every file; yields one result a record, or one for an unreadable file."""
+    """Import every record of every file; yields one result a record, or one for an unreadable file.
+
+    `found` hears how many records each file holds as it is read (each file is parsed once, whole, before
+    any of it is imported), `progress` how many have been imported since.
+    """
     organisations: dict[tuple, int] = {}
     for path in paths:
         try:
@@ -74,6 +71,8 @@ def import_files(
         except UnreadableFile as error:
             yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
             continue
+        if found:
+            found(len(records))
         yield from import_sources(actor, records, organisations, progress=progress)
 
 
