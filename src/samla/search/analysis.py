@@ -21,6 +21,7 @@ MAX_WORD_LENGTH = 64
 WORD = re.compile(r"[^\W_]+")
 # Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss"})
+_SPECIAL_FOUND = re.compile("[øæœłđðþß]")
 # Combining marks (Unicode category Mn) of the scripts NFKD decomposes: what "remove diacritics" removes.
 _COMBINING = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x2000) if unicodedata.combining(chr(c))) + "]"
@@ -35,8 +36,11 @@ def fold(text: str) -> str:
     """Lower case without diacritics: what matching compares."""
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_SPECIAL))
-    return _COMBINING.sub("", text)
+    text = text.casefold()
+    if _SPECIAL_FOUND.search(text):  # translate() is slow on long text: only when there is work for it
+        text = text.translate(_SPECIAL)
+    text = unicodedata.normalize("NFKD", text)
+    return text if text.isascii() else _COMBINING.sub("", text)
 
 
 def words(text: str) -> list[str]:

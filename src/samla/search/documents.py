@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
@@ -36,6 +37,11 @@ FACET_FIELDS = (
     "fulltext",
 )
 MAX_FULLTEXT_CHARACTERS = 2_000_000
+RECORD_FIELDS = (
+    "id", "local_id", "title", "subtitle", "title_language", "alternative_titles", "output_type",
+    "content_type", "language", "year", "host_title", "publisher", "conference", "abstracts", "keywords",
+    "funders", "last_updated", "journal_id", "journal__title", "journal__issn", "journal__eissn",
+)  # fmt: skip
 
 TextSource = Callable[[Sequence[int]], Mapping[int, str]]
 _TEXT_SOURCES: list[TextSource] = []
@@ -72,35 +78,11 @@ def build_documents(
     ids = sorted(set(record_ids))
     if not ids:
         return []
-    records = list(
-        Record.objects.filter(pk__in=ids)
-        .select_related("journal")
-        .only(
-            "id",
-            "local_id",
-            "title",
-            "subtitle",
-            "title_language",
-            "alternative_titles",
-            "output_type",
-            "content_type",
-            "language",
-            "year",
-            "host_title",
-            "publisher",
-            "conference",
-            "abstracts",
-            "keywords",
-            "funders",
-            "last_updated",
-            "journal__title",
-            "journal__issn",
-            "journal__eissn",
-        )
-    )
+    # Plain rows, not model instances: building a million instances was a fifth of a reindex.
+    records = [SimpleNamespace(**row) for row in Record.objects.filter(pk__in=ids).values(*RECORD_FIELDS)]
     texts = _full_texts(ids, extra_text)
     parts = _Parts.load(ids)
-    return [_document(record, parts, texts.get(record.pk)) for record in records]
+    return [_document(record, parts, texts.get(record.id)) for record in records]
 
 
 def _full_texts(ids: list[int], extra_text: Mapping[int, str] | None) -> dict[int, str]:
@@ -194,8 +176,9 @@ def _category_levels(code: str) -> list[str]:
     return [code[:n] for n in (1, 3, 5) if n <= len(code)]
 
 
-def _document(record: Record, parts: _Parts, full_text: str | None) -> IndexDocument:
-    doc = IndexDocument(record_id=record.pk)
+def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> IndexDocument:
+    """The document of one record (a row of RECORD_FIELDS)."""
+    doc = IndexDocument(record_id=record.id)
     cols = doc.columns
     language = record.language
     title_language = record.title_language or language
@@ -204,7 +187,7 @@ def _document(record: Record, parts: _Parts, full_text: str | None) -> IndexDocu
     for alt in record.alternative_titles:
         alt_language = alt.get("language", "")
         cols["title"] += analysis.stemmed(f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt_language)
-    for c in parts.contributions.get(record.pk, []):
+    for c in parts.contributions.get(record.id, []):
         cols["author"] += analysis.words(f"{c['given_name']} {c['family_name']}")
         if c["person_id"]:
             if (c["person__family_name"], c["person__given_name"]) != (c["family_name"], c["given_name"]):
@@ -214,27 +197,26 @@ def _document(record: Record, parts: _Parts, full_text: str | None) -> IndexDocu
             if c["person__orcid"]:
                 cols["orcid"].append(analysis.compact(c["person__orcid"]))
             doc.facets.add(("author", str(c["person_id"])))
-    journal = record.journal
-    if journal is not None:
-        cols["journal"] += analysis.stemmed(journal.title)
-        cols["issn"] += [analysis.compact(n) for n in (journal.issn, journal.eissn) if n]
-        doc.facets.add(("journal", str(journal.pk)))
+    if record.journal_id is not None:
+        cols["journal"] += analysis.stemmed(record.journal__title)
+        cols["issn"] += [analysis.compact(n) for n in (record.journal__issn, record.journal__eissn) if n]
+        doc.facets.add(("journal", str(record.journal_id)))
     for terms in record.keywords:
         for term in terms.get("terms", []):
             cols["keyword"] += analysis.stemmed(term, terms.get("language", "") or language)
     cols["identifier"].append(analysis.compact(record.local_id))
-    for scheme, value in parts.identifiers.get(record.pk, []):
+    for scheme, value in parts.identifiers.get(record.id, []):
         if scheme == "isbn":
             cols["identifier"] += analysis.isbn_words(value)
         elif scheme == "issn":
             cols["issn"].append(analysis.compact(value))
         else:
             cols["identifier"].append(analysis.compact(value))
-    for organisation_id in parts.organisations.get(record.pk, []):
+    for organisation_id in parts.organisations.get(record.id, []):
         for name in parts.organisation_names.get(organisation_id, []):
             cols["organisation"] += analysis.stemmed(name)
         doc.facets.add(("organisation", str(organisation_id)))
-    for text in dict.fromkeys(parts.affiliation_texts.get(record.pk, [])):
+    for text in dict.fromkeys(parts.affiliation_texts.get(record.id, [])):
         cols["organisation"] += analysis.stemmed(text)
     for abstract in record.abstracts:
         cols["abstract"] += analysis.stemmed(
@@ -258,7 +240,7 @@ def _document(record: Record, parts: _Parts, full_text: str | None) -> IndexDocu
         doc.facets.add(("content", record.content_type))
     if language:
         doc.facets.add(("language", language))
-    for code in parts.subjects.get(record.pk, []):
+    for code in parts.subjects.get(record.id, []):
         doc.facets.update(("category", level) for level in _category_levels(code))
     doc.year_key = record.year or 0
     doc.sort_title = " ".join(analysis.words(record.title))[:200]

@@ -64,3 +64,34 @@ class ReindexCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"reindex {self.name} at record {self.last_record_id}"
+
+
+class SearchState(models.Model):
+    """The index's change counter (one row): bumped, with a fresh random token, in the same transaction as
+    every index write and every change of a record's visibility, so a process's in-memory facet sets
+    (`search.memory`) know when they are stale. The token tells a counter value from a rolled-back one."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    counter = models.BigIntegerField(default=0)
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "search_state"
+
+    def __str__(self) -> str:
+        return f"search index at change {self.counter}"
+
+
+class SearchChange(models.Model):
+    """The records a change touched, so processes refresh only those. Kept until the next full reindex."""
+
+    pk = models.CompositePrimaryKey("counter", "record_id")
+    counter = models.BigIntegerField()
+    record_id = models.BigIntegerField()
+    token = models.BigIntegerField()
+
+    class Meta:
+        db_table = "search_change"
+
+    def __str__(self) -> str:
+        return f"change {self.counter}: record {self.record_id}"

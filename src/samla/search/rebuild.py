@@ -24,6 +24,7 @@ from samla.records.models import Record
 
 from .backends import backend_for
 from .indexing import index_records
+from .memory import prune_changes
 from .models import ReindexCheckpoint
 
 CHECKPOINT = "full"
@@ -83,6 +84,7 @@ def reindex(
             yield ReindexBatch(ids[0], ids[-1], len(ids))
         with transaction.atomic():
             backend_for().delete_orphans()
+            prune_changes(connection)
             ReindexCheckpoint.objects.filter(name=CHECKPOINT).update(finished=timezone.now())
         backend_for().refresh_statistics()
 

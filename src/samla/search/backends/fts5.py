@@ -1,7 +1,7 @@
 """SQLite FTS5: the embedded default.
 
 `search_text` is an FTS5 table with one column per part of the record (tokenizer `unicode61
-remove_diacritics 2`, prefix indexes for 2 and 3 characters), rowid = record id. The words written to it
+remove_diacritics 2`, no prefix indexes: migration 0004), rowid = record id. The words written to it
 are already folded and stemmed by `analysis`, and queries are compiled from the query tree with every word
 quoted, so no user text is ever read as FTS5 syntax. Relevance is bm25 with per-column weights.
 """
@@ -9,6 +9,7 @@ quoted, so no user text is ever read as FTS5 syntax. Relevance is bm25 with per-
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,7 +26,10 @@ BM25 = "-bm25(search_text, " + ", ".join(str(WEIGHTS[c]) for c in COLUMNS) + ")"
 
 class Fts5Backend(SqlBackend):
     vendor = "sqlite"
-    hits_join = "CROSS JOIN"
+    # printf's %!.17g keeps every bit of a double, so a score read back equals the one in a cursor.
+    text_aggregate = "group_concat(printf('%!.17g', {}))"
+    # FTS5 runs the whole match once per listed rowid: scoring every match is cheaper.
+    ranks_within_results = False
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
         marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
@@ -43,15 +47,23 @@ class Fts5Backend(SqlBackend):
     def orphan_text_sql(self) -> str:
         return "DELETE FROM search_text WHERE rowid NOT IN (SELECT record_id FROM search_entry)"
 
-    def hits_sql(self, node: Node, *, with_score: bool) -> tuple[str, list[Any]]:
+    def hits_sql(
+        self, node: Node, *, with_score: bool, within: list[int] | None = None
+    ) -> tuple[str, list[Any]]:
         score = BM25 if with_score else "0"
-        return (
-            f"SELECT rowid AS id, {score} AS score FROM search_text WHERE search_text MATCH %s",
-            [match_expression(node)],
-        )
+        sql = f"SELECT rowid AS id, {score} AS score FROM search_text WHERE search_text MATCH %s"
+        if within is None:
+            return sql, [match_expression(node)]
+        return f"{sql} AND rowid IN (SELECT value FROM json_each(%s))", [
+            match_expression(node),
+            json.dumps(within),
+        ]
 
     def date_param(self, value: dt.date) -> Any:
         return value.isoformat()
+
+    def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
+        return "e.record_id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
 
 
 def match_expression(node: Node) -> str:

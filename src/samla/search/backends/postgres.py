@@ -33,6 +33,9 @@ MAX_POSITIONS_PER_LEXEME = 256
 
 class PostgresBackend(SqlBackend):
     vendor = "postgresql"
+    id_aggregate = "string_agg(CAST({} AS text), ',')"
+    text_aggregate = "string_agg(CAST({} AS text), ',')"  # float8 as text is the shortest exact form
+    ranks_within_results = True  # ts_rank reads each (TOASTed) tsvector: only the results' are read
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
         rows = [(d.record_id, tsvector_literal(d)) for d in documents]
@@ -54,6 +57,9 @@ class PostgresBackend(SqlBackend):
             cursor.execute("SET LOCAL jit = off")
             return super().search(query)
 
+    def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
+        return "e.record_id = ANY(%s)", [ids]
+
     def refresh_statistics(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry, search_facet, search_text, records_record")
@@ -61,14 +67,18 @@ class PostgresBackend(SqlBackend):
     def orphan_text_sql(self) -> str:
         return "DELETE FROM search_text WHERE record_id NOT IN (SELECT record_id FROM search_entry)"
 
-    def hits_sql(self, node: Node, *, with_score: bool) -> tuple[str, list[Any]]:
+    def hits_sql(
+        self, node: Node, *, with_score: bool, within: list[int] | None = None
+    ) -> tuple[str, list[Any]]:
         query = tsquery(node)
+        narrow, narrow_params = ("", []) if within is None else (" AND record_id = ANY(%s)", [within])
         if not with_score:
-            return "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)", [query]
+            sql = "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)"
+            return sql + narrow, [query, *narrow_params]
         return (
             "SELECT record_id AS id, CAST(ts_rank(document, CAST(%s AS tsquery)) AS float8) AS score"
-            " FROM search_text WHERE document @@ CAST(%s AS tsquery)",
-            [query, query],
+            " FROM search_text WHERE document @@ CAST(%s AS tsquery)" + narrow,
+            [query, query, *narrow_params],
         )
 
 

@@ -360,3 +360,55 @@ def test_search_backend_matches_database(anonymous):
     from samla.search.backends import backend_for
 
     assert backend_for().vendor == connection.vendor
+
+
+# ---------------------------------------------------------------- facet sets held in memory
+
+
+def _counts_match_orm(actor, query: str) -> None:
+    page = search_records(actor, query=query, size=200)
+    assert flat_counts(page)["type"] == dict(orm_facets([r.local_id for r in page.items])["type"])
+
+
+def test_search_withdrawal_without_index_write_is_seen_at_once(system, anonymous):
+    """withdraw_record changes the state only; the trigger's change counter still reaches every process."""
+    from samla.records.services import withdraw_record
+
+    assert SEED in ids(anonymous, "coproduction leadership")  # the facet sets are loaded now
+    withdraw_record(system, local_id=SEED)
+    assert SEED not in ids(anonymous, "coproduction leadership")
+    _counts_match_orm(anonymous, "health")
+
+
+def test_search_changes_are_patched_in_not_reloaded(system, anonymous):
+    from samla.search.backends import backend_for
+    from samla.search.memory import facet_sets
+
+    _counts_match_orm(anonymous, "health")
+    record = Record.objects.get(local_id=SEED)
+    data = record_to_input(record)
+    data.output_type = "publication/book"
+    update_record(system, local_id=SEED, data=data)
+    sets = facet_sets(backend_for())
+    assert record.pk in sets.overlay  # caught up from search_change, only this record re-read
+    page = search_records(
+        anonymous, query="coproduction leadership", filters=SearchFilters(type=["publication/book"])
+    )
+    assert [r.local_id for r in page.items] == [SEED]
+    assert flat_counts(page)["type"] == {"publication/book": 1}
+    _counts_match_orm(anonymous, "health")
+
+
+def test_search_counts_after_a_rolled_back_change_are_the_committed_ones(system, anonymous):
+    from django.db import transaction
+
+    before = flat_counts(search_records(anonymous, query="health"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record = Record.objects.get(local_id=SEED)
+        data = record_to_input(record)
+        data.output_type = "publication/book"
+        update_record(system, local_id=SEED, data=data)
+        assert flat_counts(search_records(anonymous, query="health")) != before
+        raise RuntimeError
+    assert flat_counts(search_records(anonymous, query="health")) == before
+    _counts_match_orm(anonymous, "health")
