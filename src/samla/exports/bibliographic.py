@@ -1,9 +1,10 @@
 """The bibliographic facts every writer derives from a loaded record: people by role, identifiers by scheme,
 links, dates, the host publication and the texts.
 
-Everything here reads only what the service loaded (`records.services.PAGE_PARTS`, and the organisation
-ancestry that `exports.services` adds) and never queries: writers stay pure and a list of 10,000 records
-costs the same queries per chunk as one.
+Everything here reads only what the services loaded and never queries: a model instance with the record
+page's parts (`records.services.PAGE_PARTS`) or a `RecordData` of the bulk loader
+(`records.services.reading.load_records_data`) that OAI-PMH and list exports use, read alike. Writers stay
+pure and a list of 10,000 records costs the same queries per chunk as one.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from functools import cache
 
 import pycountry
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 
 from samla.organisations.models import Organisation
 from samla.records.identifiers import resolver_url
 from samla.records.models import Contribution, Identifier, Record
+from samla.records.urls import LocalIdConverter
 from samla.records.vocabulary import PUBLICATION_STATUSES
 from samla.vocabularies.output_types import OutputType, output_types
 from samla.vocabularies.subjects import ssif_categories
@@ -64,8 +67,8 @@ def orcid(contribution: Contribution) -> str:
 def organisation_path(organisation: Organisation) -> list[Organisation]:
     """The organisation and the ancestors that were loaded with it, top (university) first.
 
-    Only relations already in memory are followed, so a writer never queries: `exports.services` loads
-    four levels with the affiliations; the record page's shape loads none, and then this is just the unit.
+    Only relations already in memory are followed, so a writer never queries: the bulk loader links every
+    organisation to its parent; the record page's shape loads three levels above the unit.
     """
     path = [organisation]
     parent_field = Organisation._meta.get_field("parent")
@@ -101,7 +104,21 @@ def relations(record: Record) -> list[Identifier]:
 
 
 def direct_link(record: Record) -> str:
-    return settings.BASE_URL + record.get_absolute_url()
+    """The record's own page. Its URL is the reversed page URL with the record's id at the end, taken
+    apart once: reverse() costs more than a whole Dublin Core record, and the id needs no quoting (its
+    converter's pattern allows only characters a URL path keeps as they are)."""
+    if not LOCAL_ID.fullmatch(record.local_id):
+        return settings.BASE_URL + record.get_absolute_url()
+    return settings.BASE_URL + _record_url_prefix(get_script_prefix()) + record.local_id
+
+
+LOCAL_ID = re.compile(LocalIdConverter.regex)
+_SAMPLE_ID = "x:0"
+
+
+@cache
+def _record_url_prefix(script_prefix: str) -> str:
+    return reverse("records:detail", args=[_SAMPLE_ID]).removesuffix(_SAMPLE_ID)
 
 
 def permanent_link(record: Record) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
 from lxml import etree
 
 CHUNK_CHARS = 64 * 1024  # streamed responses send about this much at a time
@@ -96,7 +97,7 @@ class JsonArray:
     def stream(self, items: Iterable[dict]) -> Iterator[str]:
         yield "["
         for index, item in enumerate(items):
-            yield ("," if index else "") + "\n" + _json(item, indent=2, level=1)
+            yield ("," if index else "") + "\n" + _json(item, level=1)
         yield "\n]\n"
 
 
@@ -112,14 +113,16 @@ class JsonLdDocument:
     def stream(self, items: Iterable[dict]) -> Iterator[str]:
         yield "{\n  " + f'"@context": {json.dumps(self.context)},\n  "@graph": ['
         for index, item in enumerate(items):
-            yield ("," if index else "") + "\n" + _json(item, indent=2, level=2)
+            yield ("," if index else "") + "\n" + _json(item, level=2)
         yield "\n  ]\n}\n"
 
 
-def _json(value: Any, *, indent: int, level: int) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    pad = " " * (indent * level)
-    return "\n".join(pad + line for line in text.split("\n"))
+def _json(value: Any, *, level: int) -> str:
+    """`value` as json.dumps(ensure_ascii=False, indent=2) writes it, `level` indents in. orjson writes
+    the same text; the standard library's encoder is pure Python whenever it indents, and was most of the
+    time of a CSL-JSON export."""
+    pad = "  " * level
+    return pad + orjson.dumps(value, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n" + pad)
 
 
 @dataclass(frozen=True)

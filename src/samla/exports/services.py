@@ -1,8 +1,8 @@
 """Loading records for export: one record, or every record of a list in chunks, in constant memory.
 
-Records are loaded in the record page's shape (`records.services.PAGE_PARTS`: each affiliation's
-organisation comes with up to three of its ancestors in the same query), so writers never query. A
-chunk of records costs five queries, whatever its size and number of authors.
+Records are loaded by the lean bulk loader (`records.services.reading.load_records_data`): plain objects
+with every part the writers read, each affiliation's organisation with its whole ancestry, so writers
+never query. A chunk of records costs at most five queries, whatever its size and number of authors.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from samla.organisations.services import get_organisation_for, organisation_and_
 from samla.people.services import get_person_for
 from samla.records.models import Contribution, ContributionAffiliation, Record
 from samla.records.permissions import visible_records
-from samla.records.services.reading import PAGE_PARTS
+from samla.records.services.reading import RecordData, load_records_data
 
 CHUNK_SIZE = 500
 
@@ -32,7 +32,7 @@ class Selection:
     queryset: QuerySet
     name: str  # download file name without extension: "person-12"
 
-    def records(self, *, chunk_size: int | None = None) -> Iterator[Record]:
+    def records(self, *, chunk_size: int | None = None) -> Iterator[RecordData]:
         return load_in_chunks(self.queryset, chunk_size=chunk_size or CHUNK_SIZE)
 
 
@@ -63,7 +63,7 @@ def select_records(
     return Selection(queryset, "records")
 
 
-def load_in_chunks(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Record]:
+def load_in_chunks(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[RecordData]:
     """The queryset's records, newest first, loaded `chunk_size` at a time with their parts.
 
     The ids come from a server-side cursor (PostgreSQL) or fetched in batches (SQLite), so neither ids
@@ -77,7 +77,7 @@ def load_in_chunks(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Itera
 
 def records_for_export(
     actor: Actor, local_ids: Iterable[str], *, chunk_size: int = CHUNK_SIZE
-) -> Iterator[Record]:
+) -> Iterator[RecordData]:
     """The records of `local_ids` in the order given (search results, a basket), each chunk loaded with
     its parts; ids that are missing or not visible to `actor` are skipped."""
     visible = Record.objects.filter(visible_records(actor))
@@ -93,8 +93,7 @@ def batched(items: Iterable, size: int) -> Iterator[tuple]:
         yield chunk
 
 
-def _load(pks: Iterable[int]) -> Iterator[Record]:
+def _load(pks: Iterable[int]) -> Iterator[RecordData]:
     pks = list(pks)
-    records = Record.objects.select_related("journal").filter(pk__in=pks).prefetch_related(*PAGE_PARTS)
-    by_pk = {record.pk: record for record in records}
+    by_pk = {record.pk: record for record in load_records_data(Record.objects.filter(pk__in=pks))}
     return (by_pk[pk] for pk in pks if pk in by_pk)

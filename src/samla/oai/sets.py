@@ -46,6 +46,10 @@ FLAT_SETS = [
 class SetIndex:
     """Set names and memberships for one request; organisations and categories are read once."""
 
+    def __init__(self) -> None:
+        self._organisation_paths: dict[int, tuple[int, ...]] = {}
+        self._category_paths: dict[str, tuple[str, ...]] = {}
+
     @cached_property
     def organisations(self) -> dict[int, Organisation]:
         return {o.pk: o for o in Organisation.objects.only("pk", "parent_id", "name_en")}
@@ -54,22 +58,19 @@ class SetIndex:
     def categories(self) -> dict[str, SubjectCategory]:
         return {c.code: c for c in SubjectCategory.objects.only("code", "parent_id", "label_en")}
 
+    @cached_property
+    def _organisation_parents(self) -> dict[int, int | None]:
+        return dict(Organisation.objects.values_list("pk", "parent_id"))
+
+    @cached_property
+    def _category_parents(self) -> dict[str, str | None]:
+        return dict(SubjectCategory.objects.values_list("code", "parent_id"))
+
     def organisation_path(self, organisation_id: int) -> list[int]:
-        path, seen = [], set()
-        current = self.organisations.get(organisation_id)
-        while current is not None and current.pk not in seen:
-            seen.add(current.pk)
-            path.insert(0, current.pk)
-            current = self.organisations.get(current.parent_id)
-        return path
+        return list(_path(self._organisation_parents, organisation_id, self._organisation_paths))
 
     def category_path(self, code: str) -> list[str]:
-        path = []
-        current = self.categories.get(code)
-        while current is not None:
-            path.insert(0, current.code)
-            current = self.categories.get(current.parent_id)
-        return path
+        return list(_path(self._category_parents, code, self._category_paths))
 
     def all_sets(self) -> Iterator[OaiSet]:
         yield from FLAT_SETS
@@ -142,8 +143,7 @@ class SetIndex:
         return Q(pk__in=affiliated.values("contribution__record_id"))
 
     def descendants(self, organisation_id: int) -> list[int]:
-        parents = {pk: organisation.parent_id for pk, organisation in self.organisations.items()}
-        return descendant_ids(parents, organisation_id)
+        return descendant_ids(self._organisation_parents, organisation_id)
 
     def specs_of(self, record: Record) -> list[str]:
         """The setSpecs a record's header lists: its most specific sets (the hierarchy implies the rest)."""
@@ -162,6 +162,18 @@ class SetIndex:
         if is_swepub(record):
             specs.append("swepub")
         return specs
+
+
+def _path(parents: dict, key, known: dict) -> tuple:
+    """`key` and its ancestors in `parents`, top first (a cycle stops where it closes); remembered in
+    `known`, since a page's records name the same units and categories over and over."""
+    if key not in known:
+        path, current = [], key
+        while current in parents and current not in path:
+            path.append(current)
+            current = parents[current]
+        known[key] = tuple(path[::-1])
+    return known[key]
 
 
 def swepub_filter() -> Q:

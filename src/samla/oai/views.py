@@ -148,12 +148,11 @@ def _list(root: etree._Element, request: OaiRequest, *, with_metadata: bool) -> 
     sets = SetIndex()
     dates = parse_range(state.start, state.until)
     set_filter = sets.filter_for(state.set_spec) if state.set_spec else Q()
-    selection = services.selection(dates, set_filter)
-    total = state.total if state.total >= 0 else selection.count()
+    total = state.total if state.total >= 0 else services.selection(dates, set_filter).count()
     after = (
         (dt.datetime.fromisoformat(state.after_datestamp), state.after_id) if state.after_datestamp else None
     )
-    page, more = services.page_after(selection, after)
+    page, more = services.page_after(dates, set_filter, after)
     if not page:
         raise OaiError("noRecordsMatch", "No records match the request.")
     listing = E(root, request.verb)

@@ -3,11 +3,15 @@
 import bibtexparser
 import pybtex.database
 import pytest
+from bibtexparser.library import Library
+from bibtexparser.middlewares import AddEnclosingMiddleware
 
+from samla.core.access import Actor
 from samla.exports import bibtex
 from samla.exports.documents import render_record
+from samla.exports.services import records_for_export
 
-from .conftest import expected, format_named
+from .conftest import demo_ids, expected, format_named
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +84,22 @@ def test_bibtex_month_is_a_macro(make_record):
     record = make_record(issued="2024-03-13")
 
     assert "  month = mar,\n" in bibtex.write(record)
+
+
+def test_bibtex_entries_are_laid_out_exactly_as_bibtexparsers_writer_lays_them_out():
+    enclose = AddEnclosingMiddleware(
+        reuse_previous_enclosing=False, enclose_integers=True, default_enclosing="{"
+    )
+    for record in records_for_export(Actor.anonymous(), demo_ids()):
+        built = bibtex.entry(record)
+        reference = bibtexparser.write_string(
+            Library([built]), unparse_stack=[enclose], bibtex_format=bibtex._FORMAT
+        )
+
+        assert bibtex.write(record) == reference, record.local_id
+
+
+def test_bibtex_latex_leaves_plain_ascii_as_it_is_and_escapes_everything_else():
+    assert bibtex.latex("Plain words, digits 42 and (brackets).") == "Plain words, digits 42 and (brackets)."
+    assert bibtex.latex("line one\nline two") == "line one\nline two"
+    assert bibtex.latex("50% of Åsa's") == r"50\% of {\r{A}}sa's"

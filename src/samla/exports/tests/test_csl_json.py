@@ -4,10 +4,12 @@ import json
 
 import pytest
 
+from samla.core.access import Actor
 from samla.exports import csl_json
-from samla.exports.documents import render_record
+from samla.exports.documents import JsonArray, render_record
+from samla.exports.services import records_for_export
 
-from .conftest import expected, format_named
+from .conftest import demo_ids, expected, format_named
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,19 @@ def test_csl_json_poster_is_a_speech_as_csl_defines_it(make_record):
 
 def test_csl_json_single_record_is_an_array(seed):
     assert isinstance(json.loads(render_record(format_named("csl-json"), seed)), list)
+
+
+def _stdlib_array(items: list[dict]) -> str:
+    """The array as the standard library indents it, line by line: what the documents must equal."""
+    entries = [
+        "\n".join("  " + line for line in json.dumps(item, ensure_ascii=False, indent=2).split("\n"))
+        for item in items
+    ]
+    return "[" + ",".join("\n" + entry for entry in entries) + "\n]\n"
+
+
+def test_csl_json_list_is_written_exactly_as_the_standard_librarys_indented_json():
+    items = [csl_json.write(r) for r in records_for_export(Actor.anonymous(), demo_ids())]
+    items.append({"id": "x:1", "title": 'Quotes " and \\ and \u0001 and \u2028 and tabs\t', "author": []})
+
+    assert "".join(JsonArray().stream(items)) == _stdlib_array(items)

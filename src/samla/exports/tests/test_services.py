@@ -51,7 +51,7 @@ def test_select_records_of_missing_journal_raises_not_found_at_once():
         select_records(Actor.anonymous(), journal_id=999999)
 
 
-def test_selection_loads_each_chunk_with_five_queries(system, django_assert_num_queries):
+def test_selection_loads_each_chunk_with_at_most_five_queries(system, django_assert_max_num_queries):
     journal = Journal.objects.get(eissn="1472-6963")
     for n in range(8):
         create_record(
@@ -60,7 +60,8 @@ def test_selection_loads_each_chunk_with_five_queries(system, django_assert_num_
         )
     selection = select_records(Actor.anonymous(), journal_id=journal.pk)
 
-    with django_assert_num_queries(1 + 3 * 5):  # the id cursor, then 5 queries for each chunk of 4
+    # the id cursor, then at most 5 queries for each chunk of 4 (organisations only when one is named)
+    with django_assert_max_num_queries(1 + 3 * 5):
         records = list(selection.records(chunk_size=4))
 
     assert len(records) == 10

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from samla.core.access import Actor, can
 from samla.core.errors import Gone, NotFound
 from samla.core.pagination import Page, paginate
+from samla.journals.models import Journal
+from samla.organisations.models import Organisation
 from samla.organisations.services import organisation_and_descendant_ids
+from samla.people.models import Person
+from samla.vocabularies.models import SubjectCategory
 
 from ..models import Contribution, ContributionAffiliation, Identifier, Record
 from ..permissions import visible_records
@@ -178,3 +182,178 @@ def list_records(
         Prefetch("contributions", queryset=Contribution.objects.order_by("position"))
     )
     return paginate(queryset.order_by("-year", "title", "pk"), page, size)
+
+
+# ---------------------------------------------------------------- the lean bulk loader
+
+
+class Rows(list):
+    """Loaded parts that answer `.all()` as a prefetched relation does, so writers read a `RecordData` and
+    a model instance alike."""
+
+    def all(self) -> Rows:
+        return self
+
+
+RECORD_COLUMNS = tuple(f.attname for f in Record._meta.concrete_fields)
+CONTRIBUTION_COLUMNS = tuple(f.attname for f in Contribution._meta.concrete_fields)
+AFFILIATION_COLUMNS = tuple(f.attname for f in ContributionAffiliation._meta.concrete_fields)
+IDENTIFIER_COLUMNS = tuple(f.attname for f in Identifier._meta.concrete_fields)
+
+
+class _Row:
+    """Columns as attributes from a values_list row, in `COLUMNS` order; `pk` is the id."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, values: tuple) -> None:
+        self.__dict__ = dict(zip(self.COLUMNS, values, strict=True))
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+class RecordData(_Row):
+    """A record as OAI-PMH and exports read it, without model instances (which cost more to build than
+    to write out): every column, the journal, and its parts as `Rows` in the order the record page shows
+    them. Properties and the URL are the model's own."""
+
+    COLUMNS = RECORD_COLUMNS
+    full_title = Record.full_title
+    output_type_info = Record.output_type_info
+    licence_info = Record.licence_info
+    pages = Record.pages
+    get_absolute_url = Record.get_absolute_url
+
+
+class ContributionData(_Row):
+    COLUMNS = CONTRIBUTION_COLUMNS
+    name = Contribution.name
+    inverted_name = Contribution.inverted_name
+
+
+class AffiliationData(_Row):
+    COLUMNS = AFFILIATION_COLUMNS
+
+
+class IdentifierData(_Row):
+    COLUMNS = IDENTIFIER_COLUMNS
+
+
+class RelatedRecordData(_Row):
+    """A related record as a relation names it: its page and its title."""
+
+    COLUMNS = ("id", "local_id", "subtitle", "title")
+    full_title = Record.full_title
+    get_absolute_url = Record.get_absolute_url
+
+
+def load_records_data(records: QuerySet) -> list[RecordData]:
+    """The records of `records` (in its order) with their journals and parts, for writing them out in bulk.
+
+    Plain objects from `values_list` rows, so a page of 200 records costs tuples rather than thousands of
+    model instances, in at most five queries whatever the number of records, authors and identifiers (the
+    record page's count). Each affiliation's organisation comes with its whole ancestry, from one read of
+    the organisations table; journals, persons and subject categories are model instances, one for each
+    row however many records name it.
+    """
+    journals = _Instances(Journal)
+    loaded = []
+    for values in records.values_list(*RECORD_COLUMNS, *journals.lookups("journal")):
+        record = RecordData(values[: len(RECORD_COLUMNS)])
+        record.journal = journals.get(values[len(RECORD_COLUMNS) :])
+        record.contributions, record.identifiers, record.subjects = Rows(), Rows(), Rows()
+        loaded.append(record)
+    by_pk = {record.id: record for record in loaded}
+    if by_pk:
+        _load_contributions(by_pk)
+        _load_identifiers(by_pk)
+        _load_subjects(by_pk)
+    return loaded
+
+
+class _Instances:
+    """Model instances of a joined table, built from the row's columns once for each primary key."""
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.columns = [f.attname for f in model._meta.concrete_fields]
+        self.built: dict = {}
+
+    def lookups(self, path: str) -> list[str]:
+        return [f"{path}__{column}" for column in self.columns]
+
+    def get(self, values: tuple):
+        """The instance of these columns (primary key first); None for a row the join found nothing for."""
+        key = values[0]
+        if key is None:
+            return None
+        if key not in self.built:
+            self.built[key] = self.model.from_db(None, self.columns, values)
+        return self.built[key]
+
+
+AFFILIATION_LOOKUPS = tuple(f"affiliations__{column}" for column in AFFILIATION_COLUMNS)
+
+
+def _load_contributions(by_pk: dict[int, RecordData]) -> None:
+    """Contributions with their persons and affiliations in one query: a row for each affiliation, or one
+    for a contribution without any."""
+    people = _Instances(Person)
+    rows = (
+        Contribution.objects.filter(record_id__in=by_pk)
+        .order_by("record_id", "position", "id", "affiliations__position", "affiliations__id")
+        .values_list(*CONTRIBUTION_COLUMNS, *people.lookups("person"), *AFFILIATION_LOOKUPS)
+    )
+    person_end = len(CONTRIBUTION_COLUMNS) + len(people.columns)
+    organisations: dict[int, Organisation] | None = None
+    contribution = None
+    for values in rows:
+        if contribution is None or contribution.id != values[0]:
+            contribution = ContributionData(values[: len(CONTRIBUTION_COLUMNS)])
+            contribution.person = people.get(values[len(CONTRIBUTION_COLUMNS) : person_end])
+            contribution.affiliations = Rows()
+            by_pk[contribution.record_id].contributions.append(contribution)
+        if values[person_end] is None:
+            continue
+        affiliation = AffiliationData(values[person_end:])
+        if affiliation.organisation_id is not None and organisations is None:
+            organisations = _organisations_with_ancestry()
+        affiliation.organisation = organisations.get(affiliation.organisation_id) if organisations else None
+        contribution.affiliations.append(affiliation)
+
+
+def _organisations_with_ancestry() -> dict[int, Organisation]:
+    """Every organisation, each linked to its loaded parent, so its whole path is known without a query."""
+    organisations = {o.pk: o for o in Organisation.objects.all()}
+    for organisation in organisations.values():
+        if organisation.parent_id in organisations:
+            organisation.parent = organisations[organisation.parent_id]
+    return organisations
+
+
+RELATED_LOOKUPS = tuple(f"related_record__{column}" for column in ("id", "local_id", "subtitle", "title"))
+
+
+def _load_identifiers(by_pk: dict[int, RecordData]) -> None:
+    identifiers = (
+        Identifier.objects.filter(record_id__in=by_pk)
+        .order_by("record_id", "relation", "position", "id")
+        .values_list(*IDENTIFIER_COLUMNS, *RELATED_LOOKUPS)
+    )
+    for values in identifiers:
+        identifier = IdentifierData(values[: len(IDENTIFIER_COLUMNS)])
+        related = values[len(IDENTIFIER_COLUMNS) :]
+        identifier.related_record = RelatedRecordData(related) if related[0] is not None else None
+        by_pk[identifier.record_id].identifiers.append(identifier)
+
+
+def _load_subjects(by_pk: dict[int, RecordData]) -> None:
+    """Subject categories in code order, as the relation's prefetch orders them."""
+    categories = _Instances(SubjectCategory)
+    through = Record.subjects.through.objects.filter(record_id__in=by_pk).order_by(
+        "record_id", "subjectcategory_id"
+    )
+    for values in through.values_list("record_id", *categories.lookups("subjectcategory")):
+        by_pk[values[0]].subjects.append(categories.get(values[1:]))
