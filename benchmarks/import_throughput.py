@@ -7,7 +7,7 @@ Target (issue #2): ≥ 2,000 records/s on SQLite.
 from __future__ import annotations
 
 import copy
-import resource
+import os
 import subprocess
 import tempfile
 import time
@@ -17,8 +17,8 @@ from lxml import etree
 
 from benchmarks.harness import BIN, ROOT, instance_env, manage, table
 
-RECORDS = 100_000
-PER_FILE = 10_000
+RECORDS = int(os.environ.get("BENCH_IMPORT_RECORDS", "100000"))  # fewer while developing
+PER_FILE = min(10_000, RECORDS)
 SOURCES = ROOT.parent / "shared" / "testdata" / "oai-pmh" / "diva-swepub"
 OAI = "http://www.openarchives.org/OAI/2.0/"
 MODS = "http://www.loc.gov/mods/v3"
@@ -87,15 +87,39 @@ PARSE_ONLY = (
 )
 
 
+# `samla import`, reporting the peak memory of the importing process and of the reading process it
+# starts (`imports.pipeline`); their sum bounds what the import held at once.
+WITH_PEAK = (
+    "import atexit, resource, sys\n"
+    "from samla.cli import main\n"
+    "def peak():\n"
+    "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "    print(f'peak-kb {own} {reader}', file=sys.stderr)\n"
+    "atexit.register(peak)\n"
+    "main(['import', *sys.argv[1:]])\n"
+)
+
+
+def timed_import(paths: list[str], env: dict) -> tuple[float, str, int, int]:
+    """Seconds, output, and peak memory (MB) of the importing and of the reading process."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [BIN / "python", "-c", WITH_PEAK, *paths], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    line = next(line for line in reversed(result.stderr.splitlines()) if line.startswith("peak-kb"))
+    own, reader = (int(kb) // 1024 for kb in line.split()[1:3])
+    return seconds, result.stdout.strip() or result.stderr.strip()[-300:], own, reader
+
+
 def run() -> str:
     with tempfile.TemporaryDirectory(prefix="samla-corpus-") as tmp:
         paths = [str(p) for p in write_corpus(Path(tmp))]
         env = instance_env()
         manage(env, "migrate", "--noinput", "-v", "0")
         parse_seconds, parse_out = timed([BIN / "python", "-c", PARSE_ONLY, *paths], env)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        import_seconds, import_out = timed([BIN / "samla", "import", *paths], env)
-        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        import_seconds, import_out, own_mb, reader_mb = timed_import(paths, env)
         again_seconds, again_out = timed([BIN / "samla", "import", *paths[:1]], env)
     rate, parse_rate = RECORDS / import_seconds, RECORDS / parse_seconds
     rows = [
@@ -104,7 +128,7 @@ def run() -> str:
          parse_out],
         ["`samla import` into empty SQLite", f"{RECORDS:,}", f"{import_seconds:.1f}", f"{rate:,.0f}",
          import_out],
-        ["re-import of 10,000 (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}",
+        [f"re-import of {PER_FILE:,} (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}",
          f"{PER_FILE / again_seconds:,.0f}", again_out],
     ]  # fmt: skip
     verdict = "met" if rate >= 2000 else "NOT met"
@@ -114,5 +138,6 @@ def run() -> str:
         "DiVA records in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
         + table(rows)
         + f"\n\nImport / read-and-map rate: **{rate / parse_rate:.2f}**. Import rate {rate:,.0f} records/s "
-        f"(target ≥ 2,000: {verdict}). Peak memory of the import process: {peak_mb:.0f} MB.\n"
+        f"(target ≥ 2,000: {verdict}). Peak memory: {own_mb + reader_mb} MB, the sum of the importing "
+        f"process ({own_mb} MB) and the reading process it starts ({reader_mb} MB).\n"
     )

@@ -6,20 +6,30 @@ import click
 from samla.core.access import Actor
 
 
+def summary(counts: dict[str, int]) -> str:
+    """ "2 created, 0 updated, 0 unchanged, 0 deleted, 0 failed", with ", 3 duplicate" when there are any
+    (harvests, which mirror their source, never have any)."""
+    return ", ".join(f"{n} {status}" for status, n in counts.items() if n or status != "duplicate")
+
+
 @click.command("import")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def import_files(files: tuple[Path, ...]) -> None:
-    """Import records from MODS, Swepub MODS or OAI-PMH files (MODS or oai_dc).
+    """Import records from MODS, OAI-PMH, DataCite XML, BibTeX, RIS or CSL-JSON files.
 
-    A record imported before is updated, not duplicated, so a run can be repeated or resumed. Failures are
-    listed on stderr as FILE:LINE RECORD FIELD: MESSAGE; the exit code is 1 when any record failed.
+    MODS may be Swepub MODS, OAI-PMH responses may carry MODS or oai_dc. A record imported before is
+    updated, not duplicated, so a run can be repeated or resumed. A record without an id of its own
+    (BibTeX, RIS, CSL-JSON, DataCite) that has the DOI, PubMed id, ISI id or URN of a record here, or
+    its title, year and first author, is not created but listed on stdout as FILE:LINE ENTRY -:
+    duplicate of LOCAL-ID. Failures are listed on stderr as FILE:LINE RECORD FIELD: MESSAGE; the exit
+    code is 1 when any record failed.
     """
     from samla.imports import services
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failures = []
+    failures, duplicates = [], []
     with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
         def found(records: int) -> None:
@@ -27,11 +37,13 @@ def import_files(files: tuple[Path, ...]) -> None:
 
         for result in services.import_files(Actor.system("import"), files, progress=bar.update, found=found):
             counts[result.status] += 1
-            if result.status == "failed":
-                failures.append(result)
+            if result.status in ("failed", "duplicate"):
+                (failures if result.status == "failed" else duplicates).append(result)
     for failure in failures:
         click.echo(str(failure), err=True)
-    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+    for duplicate in duplicates:
+        click.echo(str(duplicate))
+    click.echo(summary(counts))
     if failures:
         raise SystemExit(1)
 
@@ -83,6 +95,6 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
         click.echo(f"\n{error}", err=True)
         failed = True
     click.echo("", err=True)
-    click.echo(", ".join(f"{n} {status}" for status, n in counts.items()))
+    click.echo(summary(counts))
     if failed:
         raise SystemExit(1)

@@ -19,18 +19,21 @@ from samla.core.errors import SamlaError
 from samla.organisations.services import ensure_organisation_path
 from samla.records.models import Record
 from samla.records.services import (
+    DuplicateOutcome,
     clean_record_input,
-    import_records,
+    import_new_records,
     local_id_for_identifier,
     upsert_record,
     withdraw_record,
 )
 
 from .errors import UnreadableFile
-from .mapping import MappedRecord
-from .oai_pmh import SourceRecord, read_records
+from .mapping import Header, MappedRecord
+from .oai_pmh import SourceRecord
+from .pipeline import run_in_worker
+from .readers import read_file
 
-STATUSES = ("created", "updated", "unchanged", "deleted", "failed")
+STATUSES = ("created", "updated", "unchanged", "deleted", "failed", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class ImportResult:
     status: str  # one of STATUSES
     field: str = ""
     message: str = ""
+    duplicate_of: str = ""  # the local id of the record a "duplicate" repeats
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -62,18 +66,66 @@ def import_files(
     """Import every record of every file; yields one result a record, or one for an unreadable file.
 
     `found` hears how many records each file holds as it is read (each file is parsed once, whole, before
-    any of it is imported), `progress` how many have been imported since.
+    any of it is imported), `progress` how many have been imported since. Large imports are read and
+    mapped in a second process (`pipeline`) while this one writes; small ones are not worth starting it.
     """
     organisations: dict[tuple, int] = {}
+    names = [str(path) for path in paths]
+    items = run_in_worker(mapped_batches, names) if _worth_a_worker(names) else mapped_batches(names)
+    for item in items:
+        if isinstance(item, ImportResult):
+            yield item
+        elif isinstance(item, int):
+            if found:
+                found(item)
+        else:
+            yield from _import_batch(actor, item, organisations)
+            if progress:
+                progress(len(item))
+
+
+WORKER_MIN_BYTES = 5_000_000  # about 500 MODS records: less is read sooner than a process starts
+
+
+def _worth_a_worker(paths: list[str]) -> bool:
+    return sum(Path(p).stat().st_size for p in paths if Path(p).is_file()) >= WORKER_MIN_BYTES
+
+
+@dataclass(frozen=True)
+class MappedSource:
+    """A source record mapped for writing: where it is, its header, and its record or why it failed.
+
+    What the reading process hands on: plain data, so it pickles."""
+
+    path: str
+    line: int | None
+    header: Header
+    mapped: MappedRecord | None = None  # None when deleted at the source or failed
+    failure: ImportResult | None = None
+
+
+def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[MappedSource]]:
+    """For each file, how many records it holds, then its records mapped BATCH_SIZE at a time; or the
+    failure of a file that cannot be read."""
     for path in paths:
         try:
-            records = read_records(Path(path))
+            records = read_file(Path(path))
         except UnreadableFile as error:
             yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
             continue
-        if found:
-            found(len(records))
-        yield from import_sources(actor, records, organisations, progress=progress)
+        yield len(records)
+        for start in range(0, len(records), BATCH_SIZE):
+            yield [_map(source) for source in records[start : start + BATCH_SIZE]]
+
+
+def _map(source: SourceRecord) -> MappedSource:
+    where = (source.path, source.line, source.header)
+    if source.header.deleted:
+        return MappedSource(*where)
+    try:
+        return MappedSource(*where, mapped=source.map())
+    except SamlaError as error:
+        return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
 
 
 def import_sources(
@@ -89,42 +141,43 @@ def import_sources(
     """
     for start in range(0, len(sources), BATCH_SIZE):
         batch = sources[start : start + BATCH_SIZE]
-        yield from _import_batch(actor, batch, organisations)
+        yield from _import_batch(actor, [_map(source) for source in batch], organisations)
         if progress:
             progress(len(batch))
 
 
 @transaction.atomic
 def _import_batch(
-    actor: Actor, sources: list[SourceRecord], organisations: dict[tuple, int]
+    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int]
 ) -> list[ImportResult]:
-    """Map a batch, create the organisations it names, then write its records in one transaction."""
+    """Create the organisations a mapped batch names, then write its records in one transaction."""
     results: dict[int, ImportResult] = {}
     mapped: dict[int, MappedRecord] = {}
     for index, source in enumerate(sources):
-        if source.header.deleted:
+        if source.failure:
+            results[index] = source.failure
+        elif source.header.deleted:
             results[index] = _withdraw(actor, source)
-            continue
-        try:
-            mapped[index] = source.map()
-        except SamlaError as error:
-            results[index] = _failure(source, source.header.identifier, error)
+        else:
+            mapped[index] = source.mapped
     for index in list(mapped):
         try:
             _prepare(actor, mapped[index], organisations)
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
-    outcomes = import_records(actor, [item.record for item in mapped.values()], summary="imported")
+    outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
     for index, outcome in zip(mapped, outcomes, strict=True):
         source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
         if outcome.error is not None:
             results[index] = _failure(source, label, outcome.error)
+        elif isinstance(outcome, DuplicateOutcome):
+            results[index] = _duplicate(source, label, outcome)
         else:
             results[index] = ImportResult(source.path, source.line, outcome.record.local_id, outcome.status)
     return [results[i] for i in sorted(results)]
 
 
-def _withdraw(actor: Actor, source: SourceRecord) -> ImportResult:
+def _withdraw(actor: Actor, source: MappedSource) -> ImportResult:
     """A deleted header: withdraw the record it names, if it is here (a tombstone stays)."""
     identifier = source.header.identifier
     found = local_id_for_identifier("oai", identifier)
@@ -133,7 +186,13 @@ def _withdraw(actor: Actor, source: SourceRecord) -> ImportResult:
     return ImportResult(source.path, source.line, found or identifier, "deleted")
 
 
-def _failure(source: SourceRecord, label: str, error: SamlaError) -> ImportResult:
+def _duplicate(source: MappedSource, label: str, outcome: DuplicateOutcome) -> ImportResult:
+    of = outcome.record.local_id
+    message = f"duplicate of {of} (same {outcome.reason})"
+    return ImportResult(source.path, source.line, label, "duplicate", message=message, duplicate_of=of)
+
+
+def _failure(source: SourceRecord | MappedSource, label: str, error: SamlaError) -> ImportResult:
     field = next(iter(error.fields), "")
     return ImportResult(source.path, source.line, label, "failed", field, error.message)
 

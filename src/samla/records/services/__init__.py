@@ -1,9 +1,11 @@
 """Record services: the one path every surface and importer goes through to read and write records.
 
 `validation` checks meaning, `writing` stores records with their parts and revisions (singly or in
-batches), `reading` loads records for pages, lists and the API.
+batches), `reading` loads records for pages, lists and the API, `duplicates` keeps imports from creating a
+record that is already here.
 """
 
+from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
 from .reading import (
     get_record_for,
     get_record_head_for,
@@ -27,14 +29,18 @@ from .writing import (
 )
 
 __all__ = [
+    "Duplicate",
+    "DuplicateOutcome",
     "ImportOutcome",
     "Lookups",
     "approve_record",
     "clean_record_input",
     "create_record",
+    "find_duplicates",
     "find_existing_record",
     "get_record_for",
     "get_record_head_for",
+    "import_new_records",
     "import_records",
     "list_records",
     "load_record_parts",

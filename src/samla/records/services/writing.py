@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from samla.core.access import Actor, can, require
@@ -27,9 +27,11 @@ from ..models import Contribution, ContributionAffiliation, Identifier, Record, 
 from ..schemas import RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
 from .reading import load_records_parts, record_to_input
+from .rows import insert_rows
 from .validation import Lookups, clean_record_input
 
 REPOSITORY_SCHEMES = ("oai", "urn")  # identifiers that name exactly one record of this repository
+ID_QUERY_SIZE = 500  # values in one IN (…): below SQLite's limit of 999 query parameters
 
 
 @dataclass(frozen=True)
@@ -346,21 +348,41 @@ def _insert_records(
         )
         _assign_fields(record, data, journal)
         records.append(record)
-    Record.objects.bulk_create(records)
+    _insert_record_rows(records)
     minted = [r for r, d in zip(records, inputs, strict=True) if not d.local_id]
     for record in minted:
         record.local_id = f"{settings.LOCAL_ID_PREFIX}:{record.pk}"
     Record.objects.bulk_update(minted, ["local_id"])
     _write_parts(actor, list(zip(records, inputs, strict=True)), lookups)
-    Revision.objects.bulk_create(
-        [
-            Revision(record=r, number=1, at=now, actor=actor.label, summary="created", changes={})
-            for r in records
-        ]
+    insert_rows(
+        Revision,
+        ("record", "number", "at", "actor", "summary", "changes"),
+        ((r.pk, 1, now, actor.label, "created", {}) for r in records),
     )
     _link_waiting_relations(records)
     index_records([r.pk for r in records])
     return records
+
+
+_RECORD_COLUMNS = [f for f in Record._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_record_rows(records: list[Record]) -> None:
+    """Insert new records and give each its primary key, found again by its local id (unique, and
+    minted as "pending:<uuid>" until the key is known), which holds whatever order the database keeps."""
+    insert_rows(
+        Record,
+        [f.name for f in _RECORD_COLUMNS],
+        ([getattr(r, f.attname) for f in _RECORD_COLUMNS] for r in records),
+    )
+    by_local_id = {r.local_id: r for r in records}
+    local_ids = list(by_local_id)
+    for start in range(0, len(local_ids), ID_QUERY_SIZE):
+        chunk = local_ids[start : start + ID_QUERY_SIZE]
+        for local_id, pk in Record.objects.filter(local_id__in=chunk).values_list("local_id", "pk"):
+            record = by_local_id[local_id]
+            record.pk = pk
+            record._state.adding, record._state.db = False, connection.alias
 
 
 def _assign_fields(record: Record, data: RecordIn, journal: Journal | None) -> None:
@@ -399,12 +421,16 @@ def _delete_parts(record: Record) -> None:
 
 
 def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
-    through = Record.subjects.through
-    through.objects.bulk_create(
-        [through(record_id=r.pk, subjectcategory_id=code) for r, d in pairs for code in d.subjects]
+    insert_rows(
+        Record.subjects.through,
+        ("record", "subjectcategory"),
+        ((r.pk, code) for r, d in pairs for code in d.subjects),
     )
     _write_contributions(actor, pairs, lookups)
     _write_identifiers(pairs)
+
+
+CONTRIBUTION_FIELDS = ("record", "position", "role", "person", "family_name", "given_name", "is_organisation")
 
 
 def _write_contributions(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
@@ -415,30 +441,41 @@ def _write_contributions(actor: Actor, pairs: list[tuple[Record, RecordIn]], loo
         if c.person
     ]
     people = iter(resolve_people(actor, wanted))
-    contributions, affiliations = [], []
-    for record, data in pairs:
-        for position, contributor in enumerate(data.contributors):
-            contribution = Contribution(
-                record=record,
-                position=position,
-                role=contributor.role,
-                person=next(people) if contributor.person else None,
-                family_name=contributor.family_name,
-                given_name=contributor.given_name,
-                is_organisation=contributor.is_organisation,
-            )
-            contributions.append(contribution)
-            affiliations += [
-                ContributionAffiliation(
-                    contribution=contribution,
-                    position=n,
-                    organisation_id=lookups.organisation_ids.get(a.organisation),
-                    text=a.text,
-                )
-                for n, a in enumerate(contributor.affiliations)
-            ]
-    Contribution.objects.bulk_create(contributions)
-    ContributionAffiliation.objects.bulk_create(affiliations)
+    contributions = [
+        (
+            record.pk,
+            position,
+            contributor.role,
+            next(people).pk if contributor.person else None,
+            contributor.family_name,
+            contributor.given_name,
+            contributor.is_organisation,
+        )
+        for record, data in pairs
+        for position, contributor in enumerate(data.contributors)
+    ]
+    insert_rows(Contribution, CONTRIBUTION_FIELDS, contributions)
+    ids = _contribution_ids([record.pk for record, data in pairs if data.contributors])
+    insert_rows(
+        ContributionAffiliation,
+        ("contribution", "position", "organisation", "text"),
+        (
+            (ids[record.pk, position], n, lookups.organisation_ids.get(a.organisation), a.text)
+            for record, data in pairs
+            for position, contributor in enumerate(data.contributors)
+            for n, a in enumerate(contributor.affiliations)
+        ),
+    )
+
+
+def _contribution_ids(record_ids: list[int]) -> dict[tuple[int, int], int]:
+    """The contributions of these records by (record, position), which is unique."""
+    ids = {}
+    for start in range(0, len(record_ids), ID_QUERY_SIZE):
+        chunk = record_ids[start : start + ID_QUERY_SIZE]
+        rows = Contribution.objects.filter(record_id__in=chunk).values_list("record_id", "position", "pk")
+        ids.update({(record_id, position): pk for record_id, position, pk in rows})
+    return ids
 
 
 def _write_identifiers(pairs: list[tuple[Record, RecordIn]]) -> None:
@@ -447,25 +484,22 @@ def _write_identifiers(pairs: list[tuple[Record, RecordIn]]) -> None:
     )
     rows = []
     for record, data in pairs:
+        rows += [(record.pk, i.scheme, i.value, "", None, "", n) for n, i in enumerate(data.identifiers)]
         rows += [
-            Identifier(record=record, scheme=i.scheme, value=i.value, position=n)
-            for n, i in enumerate(data.identifiers)
-        ]
-        rows += [
-            Identifier(
-                record=record,
-                scheme=r.scheme,
-                value=r.value,
-                relation=r.relation,
-                label=r.label,
-                position=n,
-                related_record_id=next(
-                    (t for t in targets.get((r.scheme, r.value), []) if t != record.pk), None
-                ),
+            (
+                record.pk,
+                r.scheme,
+                r.value,
+                r.relation,
+                next((t for t in targets.get((r.scheme, r.value), []) if t != record.pk), None),
+                r.label,
+                n,
             )
             for n, r in enumerate(data.relations)
         ]
-    Identifier.objects.bulk_create(rows)
+    insert_rows(
+        Identifier, ("record", "scheme", "value", "relation", "related_record", "label", "position"), rows
+    )
 
 
 def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:

@@ -1,0 +1,83 @@
+"""Running a generator in a second process, so that reading and mapping batch n+1 goes on while this
+process writes batch n.
+
+Why: parsing and mapping MODS cost about as much as writing the records, and a database write waits on
+one core while the other is free. The reading process runs exactly the code an inline run would (only
+where it runs differs) and touches no database. The queue between the two is bounded, so a fast reader
+cannot pile the corpus up in memory, and the reader ends itself when this process is gone (an import
+killed with SIGKILL leaves no orphan behind).
+
+The reader is forked, so it starts at once with Django set up and shares the parent's pages until it
+writes to them. It inherits the database connection but never uses it, and it leaves with `os._exit`
+(as every multiprocessing child does), so the connection is not closed under the parent either.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+QUEUE_ITEMS = 8  # batches read ahead: enough to bridge the parsing of the next file, and no more
+POLL_SECONDS = 1.0
+
+
+class ReaderFailed(RuntimeError):
+    """The reading process raised an unexpected error (its traceback is the message) or died."""
+
+
+def run_in_worker(produce: Callable[..., Iterator[Any]], *args: Any) -> Iterator[Any]:
+    """What `produce(*args)` yields, computed in a second process; the items must pickle (plain data),
+    and `produce` must not use the database."""
+    context = multiprocessing.get_context("fork")
+    items = context.Queue(maxsize=QUEUE_ITEMS)
+    worker = context.Process(target=_serve, args=(items, produce, args, os.getpid()), daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = _take(items, worker)
+            if kind == "done":
+                return
+            if kind == "error":
+                raise ReaderFailed(f"the reading process failed:\n{payload}")
+            yield payload
+    finally:
+        worker.join(timeout=POLL_SECONDS)
+        if worker.is_alive():  # the consumer stopped early: nobody will take what it reads
+            worker.terminate()
+            worker.join()
+        items.close()
+
+
+def _take(items: multiprocessing.Queue, worker: multiprocessing.Process) -> tuple[str, Any]:
+    while True:
+        try:
+            return items.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if not worker.is_alive():
+                raise ReaderFailed(f"the reading process died (exit code {worker.exitcode})") from None
+
+
+def _serve(items: multiprocessing.Queue, produce: Callable, args: tuple, parent: int) -> None:
+    """The reading process: hand on every item, then "done" (or the error that stopped it)."""
+    try:
+        for item in produce(*args):
+            _give(items, ("item", item), parent)
+    except BaseException:
+        _give(items, ("error", traceback.format_exc()), parent)
+    else:
+        _give(items, ("done", None), parent)
+
+
+def _give(items: multiprocessing.Queue, message: tuple[str, Any], parent: int) -> None:
+    """Put `message` once there is room; exit at once if the importing process has gone."""
+    while True:
+        try:
+            items.put(message, timeout=POLL_SECONDS)
+            return
+        except queue.Full:
+            if os.getppid() != parent:
+                os._exit(0)

@@ -1,0 +1,92 @@
+"""Duplicate detection in the record services: which inputs are checked, on what, and what an import of
+duplicates writes (nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from samla.core.access import Actor
+from samla.records.models import Record
+from samla.records.schemas import ContributorIn, IdentifierIn, RecordIn
+from samla.records.services import find_duplicates, import_new_records
+
+pytestmark = pytest.mark.django_db
+SEED_ID = "diva2:1897829"
+SEED_TITLE = (
+    "The complexity of leadership in coproduction practices: a guiding framework based on a systematic "
+    "literature review"
+)
+
+
+def record(title="Something else", *, ids=(), family="Nobody", issued="2024", **fields) -> RecordIn:
+    return RecordIn(
+        title=title,
+        output_type="publication/journal-article",
+        issued=issued,
+        contributors=[ContributorIn(family_name=family, given_name="A")],
+        identifiers=[IdentifierIn(scheme=s, value=v) for s, v in ids],
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value", "reason"),
+    [
+        ("doi", "10.1186/S12913-024-10549-4", "DOI 10.1186/s12913-024-10549-4"),
+        ("pmid", "38368329", "PMID 38368329"),
+        ("isi", "WOS:001163766500001", "ISI 001163766500001"),
+        ("urn", "URN:NBN:SE:HIS:DIVA-24521", "URN urn:nbn:se:his:diva-24521"),
+    ],
+)
+def test_same_identifier_is_an_exact_duplicate(scheme, value, reason):
+    (duplicate,) = find_duplicates([record(ids=[(scheme, value)])]).values()
+
+    assert (duplicate.local_id, duplicate.reason) == (SEED_ID, reason)
+
+
+def test_same_title_year_and_first_author_is_a_fuzzy_duplicate_whatever_the_spelling():
+    spelled = record(SEED_TITLE.upper().replace(":", " --") + ".", family="KJELLSTROM")
+    other_year = record(SEED_TITLE, family="Kjellström", issued="2023")
+    other_author = record(SEED_TITLE, family="Sarre")
+
+    found = find_duplicates([spelled, other_year, other_author])
+
+    assert {i: (d.local_id, d.reason) for i, d in found.items()} == {
+        0: (SEED_ID, "title, year and first author")
+    }
+
+
+def test_title_split_into_title_and_subtitle_matches_the_whole_title():
+    title, subtitle = SEED_TITLE.split(": ")
+
+    (duplicate,) = find_duplicates([record(title, subtitle=subtitle, family="Kjellström")]).values()
+
+    assert duplicate.local_id == SEED_ID
+
+
+def test_inputs_with_an_identity_of_their_own_are_not_checked():
+    with_local_id = record(SEED_TITLE, family="Kjellström", local_id="diva2:99999999")
+    with_oai = record(ids=[("oai", "oai:DiVA.org:x-1"), ("doi", "10.1186/s12913-024-10549-4")])
+
+    assert find_duplicates([with_local_id, with_oai]) == {}
+
+
+def test_repeat_within_a_batch_duplicates_the_record_made_from_the_first():
+    first, again = record("A new one", ids=[("doi", "10.5555/new.1")]), record("A NEW ONE!")
+    before = Record.objects.count()
+
+    outcomes = import_new_records(Actor.system("test"), [first, again])
+
+    assert [o.status for o in outcomes] == ["created", "duplicate"]
+    assert outcomes[1].record.pk == outcomes[0].record.pk
+    assert Record.objects.count() == before + 1
+
+
+def test_repeat_of_a_refused_input_is_judged_on_its_own():
+    refused = record("Twice", ids=[("doi", "10.5555/twice")], language="klingon")
+    again = record("Twice", ids=[("doi", "10.5555/twice")])
+
+    outcomes = import_new_records(Actor.system("test"), [refused, again])
+
+    assert [o.status for o in outcomes] == ["failed", "created"]
+    assert [o.index for o in outcomes] == [0, 1]

@@ -1,0 +1,75 @@
+"""Reading in a second process: the same results as reading inline, errors carried over, no orphan."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from samla.imports import services
+from samla.imports.pipeline import ReaderFailed, run_in_worker
+from samla.records.models import Record
+
+from .conftest import DIVA_SWEPUB
+
+
+def numbers(count: int) -> Iterator[int]:
+    yield from range(count)
+
+
+def failing_after(count: int) -> Iterator[int]:
+    yield from range(count)
+    raise ValueError("the source broke")
+
+
+def test_run_in_worker_yields_what_the_generator_yields_in_order():
+    assert list(run_in_worker(numbers, 50)) == list(range(50))
+
+
+def test_run_in_worker_error_in_the_reader_is_raised_with_its_traceback():
+    received = []
+    with pytest.raises(ReaderFailed, match="ValueError: the source broke"):
+        for item in run_in_worker(failing_after, 3):
+            received.append(item)
+
+    assert received == [0, 1, 2]
+
+
+def test_run_in_worker_consumer_stopping_early_ends_the_reader():
+    items = run_in_worker(numbers, 10**9)
+    assert next(items) == 0
+
+    items.close()  # the finally: block joins or terminates the reader; a hang here would fail the run
+
+
+@pytest.fixture
+def in_worker(monkeypatch):
+    """Every import, however small, read and mapped by the reading process."""
+    monkeypatch.setattr(services, "WORKER_MIN_BYTES", 0)
+
+
+def test_import_files_in_worker_reports_as_inline(db, system, in_worker, kth_thesis_copies):
+    bad_orcid = {"0000-0001-9329-9088": "0000-0001-9329-9089"}
+    path = kth_thesis_copies((9200001, bad_orcid), (9200002, {}), (9200003, {}))
+    calls = []
+
+    results = list(services.import_files(system, [path], progress=calls.append, found=calls.append))
+
+    assert [(r.status, r.record, r.field) for r in results] == [
+        ("failed", "diva2:9200001", "contributors[0].person.orcid"),
+        ("created", "diva2:9200002", ""),
+        ("created", "diva2:9200003", ""),
+    ]
+    assert calls == [3, 3]  # found 3, then 3 imported
+    assert Record.objects.filter(local_id__in=["diva2:9200002", "diva2:9200003"]).count() == 2
+
+
+def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, in_worker):
+    results = list(
+        services.import_files(system, [DIVA_SWEPUB / "chalmers.xml", DIVA_SWEPUB / "delete_kth_post.xml"])
+    )
+
+    assert [(Path(r.path).name, r.line, r.status) for r in results] == [
+        ("chalmers.xml", 186, "failed"),
+        ("delete_kth_post.xml", results[1].line, "deleted"),
+    ]
+    assert Record.objects.get(local_id="diva2:459554").state == "withdrawn"
