@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie
 
+from samla.citations.api import router as citations_router
 from samla.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied, SamlaError
 from samla.files.api import router as files_router
 from samla.journals.api import router as journals_router
@@ -38,6 +39,7 @@ api = NinjaAPI(
 )
 api.add_router("/records", records_router)
 api.add_router("/records", files_router)  # /records/{local_id}/files
+api.add_router("/records", citations_router)  # /records/{local_id}/cite
 api.add_router("/people", people_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/journals", journals_router)

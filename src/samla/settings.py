@@ -164,6 +164,11 @@ CACHES = {
 CITATION_STYLE_DIRS = [d for d in os.environ.get("SAMLA_CITATION_STYLE_DIRS", "").split(":") if d]
 CITATION_MEMORY_LIMIT_MB = int(os.environ.get("SAMLA_CITATION_MEMORY_LIMIT_MB", "1024"))
 CITATION_ENGINES_PER_THREAD = int(os.environ.get("SAMLA_CITATION_ENGINES", "12"))
+# SAMLA_CITATION_WARM_UP: CSL locales (comma-separated) for which server workers build the five DiVA styles'
+# engines at start; 0 turns the warm-up off.
+CITATION_WARM_UP = [
+    c for c in os.environ.get("SAMLA_CITATION_WARM_UP", "en-US").split(",") if c not in ("", "0")
+]
 CITATION_BUILD_TIMEOUT = 20.0  # seconds to build one engine (APA: about 0.6 s)
 CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry (a few ms)
 

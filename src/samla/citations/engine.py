@@ -5,8 +5,9 @@ a few milliseconds, building one costs up to ~2.5 s and ~45 MB of V8 heap (APA; 
 Vancouver), a mini-racer context is not thread-safe, and an unbounded set of engines once ran V8 out of
 memory and killed the process. So:
 
-- each thread has its own context (`threading.local`), created on first use with a hard memory limit, so
-  running out of heap raises `JSOOMException` instead of aborting the process;
+- each worker process has one context, created on first use with a hard memory limit, so running out of
+  heap raises `JSOOMException` instead of aborting the process; its lock lets one thread use it at a time,
+  so threads of a worker (and the warm-up thread) share the engines instead of each paying ~45 MB for APA;
 - a context holds a bounded LRU of engines keyed by (independent style, locale), each built with the
   locale forced over the style's `default-locale`; evicted engines are dropped and their heap collected;
 - every call into V8 has a time limit. An engine that throws or hangs is dropped (the next request builds
@@ -17,13 +18,18 @@ memory and killed the process. So:
 
 from __future__ import annotations
 
+import atexit
+import functools
 import logging
+import os
 import re
 import threading
+import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
@@ -33,6 +39,7 @@ from .errors import EngineFailed, StyleNotUsable
 from .styles import Style
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 CITEPROC_JS = JS_DIR / "node_modules" / "citeproc" / "citeproc_commonjs.js"
@@ -40,6 +47,7 @@ GLUE_JS = JS_DIR / "samla-citeproc.js"
 
 OUTPUT_FORMATS = ("html", "text", "asciidoc", "rtf")
 STYLE_ERROR = "[CSL STYLE ERROR: "  # what citeproc-js prints for an entry a style cannot form
+ENTRIES_PER_TIMEOUT = 10  # a call rendering many entries gets the render time limit per this many
 
 # Defaults of the settings that tune the engine pool (docs/citations.md).
 DEFAULTS = {
@@ -54,9 +62,20 @@ def option(name: str) -> Any:
     return getattr(settings, name, DEFAULTS[name])
 
 
+def _locked(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a Processor method holding its lock: one thread at a time in the V8 context."""
+
+    @functools.wraps(method)
+    def wrapper(self: Processor, *args: Any, **kwargs: Any) -> T:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass
 class Stats:
-    """What a thread's processor has done, for tests, benchmarks and operations."""
+    """What a processor has done, for tests, benchmarks and operations."""
 
     contexts: int = 0
     builds: int = 0
@@ -66,34 +85,22 @@ class Stats:
 
 
 class Processor:
-    """One V8 context with citeproc-js loaded and a bounded LRU of engines. Not thread-safe: use
-    `processor()`, which gives each thread its own."""
+    """One V8 context with citeproc-js loaded and a bounded LRU of engines. A mini-racer context is not
+    thread-safe, so every public operation holds the processor's lock. `processor()` gives the worker's."""
 
     def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.lock = threading.RLock()
         self.stats = Stats()
         self._ctx: MiniRacer | None = None
         self._engines: OrderedDict[tuple[str, str], None] = OrderedDict()
 
     # -- the public operations --------------------------------------------------------------------------
 
+    @_locked
     def render(self, style: Style, locale: str, item: dict, output: str) -> str:
         """`item` (CSL-JSON) as one bibliography entry of `style` in `locale`, in `output` format."""
-        if output not in OUTPUT_FORMATS:
-            raise ValueError(f"unknown output format {output!r}")
-        key = self.ensure_engine(style, locale)
-        try:
-            text = self._context().call(
-                "SAMLA.render", _key(key), item, output, timeout_sec=option("CITATION_RENDER_TIMEOUT")
-            )
-        except JSEvalException as exc:
-            self._fail(key, exc)
-            raise EngineFailed(
-                f"The citation engine failed on style {style.id!r} ({locale}) and has been restarted: "
-                f"{_reason(exc)}",
-                style=style.id,
-                locale=locale,
-            ) from exc
-        self.stats.renders += 1
+        text = self._call_render(style, locale, "SAMLA.render", item, output)
         text = _tidy(text, output)
         if STYLE_ERROR in text:
             raise StyleNotUsable(
@@ -103,8 +110,30 @@ class Processor:
             )
         return text
 
+    @_locked
+    def render_many(
+        self, style: Style, locale: str, items: list[dict], output: str, *, first_number: int = 0
+    ) -> list[str]:
+        """Each item as its own entry, in one call into V8 (a bibliography is rendered chunk by chunk).
+        A numbered style numbers the entries from `first_number` when it is > 0. An entry the style cannot
+        form keeps citeproc-js's `[CSL STYLE ERROR: …]` text, so one odd record does not end a download."""
+        if not items:
+            return []
+        timeout = option("CITATION_RENDER_TIMEOUT") * max(1.0, len(items) / ENTRIES_PER_TIMEOUT)
+        texts = self._call_render(
+            style, locale, "SAMLA.renderEach", items, output, first_number, timeout=timeout
+        )
+        return [_tidy(text, output) for text in texts]
+
+    @_locked
+    def is_numbered(self, style: Style, locale: str) -> bool:
+        """Whether the style's entries carry a citation number ([1], 1.), which depends on the position."""
+        key = self.ensure_engine(style, locale)
+        return bool(self._context().call("SAMLA.numbered", _key(key)))
+
+    @_locked
     def ensure_engine(self, style: Style, locale: str) -> tuple[str, str]:
-        """Build the engine for (style, locale) unless this thread has it; returns its key."""
+        """Build the engine for (style, locale) unless this processor has it; returns its key."""
         key = (style.engine_id, locale)
         if key in self._engines:
             self._engines.move_to_end(key)
@@ -135,12 +164,14 @@ class Processor:
         return key
 
     def engine_keys(self) -> list[tuple[str, str]]:
-        """The (style, locale) engines this thread holds, least recently used first."""
+        """The (style, locale) engines this processor holds, least recently used first."""
         return list(self._engines)
 
+    @_locked
     def heap_used(self) -> int:
         return int(self._context().heap_stats()["used_heap_size"])
 
+    @_locked
     def close(self) -> None:
         if self._ctx is not None:
             self._ctx.close()
@@ -148,6 +179,41 @@ class Processor:
         self._engines.clear()
 
     # -- the context and its failures ---------------------------------------------------------------------
+
+    def _call_render(
+        self,
+        style: Style,
+        locale: str,
+        function: str,
+        items: Any,
+        output: str,
+        *extra: Any,
+        timeout: float | None = None,
+    ) -> Any:
+        """Call a rendering function of the glue with the engine for (style, locale); an engine that throws
+        or hangs is replaced and the caller gets EngineFailed."""
+        if output not in OUTPUT_FORMATS:
+            raise ValueError(f"unknown output format {output!r}")
+        key = self.ensure_engine(style, locale)
+        try:
+            result = self._context().call(
+                function,
+                _key(key),
+                items,
+                output,
+                *extra,
+                timeout_sec=timeout or option("CITATION_RENDER_TIMEOUT"),
+            )
+        except JSEvalException as exc:
+            self._fail(key, exc)
+            raise EngineFailed(
+                f"The citation engine failed on style {style.id!r} ({locale}) and has been restarted: "
+                f"{_reason(exc)}",
+                style=style.id,
+                locale=locale,
+            ) from exc
+        self.stats.renders += 1
+        return result
 
     def _context(self) -> MiniRacer:
         if self._ctx is None:
@@ -168,6 +234,7 @@ class Processor:
             ctx.call("SAMLA.addLocales", locales.locale_xml())
             self._ctx = ctx
             self.stats.contexts += 1
+            _open.add(self)
         return self._ctx
 
     def _drop(self, key: tuple[str, str]) -> None:
@@ -188,24 +255,47 @@ class Processor:
             self.close()
 
 
-_local = threading.local()
+_worker: Processor | None = None
+_worker_lock = threading.Lock()
+_open: weakref.WeakSet[Processor] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close every context before the interpreter exits: a V8 context left to be collected during
+    interpreter teardown hangs the exit (a server worker would then ignore its shutdown)."""
+    for proc in list(_open):
+        if proc.pid == os.getpid():  # a forked child leaves its parent's context alone
+            proc.close()
 
 
 def processor() -> Processor:
-    """This thread's processor (created on first use)."""
-    proc = getattr(_local, "processor", None)
-    if proc is None:
-        proc = _local.processor = Processor()
-    return proc
+    """This worker process's processor (created on first use). A process forked after building one (a
+    server preloading the app) gets its own: V8's threads do not survive a fork."""
+    global _worker
+    with _worker_lock:
+        if _worker is None or _worker.pid != os.getpid():
+            _worker = Processor()
+        return _worker
 
 
 def render(style: Style, locale: str, item: dict, output: str) -> str:
     return processor().render(style, locale, item, output)
 
 
+def render_many(
+    style: Style, locale: str, items: list[dict], output: str, *, first_number: int = 0
+) -> list[str]:
+    return processor().render_many(style, locale, items, output, first_number=first_number)
+
+
+def is_numbered(style: Style, locale: str) -> bool:
+    return processor().is_numbered(style, locale)
+
+
 def warm_up(styles: list[Style], locale_codes: list[str]) -> None:
-    """Build the engines for these styles × locales in this thread now (e.g. at worker start), so the first
-    reader does not wait for APA's build."""
+    """Build the engines for these styles × locales now (e.g. at worker start), so the first reader does
+    not wait for APA's build. The lock is taken per engine, so requests are served between builds."""
     proc = processor()
     for style in styles:
         for code in locale_codes:

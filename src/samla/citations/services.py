@@ -1,6 +1,7 @@
 """Citing records: one record as a bibliography entry in any CSL style, locale and output format.
 
-`cite_record` is what the Cite box, `/record/<id>/cite` and the API call. Entries are cached by (record id,
+`cite_record` is what the Cite box, `/record/<id>/cite` and the API call; `cite_list` is a bibliography of
+a person's, organisation's or journal's records or of a search, streamed. Entries are cached by (record id,
 record version, style, locale, format): a change to the record changes its version, so a stale entry is
 never served; the engine renders only on a miss (docs/citations.md).
 """
@@ -8,18 +9,30 @@ never served; the engine renders only on a miss (docs/citations.md).
 from __future__ import annotations
 
 import difflib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import escape
+from itertools import chain, islice
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 
 from samla.core.access import Actor
 from samla.exports import csl_json
+from samla.exports.services import batched, records_for_export, select_records
 from samla.records.models import Record
 from samla.records.services import get_record_for, load_record_parts, record_version
+from samla.search.schemas import SearchParams
+from samla.search.services import every_result_local_id
 
 from . import engine, locales, styles
-from .errors import UnknownCitationOption
+from .errors import EngineFailed, StyleNotUsable, UnknownCitationOption
 from .styles import Style
+
+log = logging.getLogger(__name__)
 
 # Output format → media type of the bare entry.
 OUTPUTS = {
@@ -28,7 +41,12 @@ OUTPUTS = {
     "asciidoc": "text/asciidoc",
     "rtf": "application/rtf",
 }
+# Output format → file extension of a bibliography download.
+EXTENSIONS = {"html": "html", "text": "txt", "asciidoc": "adoc", "rtf": "rtf"}
 CACHE_SECONDS = 24 * 3600
+ENTRIES_PER_CALL = 50  # entries a bibliography renders per call into V8 (and per cache round trip)
+LOAD_CHUNK = 500  # record heads read per query while a bibliography streams
+SEARCH_PAGE_SIZE = 200  # results fetched per search while a search's bibliography streams
 
 
 @dataclass(frozen=True)
@@ -84,19 +102,170 @@ def check_options(*, style: str, locale: str, output: str) -> CiteOptions:
 def render_citation(record: Record, options: CiteOptions, *, parts_loaded: bool = True) -> Citation:
     """A record the caller has already fetched through `get_record_for` as one entry, from the cache or
     rendered. The record page passes the record it has loaded; its parts are loaded only on a cache miss."""
-    version = record_version(record)
-    key = f"citation:{record.local_id}:{version}:{options.style.engine_id}:{options.locale}:{options.output}"
+    key = _entry_key(record, options)
     text = cache.get(key)
     if text is None:
         if not parts_loaded:
             load_record_parts(record)
-        item = csl_json.write(record)
-        item["id"] = f"{record.local_id}@{version}"  # a new version is a new item to citeproc-js
-        text = engine.render(options.style, options.locale, item, options.output)
+        text = engine.render(options.style, options.locale, _item(record), options.output)
         cache.set(key, text, CACHE_SECONDS)
     return Citation(
         local_id=record.local_id, style=options.style, locale=options.locale, output=options.output, text=text
     )
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """A list of records as one downloadable document whose `chunks` are rendered as they are read."""
+
+    chunks: Iterator[str]
+    filename: str
+    media_type: str
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8"
+
+
+# Loads the parts of the records whose entries must be rendered (the others come from the entry cache).
+Loader = Callable[[list[Record]], Iterable[Record]]
+HEAD_FIELDS = ("pk", "local_id", "datestamp")  # all an entry's cache key needs
+
+
+def cite_list(
+    actor: Actor,
+    *,
+    style: str,
+    locale: str,
+    output: str,
+    person_id: int | None = None,
+    organisation_id: int | None = None,
+    journal_id: int | None = None,
+) -> Bibliography:
+    """The visible records of a person, an organisation (with its units) or a journal, newest first as
+    their pages list them, as one bibliography. Checked before anything streams: unknown options are
+    UnknownCitationOption (400), a hidden or missing list NotFound, an unusable style StyleNotUsable."""
+    options = check_options(style=style, locale=locale, output=output)
+    selection = select_records(
+        actor, person_id=person_id, organisation_id=organisation_id, journal_id=journal_id
+    )
+    # In the order exports.services.load_in_chunks gives (the list pages' order); heads only.
+    ordered = selection.queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
+    heads = ordered.only(*HEAD_FIELDS).iterator(chunk_size=LOAD_CHUNK)
+    return bibliography(heads, options, name=selection.name, load=_loader(actor))
+
+
+def cite_search(actor: Actor, params: SearchParams, *, style: str, locale: str, output: str) -> Bibliography:
+    """Every result of a search (not only its first page), in the search's order, as one bibliography."""
+    options = check_options(style=style, locale=locale, output=output)
+    heads = _heads_of(every_result_local_id(actor, params, page_size=SEARCH_PAGE_SIZE))
+    return bibliography(heads, options, name="search", load=_loader(actor))
+
+
+def bibliography(
+    records: Iterable[Record], options: CiteOptions, *, name: str, load: Loader | None = None
+) -> Bibliography:
+    """`records` as one document, streamed: entries are taken from the entry cache or rendered
+    ENTRIES_PER_CALL at a time, so a list of 10,000 records never exists as one string. `records` may be
+    heads (pk, local id, datestamp) when `load` loads the parts of those that must be rendered.
+    The order is the list's, not the style's sort (sorting would need every entry at once); numbered
+    styles are numbered throughout. The first chunk is rendered here, so a style that cannot be built or
+    prints none of its entries (StyleNotUsable, 400) and a failing engine (503) are answered before the
+    download starts; later, an entry the style cannot form keeps citeproc-js's error text."""
+    numbered = engine.is_numbered(options.style, options.locale)
+    entries = _entries(records, options, numbered=numbered, load=load or list)
+    first = list(islice(entries, ENTRIES_PER_CALL))
+    if first and all(engine.STYLE_ERROR in entry for entry in first):
+        raise StyleNotUsable(
+            f"Citation style {options.style.id!r} printed nothing for these records ({first[0].strip()})",
+            style=options.style.id,
+        )
+    return Bibliography(
+        chunks=_document(chain(first, entries), options, title=name),
+        filename=f"{name}-{options.style.id}.{EXTENSIONS[options.output]}",
+        media_type=OUTPUTS[options.output],
+    )
+
+
+def _entries(
+    records: Iterable[Record], options: CiteOptions, *, numbered: bool, load: Loader
+) -> Iterator[str]:
+    position = 1
+    for chunk in batched(records, ENTRIES_PER_CALL):
+        if numbered:  # the number depends on the entry's place in this list: rendered, never cached
+            items = [_item(record) for record in load(list(chunk))]
+            yield from engine.render_many(
+                options.style, options.locale, items, options.output, first_number=position
+            )
+        else:
+            yield from _cached_entries(chunk, options, load)
+        position += len(chunk)
+
+
+def _cached_entries(records: tuple[Record, ...], options: CiteOptions, load: Loader) -> list[str]:
+    """The records' entries: those in the entry cache from there, the others loaded, rendered in one
+    call and cached, so a single citation and a bibliography share their entries. A record gone since
+    the list was read is left out."""
+    keys = {_entry_key(record, options): record for record in records}
+    found = cache.get_many(list(keys))
+    missing = [record for key, record in keys.items() if key not in found]
+    if missing:
+        loaded = list(load(missing))
+        texts = engine.render_many(
+            options.style, options.locale, [_item(record) for record in loaded], options.output
+        )
+        fresh = {_entry_key(record, options): text for record, text in zip(loaded, texts, strict=True)}
+        cache.set_many(
+            {key: text for key, text in fresh.items() if engine.STYLE_ERROR not in text}, CACHE_SECONDS
+        )
+        found.update(fresh)
+    return [found[key] for key in keys if key in found]
+
+
+def _loader(actor: Actor) -> Loader:
+    """Loads heads' records with their parts, as list exports load them (visibility checked again)."""
+    return lambda heads: records_for_export(actor, [head.local_id for head in heads])
+
+
+def _heads_of(local_ids: Iterable[str]) -> Iterator[Record]:
+    """Heads of the records of `local_ids`, in that order, LOAD_CHUNK at a time."""
+    for chunk in batched(local_ids, LOAD_CHUNK):
+        by_id = {r.local_id: r for r in Record.objects.filter(local_id__in=chunk).only(*HEAD_FIELDS)}
+        yield from (by_id[local_id] for local_id in chunk if local_id in by_id)
+
+
+def _document(entries: Iterator[str], options: CiteOptions, *, title: str) -> Iterator[str]:
+    """The entries framed as a file of the output format: a page, an RTF document, paragraphs, lines."""
+    if options.output == "html":
+        yield (
+            f'<!DOCTYPE html>\n<html lang="{escape(options.locale)}">\n<head><meta charset="utf-8">'
+            f'<title>{escape(title)}</title></head>\n<body>\n<div class="csl-bib-body">\n'
+        )
+        for entry in entries:
+            yield entry + "\n"
+        yield "</div>\n</body>\n</html>\n"
+    elif options.output == "rtf":
+        yield "{\\rtf1\\ansi\\deff0\n"
+        for entry in entries:
+            yield entry + "\\par\n"
+        yield "}\n"
+    else:
+        separator = "\n\n" if options.output == "asciidoc" else "\n"
+        for entry in entries:
+            yield entry + separator
+
+
+def _entry_key(record: Record, options: CiteOptions) -> str:
+    version = record_version(record)
+    style, locale, output = options.style.engine_id, options.locale, options.output
+    return f"citation:{record.local_id}:{version}:{style}:{locale}:{output}"
+
+
+def _item(record: Record) -> dict:
+    """The record as citeproc-js's item; a new version is a new item to citeproc-js."""
+    item = csl_json.write(record)
+    item["id"] = f"{record.local_id}@{record_version(record)}"
+    return item
 
 
 def find_styles(text: str, *, limit: int = 20) -> list[tuple[str, str]]:
@@ -113,3 +282,27 @@ def list_locales() -> list[tuple[str, str]]:
 def diva_styles() -> list[Style]:
     """The styles the Cite box offers first, as DiVA does."""
     return [styles.get_style(style_id) for style_id in styles.DIVA_STYLES]
+
+
+def warm_up_worker() -> threading.Thread | None:
+    """Start building the five DiVA styles' engines for the CITATION_WARM_UP locales (en-US by default)
+    in a background thread of this worker, so no reader waits for APA's build (0.5–2.5 s) and the
+    worker answers other pages meanwhile. SAMLA_CITATION_WARM_UP=0 turns it off; a failure (an unknown
+    locale included) is logged and the worker runs on. Returns the thread, for tests to wait on."""
+    try:
+        codes = [locales.get_locale(code) for code in settings.CITATION_WARM_UP]
+    except UnknownCitationOption as exc:
+        log.warning("citation engines not warmed up: %s", exc)
+        return None
+    if not codes:
+        return None
+    thread = threading.Thread(target=_warm_up, args=(codes,), name="citation-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up(codes: list[str]) -> None:
+    try:
+        engine.warm_up(diva_styles(), codes)
+    except (EngineFailed, StyleNotUsable) as exc:
+        log.warning("citation engines not warmed up: %s", exc)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
+from samla.citations.negotiation import bibliography_request, bibliography_response
 from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.views import actor_for
 from samla.exports.http import negotiate, openapi_content, record_response
@@ -95,10 +96,18 @@ def records(request: HttpRequest, filters: Query[ListFilters]):
     "/{local_id}",
     response={200: RecordOut, 404: ErrorOut, 406: ErrorOut},
     summary="Get one record",
-    description="JSON, or any export format named by its media type in Accept (docs/formats.md).",
+    description=(
+        "JSON, or any export format named by its media type in Accept (docs/formats.md), or the "
+        "bibliography entry for Accept: text/x-bibliography (?style=&locale=, docs/citations.md)."
+    ),
     openapi_extra={"responses": {200: {"content": openapi_content()}}},
 )
 def record(request: HttpRequest, local_id: str, response: HttpResponse):
+    cite = bibliography_request(
+        request.headers.get("Accept", ""), default="application/json", query=request.GET
+    )
+    if cite is not None:  # Accept: text/x-bibliography, as InvenioRDM answers it (docs/citations.md)
+        return bibliography_response(request, local_id, cite)
     fmt = negotiate(request, default="application/json")
     found = get_record_for(actor_for(request), local_id)
     patch_vary_headers(response, ["Accept"])

@@ -1,4 +1,5 @@
-"""`{% cite_box record request %}`: the record page's Cite box, with the entry the request asks for."""
+"""`{% cite_box record request %}`: the record page's Cite box, with the entry the request asks for;
+`{% list_cite_form url %}`: the "Cite all" form of a list page (person, organisation, journal, search)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django import template
 from samla.core.errors import SamlaError
 
 from .. import locales
-from ..forms import CiteQuery
+from ..forms import CiteQuery, default_locale
 from ..services import check_options, diva_styles, list_locales, render_citation
 
 register = template.Library()
@@ -42,6 +43,20 @@ def cite_box(record, request) -> dict:
         "other_locale": "" if chosen_locale in locales.DIVA_LOCALES else chosen_locale,
         "outputs": ("html", "text", "asciidoc", "rtf"),
         "output": citation.output if citation else (query.output if query else "html"),
+    }
+
+
+@register.inclusion_tag("citations/_list_cite_form.html")
+def list_cite_form(action: str, hidden: dict | None = None) -> dict:
+    """A GET form that downloads the list as one bibliography (works without JavaScript). `hidden`
+    carries a search's own parameters (q, facets, sort) so the bibliography holds that search's results."""
+    return {
+        "action": action,
+        "hidden": sorted((hidden or {}).items()),
+        "styles": [(s.id, s.title) for s in diva_styles()],
+        "locales": [(code, _locale_label(code)) for code in locales.DIVA_LOCALES],
+        "default_locale": default_locale(),
+        "outputs": ("html", "text", "asciidoc", "rtf"),
     }
 
 

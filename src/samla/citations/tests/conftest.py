@@ -17,7 +17,7 @@ SEED_APA = (
 
 @pytest.fixture(scope="session", autouse=True)
 def engines():
-    """Build the DiVA styles' engines once for the whole run (APA is the slow one); the test thread's
+    """Build the DiVA styles' engines once for the whole run (APA is the slow one); the worker's
     processor keeps them, so every test renders with a built engine."""
     from samla.citations import engine
     from samla.citations.services import diva_styles

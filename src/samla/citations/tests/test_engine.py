@@ -134,13 +134,28 @@ def test_engine_out_of_memory_raises_and_a_new_context_serves_the_next_request(s
         proc.close()
 
 
-def test_each_thread_has_its_own_processor(engines):
+def test_threads_of_a_worker_share_its_processor_one_at_a_time(engines):
     import threading
 
-    seen = []
-    thread = threading.Thread(target=lambda: seen.append(engine.processor()))
-    thread.start()
-    thread.join()
+    from samla.citations.styles import get_style
 
-    assert seen[0] is not engines
-    seen[0].close()
+    seen, texts = [], []
+    item = {
+        "id": "t",
+        "type": "book",
+        "title": "Shared engines",
+        "author": [{"family": "Lind", "given": "A"}],
+    }
+
+    def reader():
+        seen.append(engine.processor())
+        texts.extend(engine.render(get_style("ieee"), "en-US", item, "text") for _ in range(20))
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all(proc is engines for proc in seen)
+    assert len(texts) == 80 and set(texts) == {"[1] A. Lind, Shared engines."}
