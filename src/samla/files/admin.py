@@ -1,8 +1,9 @@
 """The curators' file admin: stored files with their fixity log, and record files, attached through
-`attach_file`.
+`attach_file` and detached through `detach_file`.
 
 The add form uploads one file to a record; the service stores it and its errors (a program named .pdf, an
-empty file, a file over the limit) show on the form. Files are otherwise read-only here.
+empty file, a file over the limit) show on the form. Deleting a record file detaches it from its record
+(the stored bytes stay). Files are otherwise read-only here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from samla.core.admin import CuratorReadOnly, admin_actor, adopt
 from samla.core.errors import SamlaError
 
 from .models import FixityCheck, RecordFile, StoredFile
-from .services import attach_file
+from .services import attach_file, detach_file
 
 
 class FixityCheckInline(CuratorReadOnly, admin.TabularInline):
@@ -125,6 +126,17 @@ class RecordFileAdmin(CuratorReadOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can(admin_actor(request), "file.attach")
+
+    def has_delete_permission(self, request: HttpRequest, obj: RecordFile | None = None) -> bool:
+        record = obj.record if obj is not None else None
+        return can(admin_actor(request), "file.detach", record)
+
+    def delete_model(self, request: HttpRequest, obj: RecordFile) -> None:
+        detach_file(admin_actor(request), local_id=obj.record.local_id, file_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RecordFile]) -> None:
+        for record_file in queryset.select_related("record"):
+            self.delete_model(request, record_file)
 
     def get_form(self, request: HttpRequest, obj: RecordFile | None = None, change: bool = False, **kwargs):
         if obj is not None:

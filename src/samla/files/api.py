@@ -1,4 +1,4 @@
-"""REST routes for a record's files, mounted under /api/records: list them, attach one."""
+"""REST routes for a record's files, mounted under /api/records: list them, attach one, detach one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from samla.core.views import actor_for
 from samla.records.services import get_record_for
 
 from .models import RecordFile
-from .services import attach_file, list_files_for
+from .services import attach_file, detach_file, list_files_for
 
 router = Router(tags=["files"])
 
@@ -111,3 +111,16 @@ def attach(request: HttpRequest, local_id: str, file: File[UploadedFile], data: 
         label=data.label,
     )
     return Status(201, file_out(request, actor, record_file))
+
+
+@router.delete(
+    "/{local_id}/files/{file_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Detach a file from a record",
+)
+def detach(request: HttpRequest, local_id: str, file_id: int):
+    """Remove the file from the record, with a revision of the record. Curators may detach from any
+    record, depositors from their own drafts. The stored bytes are kept (see docs/files.md), and so are
+    the file's usage statistics."""
+    detach_file(actor_for(request), local_id=local_id, file_id=file_id)
+    return Status(204, None)

@@ -159,3 +159,34 @@ def extract(limit: int | None) -> None:
     click.echo(
         f"{sum(counts.values())} extracted: " + ", ".join(f"{n} {status}" for status, n in counts.items())
     )
+
+
+@files.command("gc")
+@click.option("--yes", is_flag=True, help="Remove them; without it the command only lists them.")
+def gc(yes: bool) -> None:
+    """List, or with --yes remove, stored files that no record shows any more.
+
+    Detaching a file from its last record keeps its bytes, as a preservation repository keeps what it
+    once published (and `samla fixity` keeps checking them). Remove them only when they must go, e.g.
+    after a takedown: the bytes, their fixity log and extracted text are deleted; records and usage
+    statistics are untouched. A second run at the same time is refused.
+    """
+    from samla.files import services
+
+    actor = Actor.system("files gc")
+    unreferenced = services.list_unreferenced(actor)
+    if not yes:
+        for item in unreferenced:
+            click.echo(f"{item.sha512} {item.size} bytes {item.mime_type}")
+        size = sum(item.size for item in unreferenced)
+        click.echo(f"{len(unreferenced)} unreferenced stored files ({size} bytes); --yes removes them.")
+        return
+    removed = []
+    try:
+        for item in services.remove_unreferenced(actor, sha512s=[i.sha512 for i in unreferenced]):
+            removed.append(item)
+            click.echo(f"removed {item.sha512} ({item.size} bytes)")
+    except SamlaError as error:
+        click.echo(error.message, err=True)
+        raise SystemExit(1) from error
+    click.echo(f"{len(removed)} stored files removed ({sum(i.size for i in removed)} bytes).")

@@ -1,6 +1,7 @@
 """Named actions on files. The record's own visibility (`record.read`) is checked first, by the services.
 
 - `file.attach` (on a record): curators; depositors on their own draft records.
+- `file.detach` (on a record): the same, so a depositor can take back a wrong upload before review.
 - `file.see` (on a RecordFile): whether the file is listed at all. Archive copies are for curators only.
 - `file.manage`: the store's jobs (text extraction, fixity audits): curators, and the CLI's system actor.
 - `file.download` (on a RecordFile): open files for anyone; embargoed ones from their date on (before it
@@ -50,6 +51,7 @@ def _may_download(actor: Actor, record_file) -> bool:
 
 
 register_action("file.attach", _may_attach)
+register_action("file.detach", _may_attach)
 register_action("file.see", _may_see)
 register_action("file.download", _may_download)
 register_action("file.manage", role_at_least("curator"))

@@ -19,11 +19,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 
 from samla.core.access import Actor, can, require
 from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from samla.records.models import Record, Revision
+from samla.records.permissions import visible_records
 from samla.search.indexing import index_records
 
 from . import store
@@ -46,6 +48,16 @@ FILES_PREFETCH = Prefetch(
     "files", queryset=RecordFile.objects.select_related("stored_file").order_by("position")
 )
 PDF = "application/pdf"
+# What a download reads: the file, its stored bytes' facts, and of its record only what the access rules
+# and the URL need. The record's texts (JSON) and the file list's ordering by record cost a download more
+# than its query did (benchmarks/downloads.py).
+DOWNLOAD_FIELDS = (
+    *(f.name for f in RecordFile._meta.concrete_fields if not f.is_relation),
+    *(f"stored_file__{f.name}" for f in StoredFile._meta.concrete_fields),
+    "record__local_id",
+    "record__state",
+    "record__owner",
+)
 
 
 # ---------------------------------------------------------------- attaching
@@ -148,12 +160,12 @@ def attach_file(
             return _add_record_file(actor, record, stored, name, rights, version, label)
 
 
-def _record_for_attach(actor: Actor, local_id: str, *, lock: bool) -> Record:
+def _record_for_attach(actor: Actor, local_id: str, *, lock: bool, action: str = "file.attach") -> Record:
     records = Record.objects.select_for_update() if lock else Record.objects
     record = records.filter(local_id=local_id).first()
     if record is None or not can(actor, "record.read", record):
         raise NotFound(f"No record {local_id}.")
-    require(actor, "file.attach", record)
+    require(actor, action, record)
     return record
 
 
@@ -206,7 +218,46 @@ def _add_record_file(
         created=now,
         attached_by=actor.label,
     )
-    # The record changed as harvesters and cached pages see it: a new revision and datestamp.
+    _revise(actor, record, summary=f"file attached: {name}", changes={"files": [names, [*names, name]]})
+    return record_file
+
+
+# ---------------------------------------------------------------- detaching
+
+
+def detach_file(actor: Actor, *, local_id: str, file_id: int) -> RecordFile:
+    """Remove a file from a record; returns the removed RecordFile (without its primary key).
+
+    Who may attach to the record may detach from it (`file.detach`). The record gets a Revision naming
+    the file and its SHA-512, and is re-indexed without its text. The stored bytes stay in the store,
+    whether or not another record still shows them: a preservation repository does not lose content by
+    an edit, and `samla files gc` removes unreferenced blobs only when asked. The file's usage events and
+    monthly counts stay too (the record's totals do not drop, and `samla stats rebuild` gives the same).
+    NotFound for a record the actor may not see or a file that is not on it.
+    """
+    with transaction.atomic():
+        record = _record_for_attach(actor, local_id, lock=True, action="file.detach")
+        record_file = (
+            RecordFile.objects.select_related("stored_file").filter(record=record, pk=file_id).first()
+        )
+        if record_file is None or not can(actor, "file.see", record_file):
+            raise NotFound(f"No file {file_id} on {local_id}.")
+        files = list(record.files.order_by("position").values_list("pk", "file_name"))
+        record_file.delete()
+        names, kept = [n for _, n in files], [n for pk, n in files if pk != file_id]
+        _revise(
+            actor,
+            record,
+            summary=f"file detached: {record_file.file_name} (SHA-512 {record_file.stored_file_id[:16]}…)",
+            changes={"files": [names, kept]},
+        )
+    return record_file
+
+
+def _revise(actor: Actor, record: Record, *, summary: str, changes: dict) -> None:
+    """A change of the record's files, as harvesters and cached pages see it: a new revision and
+    datestamp, the Revision row, and the record re-indexed with the text of the files it has now."""
+    now = timezone.now()
     record.revision += 1
     record.datestamp = now
     record.save(update_fields=["revision", "datestamp"])
@@ -215,11 +266,10 @@ def _add_record_file(
         number=record.revision,
         at=now,
         actor=actor.label,
-        summary=f"file attached: {name}"[:200],
-        changes={"files": [names, [*names, name]]},
+        summary=summary[:200],
+        changes=changes,
     )
     index_records([record.pk])
-    return record_file
 
 
 def _save_extraction(stored: StoredFile, extraction: Extraction | None) -> None:
@@ -260,7 +310,11 @@ def get_file_for_download(actor: Actor, file_id: int, *, local_id: str | None = 
     last fixity check.
     """
     record_file = (
-        RecordFile.objects.select_related("record", "stored_file").filter(pk=file_id).first()
+        RecordFile.objects.select_related("record", "stored_file")
+        .only(*DOWNLOAD_FIELDS)
+        .filter(pk=file_id)
+        .order_by()
+        .first()
         if isinstance(file_id, int)
         else None
     )
@@ -290,6 +344,52 @@ def _refusal(record_file: RecordFile) -> str:
     return f"{record_file.file_name} is restricted to {role}."
 
 
+def downloadable_by_anyone(today: dt.date | None = None) -> Q:
+    """The files anyone may download on `today`, as a filter on RecordFile: open files, and embargoed
+    ones from their date on. The `file.download` rule for an anonymous reader, for lists that cannot
+    ask it file by file (the search index, the sitemap); the record must be public too."""
+    today = today or timezone.localdate()
+    return Q(access="open") | Q(access="embargo", embargo_until__lte=today)
+
+
+@dataclass(frozen=True)
+class PublicFile:
+    """A file anyone may download, as the sitemap lists it."""
+
+    path: str
+    available_since: dt.date
+
+
+def count_public_files() -> int:
+    return _public_files().count()
+
+
+def list_public_files(*, offset: int, limit: int) -> list[PublicFile]:
+    """The files of published records that anyone may download today, in a stable order (by id), with
+    the day each became available (attached, or its embargo ended)."""
+    rows = (
+        _public_files()
+        .order_by("pk")
+        .values_list("pk", "file_name", "record__local_id", "created", "embargo_until")[
+            offset : offset + limit
+        ]
+    )
+    return [
+        PublicFile(
+            reverse("files:download", args=[local_id, pk, name]),
+            max(timezone.localdate(created), embargo_until or dt.date.min),
+        )
+        for pk, name, local_id, created, embargo_until in rows
+    ]
+
+
+def _public_files():
+    anyone = Actor.anonymous()
+    return RecordFile.objects.filter(
+        downloadable_by_anyone(), record__in=Record.objects.filter(visible_records(anyone))
+    )
+
+
 # ---------------------------------------------------------------- text extraction
 
 
@@ -300,7 +400,7 @@ def public_texts(record_ids: Sequence[int]) -> dict[int, str]:
     text joins the index at the next re-index after its date (`samla reindex`)."""
     rows = (
         RecordFile.objects.filter(record_id__in=record_ids, stored_file__extraction_status="ok")
-        .filter(Q(access="open") | Q(access="embargo", embargo_until__lte=timezone.localdate()))
+        .filter(downloadable_by_anyone())
         .order_by("record_id", "position")
         .values_list("record_id", "stored_file__extracted_text__text")
     )
@@ -423,3 +523,44 @@ def _log_check(stored: StoredFile, result: str, detail: str, at: dt.datetime) ->
     FixityCheck.objects.create(stored_file=stored, at=at, result=result, detail=detail[:300])
     StoredFile.objects.filter(pk=stored.pk).update(last_checked=at, last_check_result=result)
     stored.last_checked, stored.last_check_result = at, result
+
+
+# ---------------------------------------------------------------- garbage collection
+
+
+@dataclass(frozen=True)
+class Unreferenced:
+    sha512: str
+    size: int
+    mime_type: str
+
+
+def list_unreferenced(actor: Actor) -> list[Unreferenced]:
+    """Stored files no record shows any more (every record detached them), oldest first."""
+    require(actor, "file.manage")
+    rows = (
+        StoredFile.objects.filter(record_files__isnull=True)
+        .order_by("created", "sha512")
+        .values_list("sha512", "size", "mime_type")
+    )
+    return [Unreferenced(*row) for row in rows]
+
+
+def remove_unreferenced(actor: Actor, *, sha512s: Sequence[str]) -> Iterator[Unreferenced]:
+    """Delete each of these stored files, its fixity log and text, and its bytes, if still no record
+    shows it; yields what was removed.
+
+    The row is locked and the bytes unlinked inside the transaction, so an upload of the same bytes at
+    the same time waits and then stores them anew. Refused while another run holds the lock (Conflict).
+    """
+    require(actor, "file.manage")
+    with store.job_lock("gc"):
+        for sha512 in sha512s:
+            with transaction.atomic():
+                stored = StoredFile.objects.select_for_update().filter(pk=sha512).first()
+                if stored is None or stored.record_files.exists():
+                    continue  # already removed, or attached again meanwhile
+                removed = Unreferenced(stored.sha512, stored.size, stored.mime_type)
+                stored.delete()
+                store.blob_path(sha512).unlink(missing_ok=True)
+            yield removed

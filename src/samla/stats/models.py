@@ -27,8 +27,15 @@ class UsageEvent(models.Model):
 
     at = models.DateTimeField()
     record = models.ForeignKey("records.Record", on_delete=models.CASCADE, related_name="+")
+    # No database constraint: a file detached from its record keeps its events (and so its counts
+    # through `samla stats rebuild`), under the id it had.
     record_file = models.ForeignKey(
-        "files.RecordFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "files.RecordFile",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     kind = models.PositiveSmallIntegerField(choices=KINDS)
     partial = models.BooleanField(default=False, help_text="a byte-range (206) answer")

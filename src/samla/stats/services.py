@@ -10,12 +10,12 @@ numbers (`tests/test_rebuild.py`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, Subquery, Sum
+from django.db.models import Max, Subquery, Sum
 from django.utils import timezone
 
 from samla.core.access import Actor, require
@@ -297,66 +297,118 @@ def rebuild_usage(
 def _rebuild(progress: Callable[[int], None], chunk_size: int) -> RebuildReport:
     last_id = UsageEvent.objects.aggregate(last=Max("id"))["last"] or 0
     RecordUsage.objects.all().delete()
-    base = UsageEvent.objects.filter(id__lte=last_id).order_by("at", "id")
-    columns = ("id", "at", "record_id", "record_file_id", "kind", "partial", "session", "agent", "counted")
-    last_click: dict[tuple, dt.datetime] = {}
-    seen: dict[tuple[int, int], SessionItem] = {}
-    totals: dict[tuple[int, int], list[int]] = {}
-    hour = month = None
-    events = counted_n = robots = rows_written = 0
-    flips: dict[bool, list[int]] = {True: [], False: []}
-    cursor = None
-    while True:
-        chunk_qs = base
-        if cursor is not None:
-            chunk_qs = base.filter(Q(at__gte=cursor[0]) & (Q(at__gt=cursor[0]) | Q(id__gt=cursor[1])))
-        chunk = list(chunk_qs.values_list(*columns)[:chunk_size])
-        if not chunk:
-            break
+    recount = _Recount()
+    events = robots = corrected = 0
+    for chunk in _event_chunks(last_id, chunk_size):
+        flips: dict[bool, list[int]] = {True: [], False: []}
         for event_id, at, record_id, file_id, kind, partial, session, agent, stored in chunk:
-            events += 1
             counted = False
-            if agent != HUMAN:
-                robots += 1
+            if agent == HUMAN:
+                counted = recount.count(_aware(at), record_id, file_id, kind, bool(partial), session)
             else:
-                this_hour = hour_slice(at)
-                if this_hour != hour:
-                    hour, seen = this_hour, {}
-                    this_month = this_hour.date().replace(day=1)
-                    if this_month != month:
-                        rows_written += _write_month(month, totals)
-                        month, totals = this_month, {}
-                click = (session, record_id, kind, file_id)
-                item = seen.setdefault((session, record_id), SessionItem())
-                counted = not is_double_click(last_click.get(click), at) and not is_repeated_range(
-                    kind, partial, file_id, item
-                )
-                last_click[click] = at
-                if counted:
-                    counted_n += 1
-                    for file_key, *values in counts(kind, file_id, item):
-                        row = totals.setdefault((record_id, file_key), [0, 0, 0, 0])
-                        for i, value in enumerate(values):
-                            row[i] += value
-                    item.add(kind, file_id)
-            if counted != stored:
+                robots += 1
+            if counted != bool(stored):
                 flips[counted].append(event_id)
-        cursor = (chunk[-1][1], chunk[-1][0])
-        horizon = cursor[0] - WINDOW
-        last_click = {k: v for k, v in last_click.items() if v >= horizon}
+        events += len(chunk)
+        recount.forget_clicks_before(_aware(chunk[-1][1]) - WINDOW)
+        corrected += _write_flags(flips)
         progress(len(chunk))
-    rows_written += _write_month(month, totals)
-    for value, ids in flips.items():
-        for start in range(0, len(ids), 1000):
-            UsageEvent.objects.filter(id__in=ids[start : start + 1000]).update(counted=value)
+    recount.write_month()
     return RebuildReport(
         events=events,
-        counted=counted_n,
+        counted=recount.counted,
         robots=robots,
-        filtered=events - counted_n - robots,
-        rows=rows_written,
-        corrected=len(flips[True]) + len(flips[False]),
+        filtered=events - recount.counted - robots,
+        rows=recount.rows,
+        corrected=corrected,
     )
+
+
+_CHUNK_SQL = (
+    f"SELECT id, at, record_id, record_file_id, kind, partial, session, agent, counted FROM {_EVENTS} "
+    "WHERE id <= %s AND at >= %s AND (at > %s OR id > %s) ORDER BY at, id LIMIT %s"
+)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _event_chunks(last_id: int, chunk_size: int) -> Iterator[list[tuple]]:
+    """The events up to `last_id` in time order, in chunks read by keyset on (at, id) (the
+    `stats_event_time` index), so the last query is as fast as the first. Raw SQL: the ORM's row
+    conversion cost more than the counting; the last row's time goes back into the next query as the
+    database gave it."""
+    after = (connection.ops.adapt_datetimefield_value(_EPOCH), 0)
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(_CHUNK_SQL, [last_id, after[0], after[0], after[1], chunk_size])
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            after = (rows[-1][1], rows[-1][0])
+            yield rows
+
+
+class _Recount:
+    """COUNTER's rules over the event log in time order, as ingest applies them one event at a time.
+
+    Memory stays bounded whatever the length of the log: the last clicks of 30 seconds (double clicks),
+    the sessions of one hour slice (unique items) and the counts of one month, written when the next
+    month begins."""
+
+    def __init__(self) -> None:
+        self.last_click: dict[tuple, dt.datetime] = {}
+        self.seen: dict[tuple[int, int], SessionItem] = {}
+        self.totals: dict[tuple[int, int], list[int]] = {}
+        self.hour_end: dt.datetime | None = None
+        self.month: dt.date | None = None
+        self.counted = self.rows = 0
+
+    def count(
+        self, at: dt.datetime, record_id: int, file_id: int | None, kind: int, partial: bool, session: int
+    ) -> bool:
+        """Whether a human's event counts, adding it to the month's counts when it does."""
+        if self.hour_end is None or at >= self.hour_end:
+            self._next_hour(at)
+        click = (session, record_id, kind, file_id)
+        previous, self.last_click[click] = self.last_click.get(click), at
+        item = self.seen.get((session, record_id))
+        if item is None:
+            item = self.seen[(session, record_id)] = SessionItem()
+        if is_double_click(previous, at) or is_repeated_range(kind, partial, file_id, item):
+            return False
+        for file_key, *values in counts(kind, file_id, item):
+            row = self.totals.setdefault((record_id, file_key), [0, 0, 0, 0])
+            for i, value in enumerate(values):
+                row[i] += value
+        item.add(kind, file_id)
+        self.counted += 1
+        return True
+
+    def _next_hour(self, at: dt.datetime) -> None:
+        hour = hour_slice(at)
+        self.hour_end, self.seen = hour + dt.timedelta(hours=1), {}
+        month = hour.date().replace(day=1)
+        if month != self.month:
+            self.write_month()
+            self.month = month
+
+    def forget_clicks_before(self, horizon: dt.datetime) -> None:
+        self.last_click = {k: v for k, v in self.last_click.items() if v >= horizon}
+
+    def write_month(self) -> None:
+        self.rows += _write_month(self.month, self.totals)
+        self.totals = {}
+
+
+def _write_flags(flips: dict[bool, list[int]]) -> int:
+    """Correct the `counted` flag of one chunk's events. Per chunk: kept for the whole log, the ids of
+    a log written without flags (an import, a bulk load) would grow with it."""
+    with connection.cursor() as cursor:
+        for value, ids in flips.items():
+            for start in range(0, len(ids), 1000):
+                batch = ids[start : start + 1000]
+                marks = ", ".join(["%s"] * len(batch))
+                cursor.execute(f"UPDATE {_EVENTS} SET counted = %s WHERE id IN ({marks})", [value, *batch])
+    return sum(len(ids) for ids in flips.values())
 
 
 def _write_month(month: dt.date | None, totals: dict[tuple[int, int], list[int]]) -> int:
