@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,16 +37,16 @@ def _postgres_admin(url: str, sql: str) -> None:
         connection.execute(sql)
 
 
-@pytest.fixture(scope="session")
-def server_database(tmp_path_factory) -> Iterator[dict[str, str]]:
-    data_dir = tmp_path_factory.mktemp("samla-e2e")
+@contextmanager
+def instance_database(data_dir: Path, name: str) -> Iterator[dict[str, str]]:
+    """The environment of a Samla instance with a database of its own: a SQLite file in `data_dir`, or,
+    under DATABASE_URL=postgres://…, database `name` on the same server, dropped afterwards."""
     env = {**os.environ, "SAMLA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "samla.settings"}
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         env.pop("DATABASE_URL", None)
         yield env
         return
-    name = f"samla_e2e_{os.getpid()}"
     _postgres_admin(url, f"DROP DATABASE IF EXISTS {name}")
     _postgres_admin(url, f"CREATE DATABASE {name}")
     env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
@@ -53,6 +54,20 @@ def server_database(tmp_path_factory) -> Iterator[dict[str, str]]:
         yield env
     finally:
         _postgres_admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def server_database(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """The database of the shared server (`live_url`), which holds the demo corpus."""
+    with instance_database(tmp_path_factory.mktemp("samla-e2e"), f"samla_e2e_{os.getpid()}") as env:
+        yield env
+
+
+@pytest.fixture
+def empty_database(tmp_path) -> Iterator[dict[str, str]]:
+    """A database of this test's own, not yet migrated: for tests that count what a command wrote."""
+    with instance_database(tmp_path, f"samla_e2e_empty_{os.getpid()}") as env:
+        yield env
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +96,9 @@ def live_url(server_database) -> Iterator[str]:
         server.wait(timeout=20)
 
 
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 120) -> None:
+    """Wait for the first answer; generous, because workers start slowly on a loaded 2-core machine."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"server exited: {server.stderr.read().decode()}")
@@ -91,4 +107,4 @@ def _wait_until_up(url: str, server: subprocess.Popen) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("server did not answer within 30 s")
+    raise RuntimeError(f"server did not answer within {seconds:.0f} s")

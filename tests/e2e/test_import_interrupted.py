@@ -48,8 +48,8 @@ def _check_whole_records(env) -> int:
     return total
 
 
-def test_import_killed_midway_keeps_whole_records_and_rerun_resumes(server_database, corpus):
-    env = {**server_database, "DJANGO_SETTINGS_MODULE": "samla.settings"}
+def test_import_killed_midway_keeps_whole_records_and_rerun_resumes(empty_database, corpus):
+    env = empty_database
     subprocess.run([BIN / "python", "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     process = subprocess.Popen(
         [BIN / "samla", "import", str(corpus)],

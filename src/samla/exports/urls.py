@@ -14,4 +14,5 @@ urlpatterns = [
         name="organisation",
     ),
     path("journal/<int:journal_id>/export/<slug:format_name>", views.journal_export, name="journal"),
+    path("search/export/<slug:format_name>", views.search_export, name="search"),
 ]

@@ -1,4 +1,5 @@
-"""Export downloads: one record, or every record of a person, organisation or journal page, streamed.
+"""Export downloads: one record, or every record of a person, organisation or journal page or of a
+search, streamed.
 
 Each view looks the format up in the registry (an unknown name is a 404 that names the known ones), calls
 one service for the records and hands them to `exports.http`. List exports stream: records are loaded a
@@ -11,11 +12,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from samla.core.views import actor_for
 from samla.records.services import get_record_for
+from samla.search.presentation import request_data
+from samla.search.services import every_result_local_id, parse_params
 
 from .bibliographic import file_stem
 from .http import record_response, stream_response
 from .registry import get_format
-from .services import Selection, select_records
+from .services import Selection, records_for_export, select_records
 
 
 def record_export(request: HttpRequest, local_id: str, format_name: str) -> HttpResponse:
@@ -43,6 +46,15 @@ def journal_export(request: HttpRequest, journal_id: int, format_name: str) -> S
     """/journal/<id>/export/<format>: every visible record published in the journal or series."""
     fmt = get_format(format_name)
     return _download(fmt, select_records(actor_for(request), journal_id=journal_id))
+
+
+def search_export(request: HttpRequest, format_name: str) -> StreamingHttpResponse:
+    """/search/export/<format>?q=…: every result of a search (the results page's parameters, not only
+    its page), in the search's order. Bad parameters are a 400 before anything streams."""
+    fmt = get_format(format_name)
+    actor = actor_for(request)
+    local_ids = every_result_local_id(actor, parse_params(request_data(request.GET)))
+    return stream_response(fmt, records_for_export(actor, local_ids), filename=f"search.{fmt.extension}")
 
 
 def _download(fmt, selection: Selection) -> StreamingHttpResponse:

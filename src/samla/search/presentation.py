@@ -128,11 +128,23 @@ class ResultsLinks:
         return self._url(self.params)
 
     @property
-    def feed_url(self) -> str:
+    def whole_search(self) -> dict[str, list[str]]:
+        """This search's parameters without its paging: what a feed, an export or a bibliography of every
+        result repeats."""
         params = self.params.copy()
         for key in PAGING:
             params.pop(key, None)
-        return reverse("search:feed") + ("?" + params.urlencode() if params else "")
+        return dict(params.lists())
+
+    @property
+    def whole_search_query(self) -> str:
+        """`whole_search` as a query string ("?q=…", or "" for the empty search)."""
+        params = self.whole_search
+        return "?" + urlencode(params, doseq=True) if params else ""
+
+    @property
+    def feed_url(self) -> str:
+        return reverse("search:feed") + self.whole_search_query
 
     @property
     def advanced_url(self) -> str:

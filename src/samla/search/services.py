@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,6 +187,26 @@ def search_with_params(actor: Actor, params: SearchParams, *, with_facets: bool 
         page=params.page,
         with_facets=with_facets,
     )
+
+
+def every_result_local_id(actor: Actor, params: SearchParams, *, page_size: int = 200) -> Iterator[str]:
+    """The local ids of every result of a search (not only one page), in its order, page after page by
+    cursor, so Export and Cite of a search stream its results without holding them all."""
+    cursor = ""
+    while True:
+        page = search_records(
+            actor,
+            query=params.q,
+            filters=params.filters(),
+            sort=params.sort,
+            cursor=cursor,
+            size=page_size,
+            with_facets=False,
+        )
+        yield from (record.local_id for record in page.items)
+        cursor = page.next_cursor
+        if not cursor:
+            return
 
 
 # ---------------------------------------------------------------- filters
