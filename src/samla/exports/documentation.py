@@ -27,6 +27,7 @@ negotiation and OAI-PMH.
 | `/person/<id>/export/<format>` | every visible record of a person, streamed (`person-12.bib`) |
 | `/organisation/<id>/export/<format>` | every visible record of an organisation and its units, streamed |
 | `/journal/<id>/export/<format>` | every visible record of a journal or series, streamed |
+| `/search/export/<format>?q=…` | every result of a search, in its order, streamed (`search.bib`) |
 | `GET /api/records/{id}`, `Accept: <type>` | the record in that format, inline; 406 if none is acceptable |
 
 An unknown format name answers 404, naming the known formats. Lists are loaded 500 records at a time
