@@ -26,7 +26,7 @@ from samla.exports.services import batched, records_for_export, select_records
 from samla.records.models import Record
 from samla.records.services import get_record_for, load_record_parts, record_version
 from samla.search.schemas import SearchParams
-from samla.search.services import every_result_local_id
+from samla.search.services import every_result
 
 from . import engine, locales, styles
 from .errors import EngineFailed, StyleNotUsable, UnknownCitationOption
@@ -158,7 +158,8 @@ def cite_list(
 def cite_search(actor: Actor, params: SearchParams, *, style: str, locale: str, output: str) -> Bibliography:
     """Every result of a search (not only its first page), in the search's order, as one bibliography."""
     options = check_options(style=style, locale=locale, output=output)
-    heads = _heads_of(every_result_local_id(actor, params, page_size=SEARCH_PAGE_SIZE))
+    # The search's own records serve as heads (pk, local id, datestamp): no second query for them.
+    heads = every_result(actor, params, page_size=SEARCH_PAGE_SIZE)
     return bibliography(heads, options, name="search", load=_loader(actor))
 
 
@@ -225,13 +226,6 @@ def _cached_entries(records: tuple[Record, ...], options: CiteOptions, load: Loa
 def _loader(actor: Actor) -> Loader:
     """Loads heads' records with their parts, as list exports load them (visibility checked again)."""
     return lambda heads: records_for_export(actor, [head.local_id for head in heads])
-
-
-def _heads_of(local_ids: Iterable[str]) -> Iterator[Record]:
-    """Heads of the records of `local_ids`, in that order, LOAD_CHUNK at a time."""
-    for chunk in batched(local_ids, LOAD_CHUNK):
-        by_id = {r.local_id: r for r in Record.objects.filter(local_id__in=chunk).only(*HEAD_FIELDS)}
-        yield from (by_id[local_id] for local_id in chunk if local_id in by_id)
 
 
 def _document(entries: Iterator[str], options: CiteOptions, *, title: str) -> Iterator[str]:

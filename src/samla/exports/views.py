@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from samla.core.views import actor_for
 from samla.records.services import get_record_for
 from samla.search.presentation import request_data
-from samla.search.services import every_result_local_id, parse_params
+from samla.search.services import every_result, parse_params
 
 from .bibliographic import file_stem
 from .http import record_response, stream_response
@@ -53,7 +53,7 @@ def search_export(request: HttpRequest, format_name: str) -> StreamingHttpRespon
     its page), in the search's order. Bad parameters are a 400 before anything streams."""
     fmt = get_format(format_name)
     actor = actor_for(request)
-    local_ids = every_result_local_id(actor, parse_params(request_data(request.GET)))
+    local_ids = (r.local_id for r in every_result(actor, parse_params(request_data(request.GET))))
     return stream_response(fmt, records_for_export(actor, local_ids), filename=f"search.{fmt.extension}")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from samla.exports.datacite import CONTRIBUTOR_TYPES
 from samla.vocabularies.output_types import output_types
 
 from . import references as ref
@@ -39,7 +40,8 @@ OUTPUT_TYPES = {
     "Collection": "publication/journal-issue",
     "Image": "artistic-work/original-creative-work",
 }
-CONTRIBUTOR_ROLES = {"Editor": "edt", "Supervisor": "ths", "Translator": "trl"}
+# The inverse of the export's map, so a role written out is read back as the same role.
+CONTRIBUTOR_ROLES = {datacite_type: role for role, datacite_type in CONTRIBUTOR_TYPES.items()}
 IDENTIFIER_SCHEMES = {
     "doi": "doi",
     "urn": "urn",

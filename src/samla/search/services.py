@@ -189,9 +189,9 @@ def search_with_params(actor: Actor, params: SearchParams, *, with_facets: bool 
     )
 
 
-def every_result_local_id(actor: Actor, params: SearchParams, *, page_size: int = 200) -> Iterator[str]:
-    """The local ids of every result of a search (not only one page), in its order, page after page by
-    cursor, so Export and Cite of a search stream its results without holding them all."""
+def every_result(actor: Actor, params: SearchParams, *, page_size: int = 200) -> Iterator[Record]:
+    """Every result of a search (not only one page), in its order, page after page by cursor, so Export
+    and Cite of a search stream its results without holding them all."""
     cursor = ""
     while True:
         page = search_records(
@@ -203,7 +203,7 @@ def every_result_local_id(actor: Actor, params: SearchParams, *, page_size: int 
             size=page_size,
             with_facets=False,
         )
-        yield from (record.local_id for record in page.items)
+        yield from page.items
         cursor = page.next_cursor
         if not cursor:
             return
