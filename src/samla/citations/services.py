@@ -149,7 +149,7 @@ def cite_list(
     selection = select_records(
         actor, person_id=person_id, organisation_id=organisation_id, journal_id=journal_id
     )
-    # In the order exports.services.load_in_chunks gives (the list pages' order); heads only.
+    # In the order exports.services.Selection.heads gives (the list pages' order); heads only.
     ordered = selection.queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
     heads = ordered.only(*HEAD_FIELDS).iterator(chunk_size=LOAD_CHUNK)
     return bibliography(heads, options, name=selection.name, load=_loader(actor))

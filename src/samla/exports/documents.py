@@ -21,13 +21,27 @@ CHUNK_CHARS = 64 * 1024  # streamed responses send about this much at a time
 
 
 class Document(Protocol):
+    """`item_text` is one item as a list file holds it; `frame` puts such texts into the file. The two are
+    apart so a list can be framed from texts kept from an earlier export (`exports.rendered`)."""
+
     def single(self, item: Any) -> str: ...
+
+    def item_text(self, item: Any) -> str: ...
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]: ...
 
     def stream(self, items: Iterable[Any]) -> Iterator[str]: ...
 
 
+class _Framed:
+    """`stream` as `frame` over `item_text`, for every document."""
+
+    def stream(self, items: Iterable[Any]) -> Iterator[str]:
+        return self.frame(self.item_text(item) for item in items)
+
+
 @dataclass(frozen=True)
-class TextDocument:
+class TextDocument(_Framed):
     """Entries one after another (BibTeX, RIS), `separator` between two."""
 
     separator: str = "\n"
@@ -35,16 +49,19 @@ class TextDocument:
     def single(self, item: str) -> str:
         return item
 
-    def stream(self, items: Iterable[str]) -> Iterator[str]:
-        for index, item in enumerate(items):
-            yield (self.separator + item) if index else item
+    def item_text(self, item: str) -> str:
+        return item
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]:
+        for index, text in enumerate(texts):
+            yield (self.separator + text) if index else text
 
 
 XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 
 @dataclass(frozen=True)
-class XmlDocument:
+class XmlDocument(_Framed):
     """Records in a collection element (`wrapper`, outermost first, in Clark notation), or alone.
 
     With `always_wrap` a single record is wrapped too (EndNote's <xml><records>); otherwise a single record
@@ -60,11 +77,13 @@ class XmlDocument:
             return XML_DECLARATION + serialize_element(item)
         return "".join(self.stream([item]))
 
-    def stream(self, items: Iterable[etree._Element]) -> Iterator[str]:
+    def item_text(self, item: etree._Element) -> str:
+        return serialize_element(item, level=len(self.wrapper))
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]:
         opening, closing = self._frame()
         yield XML_DECLARATION + opening
-        for item in items:
-            yield serialize_element(item, level=len(self.wrapper))
+        yield from texts
         yield closing
 
     def _frame(self) -> tuple[str, str]:
@@ -88,21 +107,24 @@ def serialize_element(element: etree._Element, *, level: int = 0) -> str:
 
 
 @dataclass(frozen=True)
-class JsonArray:
+class JsonArray(_Framed):
     """A JSON array of items, for one record too (CSL-JSON is always a list of items)."""
 
     def single(self, item: dict) -> str:
         return "".join(self.stream([item]))
 
-    def stream(self, items: Iterable[dict]) -> Iterator[str]:
+    def item_text(self, item: dict) -> str:
+        return _json(item, level=1)
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]:
         yield "["
-        for index, item in enumerate(items):
-            yield ("," if index else "") + "\n" + _json(item, level=1)
+        for index, text in enumerate(texts):
+            yield ("," if index else "") + "\n" + text
         yield "\n]\n"
 
 
 @dataclass(frozen=True)
-class JsonLdDocument:
+class JsonLdDocument(_Framed):
     """One record is a JSON-LD object with its @context; a list is a @graph under one @context."""
 
     context: Any
@@ -110,10 +132,13 @@ class JsonLdDocument:
     def single(self, item: dict) -> str:
         return json.dumps({"@context": self.context, **item}, ensure_ascii=False, indent=2) + "\n"
 
-    def stream(self, items: Iterable[dict]) -> Iterator[str]:
+    def item_text(self, item: dict) -> str:
+        return _json(item, level=2)
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]:
         yield "{\n  " + f'"@context": {json.dumps(self.context)},\n  "@graph": ['
-        for index, item in enumerate(items):
-            yield ("," if index else "") + "\n" + _json(item, level=2)
+        for index, text in enumerate(texts):
+            yield ("," if index else "") + "\n" + text
         yield "\n  ]\n}\n"
 
 
@@ -126,7 +151,7 @@ def _json(value: Any, *, level: int) -> str:
 
 
 @dataclass(frozen=True)
-class CsvDocument:
+class CsvDocument(_Framed):
     """A header row, then one row a record. A byte order mark first, so spreadsheets read UTF-8."""
 
     columns: Sequence[str]
@@ -135,10 +160,12 @@ class CsvDocument:
     def single(self, item: Sequence[str]) -> str:
         return "".join(self.stream([item]))
 
-    def stream(self, items: Iterable[Sequence[str]]) -> Iterator[str]:
+    def item_text(self, item: Sequence[str]) -> str:
+        return _csv_line(item)
+
+    def frame(self, texts: Iterable[str]) -> Iterator[str]:
         yield ("\ufeff" if self.bom else "") + _csv_line(self.columns)
-        for item in items:
-            yield _csv_line(item)
+        yield from texts
 
 
 def _csv_line(values: Sequence[str]) -> str:
@@ -156,9 +183,15 @@ def render_records(fmt: Any, records: Iterable[Any], *, chunk_chars: int = CHUNK
     """Records as one file of the format, yielded in pieces of about `chunk_chars` characters; records
     are written as they arrive, so memory does not grow with their number."""
     write: Callable[[Any], Any] = fmt.write
+    return frame_texts(fmt, (fmt.document.item_text(write(record)) for record in records), chunk_chars)
+
+
+def frame_texts(fmt: Any, texts: Iterable[str], chunk_chars: int = CHUNK_CHARS) -> Iterator[str]:
+    """Item texts (`Document.item_text`) framed as one file of the format, in pieces of about
+    `chunk_chars` characters."""
     pending: list[str] = []
     size = 0
-    for piece in fmt.document.stream(write(record) for record in records):
+    for piece in fmt.document.frame(texts):
         pending.append(piece)
         size += len(piece)
         if size >= chunk_chars:

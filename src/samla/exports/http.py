@@ -13,7 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from samla.records.models import Record
 
-from .documents import render_record, render_records
+from .documents import frame_texts, render_record
 from .registry import Format, format_for_media_type, formats
 
 
@@ -33,9 +33,10 @@ def record_response(fmt: Format, record: Record, *, filename: str = "") -> HttpR
     return response
 
 
-def stream_response(fmt: Format, records: Iterable[Record], *, filename: str) -> StreamingHttpResponse:
-    """Records streamed as one file of `fmt`, an attachment called `filename`."""
-    response = StreamingHttpResponse(render_records(fmt, records), content_type=fmt.content_type)
+def stream_response(fmt: Format, texts: Iterable[str], *, filename: str) -> StreamingHttpResponse:
+    """Item texts (`exports.services.export_texts`) streamed as one file of `fmt`, an attachment called
+    `filename`."""
+    response = StreamingHttpResponse(frame_texts(fmt, texts), content_type=fmt.content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,13 +1,14 @@
-"""Loading records for export: one record, or every record of a list in chunks, in constant memory.
+"""Exporting lists of records in chunks, in constant memory.
 
-Records are loaded by the lean bulk loader (`records.services.reading.load_records_data`): plain objects
-with every part the writers read, each affiliation's organisation with its whole ancestry, so writers
-never query. A chunk of records costs at most five queries, whatever its size and number of authors.
+A list is read as chunks of heads (id, datestamp, state); each chunk's item texts come from
+`exports.rendered` (one query for the texts kept from earlier exports) and only the records whose kept
+text is stale are loaded, by the lean bulk loader (`records.services.reading.load_records_data`: plain
+objects with every part the writers read, at most five queries per chunk), and written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -21,7 +22,11 @@ from samla.records.models import Contribution, ContributionAffiliation, Record
 from samla.records.permissions import visible_records
 from samla.records.services.reading import RecordData, load_records_data
 
+from .registry import Format
+from .rendered import Head, Renderer, item_texts
+
 CHUNK_SIZE = 500
+HEAD_FIELDS = ("pk", "datestamp", "state")
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,17 @@ class Selection:
     queryset: QuerySet
     name: str  # download file name without extension: "person-12"
 
-    def records(self, *, chunk_size: int | None = None) -> Iterator[RecordData]:
-        return load_in_chunks(self.queryset, chunk_size=chunk_size or CHUNK_SIZE)
+    def heads(self, *, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[Head, ...]]:
+        """The records' heads, newest first as the list pages show them, `chunk_size` at a time. The ids
+        come from a server-side cursor (PostgreSQL) or fetched in batches (SQLite), so they never pile up
+        in memory."""
+        ordered = self.queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
+        return batched(ordered.values_list(*HEAD_FIELDS).iterator(chunk_size=chunk_size), chunk_size)
+
+    def records(self, *, chunk_size: int = CHUNK_SIZE) -> Iterator[RecordData]:
+        """The records themselves, loaded a chunk at a time with their parts (what a writer reads)."""
+        for heads in self.heads(chunk_size=chunk_size):
+            yield from _load(pk for pk, _, _ in heads)
 
 
 def select_records(
@@ -63,16 +77,35 @@ def select_records(
     return Selection(queryset, "records")
 
 
-def load_in_chunks(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[RecordData]:
-    """The queryset's records, newest first, loaded `chunk_size` at a time with their parts.
+def export_texts(fmt: Format, chunks: Iterable[Sequence[Head]]) -> Iterator[str]:
+    """The item texts (`Document.item_text`) of the records of `chunks`, in order, for `frame_texts`."""
+    render = renderer(fmt)
+    for heads in chunks:
+        yield from item_texts(fmt.name, heads, render)
 
-    The ids come from a server-side cursor (PostgreSQL) or fetched in batches (SQLite), so neither ids
-    nor records pile up in memory.
-    """
-    ordered = queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
-    ids = ordered.values_list("pk", flat=True).iterator(chunk_size=chunk_size)
-    for chunk in batched(ids, chunk_size):
-        yield from _load(chunk)
+
+def renderer(fmt: Format) -> Renderer:
+    """Loads records by id and writes each as `fmt`'s item text."""
+
+    def render(pks: list[int]) -> dict[int, str]:
+        records = load_records_data(Record.objects.filter(pk__in=pks))
+        return {record.pk: fmt.document.item_text(fmt.write(record)) for record in records}
+
+    return render
+
+
+def heads_for_export(
+    actor: Actor, local_ids: Iterable[str], *, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Head]]:
+    """The heads of `local_ids` in the order given (search results, a basket), `chunk_size` at a time;
+    ids that are missing or not visible to `actor` are skipped."""
+    visible = Record.objects.filter(visible_records(actor))
+    for chunk in batched(local_ids, chunk_size):
+        found = {
+            row[0]: row[1:]
+            for row in visible.filter(local_id__in=chunk).values_list("local_id", *HEAD_FIELDS)
+        }
+        yield [found[local_id] for local_id in chunk if local_id in found]
 
 
 def records_for_export(

@@ -18,7 +18,7 @@ from samla.search.services import every_result, parse_params
 from .bibliographic import file_stem
 from .http import record_response, stream_response
 from .registry import get_format
-from .services import Selection, records_for_export, select_records
+from .services import Selection, export_texts, heads_for_export, select_records
 
 
 def record_export(request: HttpRequest, local_id: str, format_name: str) -> HttpResponse:
@@ -54,8 +54,10 @@ def search_export(request: HttpRequest, format_name: str) -> StreamingHttpRespon
     fmt = get_format(format_name)
     actor = actor_for(request)
     local_ids = (r.local_id for r in every_result(actor, parse_params(request_data(request.GET))))
-    return stream_response(fmt, records_for_export(actor, local_ids), filename=f"search.{fmt.extension}")
+    texts = export_texts(fmt, heads_for_export(actor, local_ids))
+    return stream_response(fmt, texts, filename=f"search.{fmt.extension}")
 
 
 def _download(fmt, selection: Selection) -> StreamingHttpResponse:
-    return stream_response(fmt, selection.records(), filename=f"{selection.name}.{fmt.extension}")
+    texts = export_texts(fmt, selection.heads())
+    return stream_response(fmt, texts, filename=f"{selection.name}.{fmt.extension}")

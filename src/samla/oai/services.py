@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.db.models import CharField, Func, Min, Q, QuerySet
 
+from samla.exports.rendered import Head
 from samla.records.models import Record
 from samla.records.services.reading import RecordData, load_records_data
 
@@ -49,15 +50,24 @@ class _Unindexed(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
-def record_by_identifier(identifier: str) -> RecordData:
-    """The record an oai-identifier of this repository names; idDoesNotExist otherwise."""
+HEAD_FIELDS = ("pk", "datestamp", "state")
+
+
+def head_by_identifier(identifier: str) -> Head:
+    """The head of the record an oai-identifier of this repository names; idDoesNotExist otherwise."""
     prefix = f"oai:{repository_identifier()}:"
-    found = []
+    found = None
     if identifier.startswith(prefix):
-        found = load_records_data(harvestable().filter(local_id=identifier[len(prefix) :]))
-    if not found:
+        found = harvestable().filter(local_id=identifier[len(prefix) :]).values_list(*HEAD_FIELDS).first()
+    if found is None:
         raise OaiError("idDoesNotExist", f"{identifier[:200]!r} is not an identifier in this repository.")
-    return found[0]
+    return found
+
+
+def load_records(pks: list[int]) -> list[RecordData]:
+    """The harvestable records of `pks` with their parts (headers list sets by subject and organisation,
+    and metadata needs the rest)."""
+    return load_records_data(harvestable().filter(pk__in=pks))
 
 
 def earliest_datestamp() -> dt.datetime:
@@ -81,16 +91,15 @@ def _window(dates: DateRange) -> Q:
 
 def page_after(
     dates: DateRange, set_filter: Q, after: tuple[dt.datetime, int] | None
-) -> tuple[list[RecordData], bool]:
-    """The next PAGE_SIZE records after `after` in (datestamp, id) order, and whether more follow, loaded
-    with their parts (headers list sets by subject and organisation, and metadata needs the rest)."""
-    pks = page_keys(dates, set_filter, after)
-    page = load_records_data(Record.objects.filter(pk__in=pks[:PAGE_SIZE]).order_by("datestamp", "pk"))
-    return page, len(pks) > PAGE_SIZE
+) -> tuple[list[Head], bool]:
+    """The heads of the next PAGE_SIZE records after `after` in (datestamp, id) order, and whether more
+    follow."""
+    heads = page_keys(dates, set_filter, after)
+    return heads[:PAGE_SIZE], len(heads) > PAGE_SIZE
 
 
-def page_keys(dates: DateRange, set_filter: Q, after: tuple[dt.datetime, int] | None) -> list[int]:
-    """The ids of the next PAGE_SIZE records after `after`, and one more when more follow.
+def page_keys(dates: DateRange, set_filter: Q, after: tuple[dt.datetime, int] | None) -> list[Head]:
+    """The heads of the next PAGE_SIZE records after `after`, and one more when more follow.
 
     Each query seeks the (datestamp, id) index and reads one page: first the records sharing the last
     datestamp with larger ids, then the later datestamps. (One OR of the two, or a row-value comparison,
@@ -101,16 +110,16 @@ def page_keys(dates: DateRange, set_filter: Q, after: tuple[dt.datetime, int] | 
         .filter(harvest_state__in=HARVESTABLE)
         .filter(_window(dates), set_filter)
         .order_by("datestamp", "pk")
-        .values_list("pk", flat=True)
+        .values_list(*HEAD_FIELDS)
     )
     wanted = PAGE_SIZE + 1
     if after is None:
         return list(records[:wanted])
     stamp, pk = after
-    pks = list(records.filter(datestamp=stamp, pk__gt=pk)[:wanted])
-    if len(pks) < wanted:
-        pks += records.filter(datestamp__gt=stamp)[: wanted - len(pks)]
-    return pks
+    heads = list(records.filter(datestamp=stamp, pk__gt=pk)[:wanted])
+    if len(heads) < wanted:
+        heads += records.filter(datestamp__gt=stamp)[: wanted - len(heads)]
+    return heads
 
 
 def format_datestamp(value: dt.datetime) -> str:

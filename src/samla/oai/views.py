@@ -1,4 +1,9 @@
-"""The OAI-PMH 2.0 endpoint: one URL, six verbs, GET and POST, XML built with lxml."""
+"""The OAI-PMH 2.0 endpoint: one URL, six verbs, GET and POST, XML built with lxml.
+
+Each record of GetRecord, ListRecords and ListIdentifiers is its `<record>` (or `<header>`) element as
+text, kept between harvests by `exports.rendered` and written again only when stale; the envelope is
+built with lxml around a marker that the texts replace.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
 from samla.exports.registry import Format, formats
+from samla.exports.rendered import Head, Renderer, item_texts
 
 from . import services
 from .protocol import OaiError, OaiRequest, parse_range, parse_request
@@ -20,6 +26,9 @@ from .tokens import ListState, make_token, read_token
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# Where the records' texts go in the serialized envelope: a comment, which no echoed argument or token
+# can spell (their "<" is escaped).
+RECORDS_MARKER = "samla-oai-records"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/ http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 ID_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
@@ -38,22 +47,30 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     params = request.POST if request.method == "POST" else request.GET
-    root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA)
+    root = _envelope()
     E(root, "responseDate", services.format_datestamp(timezone.now()))
     request_element = E(root, "request", base_url())
+    texts: list[str] | None = None
     try:
         oai_request = parse_request(params)
         for name, value in oai_request.arguments.items():
             request_element.set(name, value)
         request_element.set("verb", oai_request.verb)
-        HANDLERS[oai_request.verb](root, oai_request)
+        texts = HANDLERS[oai_request.verb](root, oai_request)
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
             request_element.attrib.clear()  # the specification: echo only the base URL then
         E(root, "error", error.message, code=error.code)
     body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    if texts is not None:
+        body = body.replace(f"<!--{RECORDS_MARKER}-->".encode(), "".join(texts).encode(), 1)
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+def _envelope() -> etree._Element:
+    root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA)
+    return root
 
 
 def base_url() -> str:
@@ -97,7 +114,7 @@ def identify(root: etree._Element, _request: OaiRequest) -> None:
 
 def list_metadata_formats(root: etree._Element, request: OaiRequest) -> None:
     if request.get("identifier") is not None:
-        services.record_by_identifier(request.get("identifier"))
+        services.head_by_identifier(request.get("identifier"))
     available = oai_formats()
     if not available:
         raise OaiError("noMetadataFormats", "This repository offers no metadata formats.")
@@ -128,21 +145,22 @@ def _set_description(parent: etree._Element, text: str) -> None:
     etree.SubElement(container, f"{{{dc_ns}}}description").text = text
 
 
-def get_record(root: etree._Element, request: OaiRequest) -> None:
+def get_record(root: etree._Element, request: OaiRequest) -> list[str]:
     fmt = _format(request.get("metadataPrefix"))
-    record = services.record_by_identifier(request.get("identifier"))
-    _record(E(root, "GetRecord"), record, fmt, SetIndex())
+    head = services.head_by_identifier(request.get("identifier"))
+    E(root, "GetRecord").append(etree.Comment(RECORDS_MARKER))
+    return _texts([head], fmt)
 
 
-def list_identifiers(root: etree._Element, request: OaiRequest) -> None:
-    _list(root, request, with_metadata=False)
+def list_identifiers(root: etree._Element, request: OaiRequest) -> list[str]:
+    return _list(root, request, with_metadata=False)
 
 
-def list_records(root: etree._Element, request: OaiRequest) -> None:
-    _list(root, request, with_metadata=True)
+def list_records(root: etree._Element, request: OaiRequest) -> list[str]:
+    return _list(root, request, with_metadata=True)
 
 
-def _list(root: etree._Element, request: OaiRequest, *, with_metadata: bool) -> None:
+def _list(root: etree._Element, request: OaiRequest, *, with_metadata: bool) -> list[str]:
     state = _list_state(request)
     fmt = _format(state.prefix)
     sets = SetIndex()
@@ -156,28 +174,25 @@ def _list(root: etree._Element, request: OaiRequest, *, with_metadata: bool) -> 
     if not page:
         raise OaiError("noRecordsMatch", "No records match the request.")
     listing = E(root, request.verb)
-    for record in page:
-        if with_metadata:
-            _record(listing, record, fmt, sets)
-        else:
-            _header(listing, record, sets)
+    listing.append(etree.Comment(RECORDS_MARKER))
     token = E(listing, "resumptionToken", completeListSize=str(total), cursor=str(state.cursor))
     if more:
         token.text = make_token(_next_state(state, total, page))
     elif state.cursor == 0:
         listing.remove(token)  # a complete list in one response carries no token
+    return _texts(page, fmt if with_metadata else None, sets)
 
 
-def _next_state(state: ListState, total: int, page: list) -> ListState:
-    last = page[-1]
+def _next_state(state: ListState, total: int, page: list[Head]) -> ListState:
+    last_pk, last_datestamp, _ = page[-1]
     return ListState(
         verb=state.verb,
         prefix=state.prefix,
         start=state.start,
         until=state.until,
         set_spec=state.set_spec,
-        after_datestamp=last.datestamp.isoformat(),
-        after_id=last.pk,
+        after_datestamp=last_datestamp.isoformat(),
+        after_id=last_pk,
         cursor=state.cursor + len(page),
         total=total,
     )
@@ -208,6 +223,31 @@ def _header(parent: etree._Element, record, sets: SetIndex) -> None:
     E(header, "datestamp", services.format_datestamp(record.datestamp))
     for spec in sets.specs_of(record):
         E(header, "setSpec", spec)
+
+
+def _texts(heads: list[Head], fmt: Format | None, sets: SetIndex | None = None) -> list[str]:
+    """The `<record>` texts of `heads` in `fmt`, or their `<header>` texts when `fmt` is None."""
+    key = f"oai:{fmt.oai.prefix}" if fmt else "oai-header"
+    return item_texts(key, heads, _renderer(fmt, sets or SetIndex()))
+
+
+def _renderer(fmt: Format | None, sets: SetIndex) -> Renderer:
+    """Loads records and writes each as the text it has inside the envelope: built under an envelope
+    root of its own and cut out of it, so it declares no namespace the envelope already declares."""
+
+    def render(pks: list[int]) -> dict[int, str]:
+        texts = {}
+        for record in services.load_records(pks):
+            root = _envelope()
+            if fmt is None:
+                _header(root, record, sets)
+            else:
+                _record(root, record, fmt, sets)
+            text = etree.tostring(root, encoding="unicode")
+            texts[record.pk] = text[text.index(">") + 1 : text.rindex("</")]
+        return texts
+
+    return render
 
 
 def _record(parent: etree._Element, record, fmt: Format, sets: SetIndex) -> None:

@@ -48,5 +48,5 @@ def test_a_page_after_a_record_continues_with_its_datestamp_and_then_the_later_o
 
     page, more = services.page_after(DateRange(None, None), Q(), (first.datestamp, first.pk))
 
-    assert [r.pk for r in page] == [r.pk for r in records[1:6]]
+    assert [pk for pk, _datestamp, _state in page] == [r.pk for r in records[1:6]]
     assert more
