@@ -32,31 +32,43 @@ def run() -> str:
     finally:
         subprocess.run(["rm", "-rf", env["SAMLA_DATA_DIR"]], check=False)
     load_rate = result["count"] / result["load"]
-    rows = [["format", "records/s", "MB written", "records/s / load-only rate", "target"]]
-    rows.append(["load only, nothing written (baseline)", f"{load_rate:,.0f}", "", "1.00", ""])
-    for name, (seconds, characters) in result["formats"].items():
-        rate = result["count"] / seconds
-        verdict = (f"≥ {TARGET:,}: " + ("met" if rate >= TARGET else "NOT met")) if name in TARGETED else ""
-        rows.append([name, f"{rate:,.0f}", f"{characters / 1e6:.1f}", f"{rate / load_rate:.2f}", verdict])
+    rows = [["format", "first export records/s", "repeat export records/s", "MB written",
+             "first / load-only rate", "target (≥ 5,000 records/s)"]]  # fmt: skip
+    rows.append(["load only, nothing written (baseline)", f"{load_rate:,.0f}", "", "", "1.00", ""])
+    for name, (first_seconds, repeat_seconds, characters) in result["formats"].items():
+        first, repeat = result["count"] / first_seconds, result["count"] / repeat_seconds
+        verdict = ""
+        if name in TARGETED:
+            verdict = f"first {_verdict(first)}, repeat {_verdict(repeat)}"
+        rows.append([name, f"{first:,.0f}", f"{repeat:,.0f}", f"{characters / 1e6:.1f}",
+                     f"{first / load_rate:.2f}", verdict])  # fmt: skip
     small, large = result["memory"]
     return (
         "## Exports (issue #3)\n\n"
         f"{result['count']:,} records (the demo corpus and generated ones) streamed as one list export in "
-        "each format through `exports.services.load_in_chunks` and `documents.render_records`, in one "
-        "process on SQLite; CPU seconds of that process.\n\n"
+        "each format, as `/organisation/<id>/export/<format>` streams it (`exports.services.export_texts` "
+        "framed by `documents.frame_texts`), in one process on SQLite; CPU seconds of that process. The "
+        "first export loads and writes every record and keeps each item text (`exports.rendered`); the "
+        "repeat export reads the kept texts (what every export gets for records unchanged since they were "
+        "last exported or harvested in that format).\n\n"
         + table(rows)
         + f"\n\nPeak Python memory of a BibTeX stream (tracemalloc): {small['peak_mb']:.1f} MB for "
         f"{small['count']:,} records, {large['peak_mb']:.1f} MB for {large['count']:,}.\n"
     )
 
 
+def _verdict(rate: float) -> str:
+    return "met" if rate >= TARGET else "NOT met"
+
+
 SCRIPT = """
 import json, time, tracemalloc, django
+from itertools import islice
 django.setup()
 from samla.core.access import Actor
-from samla.exports.documents import render_records
+from samla.exports.documents import frame_texts
 from samla.exports.registry import formats, get_format
-from samla.exports.services import select_records
+from samla.exports.services import batched, export_texts, select_records
 
 selection = select_records(Actor.anonymous())
 
@@ -68,14 +80,19 @@ def timed(write):
 count = sum(1 for _ in selection.records())
 load, _ = timed(lambda: sum(1 for _ in selection.records()))
 result = {"count": count, "load": load, "formats": {}}
+def export(fmt):
+    return sum(len(p) for p in frame_texts(fmt, export_texts(fmt, selection.heads())))
+
 for fmt in formats():
-    result["formats"][fmt.name] = timed(lambda: sum(len(p) for p in render_records(fmt, selection.records())))
+    first, characters = timed(lambda: export(fmt))
+    repeat, _ = timed(lambda: export(fmt))
+    result["formats"][fmt.name] = (first, repeat, characters)
 
 def peak(limit):
     bibtex = get_format("bibtex")
     tracemalloc.start()
-    records = (record for n, record in zip(range(limit), selection.records()))
-    for _ in render_records(bibtex, records):
+    heads = islice((head for chunk in selection.heads() for head in chunk), limit)
+    for _ in frame_texts(bibtex, export_texts(bibtex, batched(heads, 500))):
         pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()

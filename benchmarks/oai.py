@@ -29,28 +29,39 @@ def run() -> str:
     )
     offset = json.loads(_in_instance(env, OFFSET_SCRIPT))
     with server(env) as url:
-        pages, seconds, count = harvest(url + "/oai")
-    first, middle, last = _windows(pages)
-    rows = [
-        ["what", "first page ms", "middle page ms", "last page ms", "last / first"],
-        ["keyset (this provider), whole request", f"{first:.0f}", f"{middle:.0f}", f"{last:.0f}",
-         f"{last / first:.2f}"],
+        first_harvest = harvest(url + "/oai")
+        repeat_harvest = harvest(url + "/oai")
+    rows = [["what", "first page ms", "middle page ms", "last page ms", "last / first"]]
+    for label, (pages, _, _) in (("first harvest", first_harvest), ("repeat harvest", repeat_harvest)):
+        first, middle, last = _windows(pages)
+        rows.append([f"keyset (this provider), whole request, {label}", f"{first:.0f}", f"{middle:.0f}",
+                     f"{last:.0f}", f"{last / first:.2f}"])  # fmt: skip
+    rows += [
         ["offset query (baseline), query only", f"{offset['first']:.1f}", f"{offset['middle']:.1f}",
          f"{offset['last']:.1f}", f"{offset['last'] / offset['first']:.2f}"],
         ["keyset query, query only", f"{offset['keyset_first']:.1f}", f"{offset['keyset_middle']:.1f}",
          f"{offset['keyset_last']:.1f}", f"{offset['keyset_last'] / offset['keyset_first']:.2f}"],
     ]  # fmt: skip
-    rate = count / seconds
-    rate_verdict = "met" if rate >= 3000 else "NOT met"
-    flat_verdict = "met" if last / first <= 1.2 else "NOT met"
+    rates = [count / seconds for _, seconds, count in (first_harvest, repeat_harvest)]
+    flats = [_windows(pages)[2] / _windows(pages)[0] for pages, _, _ in (first_harvest, repeat_harvest)]
+    count, pages = first_harvest[2], len(first_harvest[0])
     return (
         "## OAI-PMH harvest (issue #5)\n\n"
         f"{count:,} records (the demo corpus and generated ones), one client harvesting ListRecords "
-        f"oai_dc over HTTP from gunicorn (2 workers, SQLite), {len(pages)} pages.\n\n"
+        f"oai_dc over HTTP from gunicorn (2 workers, SQLite), {pages} pages, twice: the first harvest "
+        "writes every record and keeps its text (`exports.rendered`), the repeat harvest serves the kept "
+        "texts (what every harvest gets for records unchanged since they were last harvested or "
+        "exported in that format).\n\n"
         + table(rows)
-        + f"\n\nHarvest rate **{rate:,.0f} records/s** (target ≥ 3,000: {rate_verdict}); "
-        f"last page / first page **{last / first:.2f}** (target ≤ 1.2: {flat_verdict}).\n"
+        + f"\n\nHarvest rate: first harvest **{rates[0]:,.0f} records/s**, repeat harvest "
+        f"**{rates[1]:,.0f} records/s** (target ≥ 3,000: {_verdict(rates[0] >= 3000)} for the first, "
+        f"{_verdict(rates[1] >= 3000)} for the repeat); last page / first page **{flats[0]:.2f}** and "
+        f"**{flats[1]:.2f}** (target ≤ 1.2: {_verdict(max(flats) <= 1.2)}).\n"
     )
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 def harvest(base: str) -> tuple[list[float], float, int]:

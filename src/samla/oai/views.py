@@ -1,8 +1,7 @@
 """The OAI-PMH 2.0 endpoint: one URL, six verbs, GET and POST, XML built with lxml.
 
-Each record of GetRecord, ListRecords and ListIdentifiers is its `<record>` (or `<header>`) element as
-text, kept between harvests by `exports.rendered` and written again only when stale; the envelope is
-built with lxml around a marker that the texts replace.
+The records of GetRecord, ListRecords and ListIdentifiers come as texts (`oai.texts`), put into the
+serialized envelope where a marker comment stands.
 """
 
 from __future__ import annotations
@@ -16,29 +15,17 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
-from samla.exports.registry import Format, formats
-from samla.exports.rendered import Head, Renderer, item_texts
+from samla.exports.registry import Format
+from samla.exports.rendered import Head
 
 from . import services
 from .protocol import OaiError, OaiRequest, parse_range, parse_request
 from .sets import SetIndex
+from .texts import RECORDS_MARKER, XSI, E, envelope, oai_formats, record_texts
 from .tokens import ListState, make_token, read_token
 
-OAI = "http://www.openarchives.org/OAI/2.0/"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
-# Where the records' texts go in the serialized envelope: a comment, which no echoed argument or token
-# can spell (their "<" is escaped).
-RECORDS_MARKER = "samla-oai-records"
-OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/ http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 ID_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
-
-
-def E(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{OAI}}}{name}", attributes)
-    if text is not None:
-        element.text = text
-    return element
 
 
 @csrf_exempt
@@ -47,7 +34,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     params = request.POST if request.method == "POST" else request.GET
-    root = _envelope()
+    root = envelope()
     E(root, "responseDate", services.format_datestamp(timezone.now()))
     request_element = E(root, "request", base_url())
     texts: list[str] | None = None
@@ -67,18 +54,8 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
 
 
-def _envelope() -> etree._Element:
-    root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA)
-    return root
-
-
 def base_url() -> str:
     return settings.BASE_URL + "/oai"
-
-
-def oai_formats() -> dict[str, Format]:
-    return {f.oai.prefix: f for f in formats() if f.oai is not None}
 
 
 def _format(prefix: str) -> Format:
@@ -149,7 +126,7 @@ def get_record(root: etree._Element, request: OaiRequest) -> list[str]:
     fmt = _format(request.get("metadataPrefix"))
     head = services.head_by_identifier(request.get("identifier"))
     E(root, "GetRecord").append(etree.Comment(RECORDS_MARKER))
-    return _texts([head], fmt)
+    return record_texts([head], fmt)
 
 
 def list_identifiers(root: etree._Element, request: OaiRequest) -> list[str]:
@@ -180,7 +157,7 @@ def _list(root: etree._Element, request: OaiRequest, *, with_metadata: bool) -> 
         token.text = make_token(_next_state(state, total, page))
     elif state.cursor == 0:
         listing.remove(token)  # a complete list in one response carries no token
-    return _texts(page, fmt if with_metadata else None, sets)
+    return record_texts(page, fmt if with_metadata else None, sets)
 
 
 def _next_state(state: ListState, total: int, page: list[Head]) -> ListState:
@@ -213,48 +190,6 @@ def _list_state(request: OaiRequest) -> ListState:
         cursor=0,
         total=-1,
     )
-
-
-def _header(parent: etree._Element, record, sets: SetIndex) -> None:
-    header = E(parent, "header")
-    if record.state == "withdrawn":
-        header.set("status", "deleted")
-    E(header, "identifier", services.oai_identifier(record))
-    E(header, "datestamp", services.format_datestamp(record.datestamp))
-    for spec in sets.specs_of(record):
-        E(header, "setSpec", spec)
-
-
-def _texts(heads: list[Head], fmt: Format | None, sets: SetIndex | None = None) -> list[str]:
-    """The `<record>` texts of `heads` in `fmt`, or their `<header>` texts when `fmt` is None."""
-    key = f"oai:{fmt.oai.prefix}" if fmt else "oai-header"
-    return item_texts(key, heads, _renderer(fmt, sets or SetIndex()))
-
-
-def _renderer(fmt: Format | None, sets: SetIndex) -> Renderer:
-    """Loads records and writes each as the text it has inside the envelope: built under an envelope
-    root of its own and cut out of it, so it declares no namespace the envelope already declares."""
-
-    def render(pks: list[int]) -> dict[int, str]:
-        texts = {}
-        for record in services.load_records(pks):
-            root = _envelope()
-            if fmt is None:
-                _header(root, record, sets)
-            else:
-                _record(root, record, fmt, sets)
-            text = etree.tostring(root, encoding="unicode")
-            texts[record.pk] = text[text.index(">") + 1 : text.rindex("</")]
-        return texts
-
-    return render
-
-
-def _record(parent: etree._Element, record, fmt: Format, sets: SetIndex) -> None:
-    element = E(parent, "record")
-    _header(element, record, sets)
-    if record.state != "withdrawn":
-        E(element, "metadata").append(fmt.write(record))
 
 
 HANDLERS = {

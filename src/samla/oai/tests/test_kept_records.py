@@ -1,13 +1,20 @@
 """Harvests served from kept record texts (`exports.rendered`): the same bytes as freshly written ones,
-no record loaded while they hold, and renewed when a record or an organisation it names changes."""
+no record loaded while they hold, renewed when a record or an organisation it names changes, and written
+ahead of harvesters by `samla oai keep`."""
 
 import re
 
 import pytest
+from click.testing import CliRunner
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
+from samla.cli import main
+from samla.core.errors import PermissionDenied
+from samla.exports.models import RenderedItem
+from samla.oai import services
+from samla.oai.texts import keep
 from samla.organisations.models import Organisation
 from samla.organisations.services import update_organisation
 from samla.records.services import withdraw_record
@@ -70,3 +77,42 @@ def test_a_withdrawn_record_is_a_deleted_header_in_the_next_harvest(client, syst
     header = etree.fromstring(body.content).find(".//o:header", NS)
     assert header.get("status") == "deleted"
     assert etree.fromstring(body.content).find(".//o:metadata", NS) is None
+
+
+def test_keep_writes_every_stale_text_once_and_the_next_harvest_loads_no_record(client, system):
+    harvestable = services.harvestable().count()
+
+    assert keep(system, "oai_dc", chunk_size=7) == harvestable
+    assert RenderedItem.objects.filter(format="oai:oai_dc").count() == harvestable
+    with CaptureQueriesContext(connection) as queries:
+        keep(system, "oai_dc")
+        harvest(client, prefix="oai_dc")
+
+    statements = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "INSERT" not in statements.upper()
+    assert "records_contribution" not in statements
+
+
+def test_keep_is_an_operators_job(reader):
+    with pytest.raises(PermissionDenied):
+        keep(reader, "oai_dc")
+
+
+def test_cli_oai_keep_names_what_it_kept():
+    result = CliRunner().invoke(main, ["oai", "keep", "mods", "headers"])
+
+    assert result.exit_code == 0, result.output
+    harvestable = services.harvestable().count()
+    assert f"mods: {harvestable} records" in result.stdout
+    assert f"headers: {harvestable} records" in result.stdout
+    assert RenderedItem.objects.filter(format="oai-header").count() == harvestable
+
+
+def test_cli_oai_keep_refuses_an_unknown_prefix_and_names_the_known_ones():
+    result = CliRunner().invoke(main, ["oai", "keep", "dublin"])
+
+    assert result.exit_code == 1
+    assert "No metadata format 'dublin'. Known: mods, swepub_mods, oai_dc, datacite, marc21, headers." in (
+        result.stderr
+    )
+    assert not RenderedItem.objects.exists()
