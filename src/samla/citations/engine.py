@@ -295,7 +295,16 @@ def is_numbered(style: Style, locale: str) -> bool:
 
 def warm_up(styles: list[Style], locale_codes: list[str]) -> None:
     """Build the engines for these styles × locales now (e.g. at worker start), so the first reader does
-    not wait for APA's build. The lock is taken per engine, so requests are served between builds."""
+    not wait for APA's build. The lock is taken per engine, so requests are served between builds. A
+    build that fails for lack of memory (many engines of other styles already built) restarts the pool,
+    and the builds are done once more in the fresh one."""
+    try:
+        _build_all(styles, locale_codes)
+    except EngineFailed:  # out of memory or time with the engines already built: the pool restarted
+        _build_all(styles, locale_codes)  # with a fresh heap; one more try, which raises if it fails too
+
+
+def _build_all(styles: list[Style], locale_codes: list[str]) -> None:
     proc = processor()
     for style in styles:
         for code in locale_codes:
