@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EXTRACTION_STATUSES = [
@@ -120,6 +121,15 @@ class RecordFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("files:download", args=[self.record.local_id, self.pk, self.file_name])
+
+    @property
+    def embargo_over(self) -> bool:
+        """Whether an embargoed file's day has come (local time): from then on it is open to anyone."""
+        return (
+            self.access == "embargo"
+            and self.embargo_until is not None
+            and self.embargo_until <= timezone.localdate()
+        )
 
 
 class FixityCheck(models.Model):

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from samla.core.access import Actor, register_action, role_at_least
 
 
@@ -35,16 +33,12 @@ def _may_see(actor: Actor, record_file) -> bool:
     return record_file.access != "archive" or actor.at_least("curator")
 
 
-def embargo_over(record_file) -> bool:
-    return record_file.embargo_until is not None and record_file.embargo_until <= timezone.localdate()
-
-
 def _may_download(actor: Actor, record_file) -> bool:
     access = record_file.access
     if access == "open" or actor.at_least("curator"):
         return True
     if access == "embargo":
-        return embargo_over(record_file) or _owns(actor, record_file.record)
+        return record_file.embargo_over or _owns(actor, record_file.record)
     if access == "restricted":
         return actor.at_least(record_file.restricted_role) or _owns(actor, record_file.record)
     return False  # archive

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -350,6 +350,22 @@ def downloadable_by_anyone(today: dt.date | None = None) -> Q:
     ask it file by file (the search index, the sitemap); the record must be public too."""
     today = today or timezone.localdate()
     return Q(access="open") | Q(access="embargo", embargo_until__lte=today)
+
+
+def public_to_anyone(record_file: RecordFile) -> bool:
+    """Whether an anonymous reader may have the file now (its record readable, the file downloadable):
+    only then may shared caches keep a download."""
+    anyone = Actor.anonymous()
+    return can(anyone, "record.read", record_file.record) and can(anyone, "file.download", record_file)
+
+
+def next_embargo_end(files: Iterable[RecordFile]) -> dt.datetime | None:
+    """When the first embargo still running on these files ends (the start of its day, local time, as
+    `file.download` reckons it): what anyone may download changes then, so a copy of a page derived
+    from them must not be kept past it."""
+    today = timezone.localdate()
+    ends = [f.embargo_until for f in files if f.access == "embargo" and f.embargo_until > today]
+    return timezone.make_aware(dt.datetime.combine(min(ends), dt.time.min)) if ends else None
 
 
 @dataclass(frozen=True)

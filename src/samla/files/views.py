@@ -16,7 +16,7 @@ from . import store
 from .models import RecordFile
 from .names import content_disposition
 from .ranges import ByteRange, RangeNotSatisfiable, parse_range
-from .services import get_file_for_download
+from .services import get_file_for_download, public_to_anyone
 
 # Types a browser may show in the page rather than save; anything else (HTML, SVG…) is an attachment,
 # so an uploaded file can never run script on this site.
@@ -37,7 +37,7 @@ def download(request: HttpRequest, local_id: str, file_id: int, file_name: str) 
     etag = f'"{stored.sha512}"'
     headers = {
         "ETag": etag,
-        "Cache-Control": f"public, max-age={OPEN_MAX_AGE}" if record_file.access == "open" else "private",
+        "Cache-Control": f"public, max-age={OPEN_MAX_AGE}" if public_to_anyone(record_file) else "private",
         "Accept-Ranges": "bytes",
     }
     if _matches(request.headers.get("If-None-Match", ""), etag):

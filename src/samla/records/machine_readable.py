@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
+from samla.core.access import Actor, can
 from samla.exports.registry import formats, get_format
 from samla.vocabularies.languages import language_alpha2
 
 from .models import Record
-
-OPEN_ACCESS = ("open",)
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,10 @@ class MachineReadable:
 
     @property
     def open_files(self) -> list:
-        return [f for f in self.files if f.access in OPEN_ACCESS]
+        """The files anyone may download today, whoever views the page: open ones, and embargoed ones
+        from their date on (`file.download` for an anonymous reader). Machines link what is public."""
+        anyone = Actor.anonymous()
+        return [f for f in self.files if can(anyone, "file.download", f)]
 
     def highwire(self) -> list[tuple[str, str]]:
         """Google Scholar's inclusion guidelines: one tag a fact, authors in order."""

@@ -1,16 +1,19 @@
 """Record pages: fetch through the service, hand the loaded record to the template."""
 
+import math
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from samla.citations.forms import asks_to_cite
 from samla.citations.negotiation import negotiates_citation
 from samla.core.access import Actor
 from samla.core.views import actor_for, requested_page
-from samla.files.services import list_files_for
+from samla.files.services import list_files_for, next_embargo_end
 from samla.stats.edge import count_investigation
 from samla.stats.services import usage_for_record
 from samla.vocabularies.services import get_subject_category
@@ -40,20 +43,26 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
             return response
     record = get_record_for(actor, local_id)
     count_investigation(request, record, actor)
-    response = _render_record(request, actor, record)
+    files = list_files_for(actor, record)  # a query only when it has files
+    response = _render_record(request, actor, record, files)
     if cacheable:
-        cache.set(
-            key,
-            (record_version(record), response.content, response["Link"]),
-            settings.RECORD_PAGE_CACHE_SECONDS,
-        )
+        cache.set(key, (record_version(record), response.content, response["Link"]), _cache_seconds(files))
     return response
 
 
-def _render_record(request: HttpRequest, actor: Actor, record) -> HttpResponse:
-    """The page, with the record's files the actor may know of (a query only when it has files), its
-    machine-readable head, and FAIR Signposting in the Link header."""
-    files = list_files_for(actor, record)
+def _cache_seconds(files: list) -> int:
+    """RECORD_PAGE_CACHE_SECONDS, but no later than the end of an embargo on the page: the record's
+    version does not change when an embargo ends, and the copy would hide the file from machines
+    (`citation_pdf_url`, Signposting `item`) until it expired."""
+    seconds = settings.RECORD_PAGE_CACHE_SECONDS
+    if (ends := next_embargo_end(files)) is not None:
+        seconds = min(seconds, math.ceil((ends - timezone.now()).total_seconds()))
+    return seconds
+
+
+def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> HttpResponse:
+    """The page, with the record's files the actor may know of, its machine-readable head, and FAIR
+    Signposting in the Link header."""
     view = RecordPage(record)
     machine = MachineReadable(record, files, direct_link=view.direct_link, permanent_link=view.permanent_link)
     usage = usage_for_record(actor, record, files=files)  # the plot and each file's downloads

@@ -48,8 +48,15 @@ def agent_class(user_agent: str) -> int:
 def daily_salt(day: dt.date) -> bytes:
     """A salt for one day, derived from SECRET_KEY: sessions cannot be linked across days, and
     without the key not even within one."""
+    return _salt(settings.SECRET_KEY, day)
+
+
+@lru_cache(maxsize=8)
+def _salt(secret_key: str, day: dt.date) -> bytes:
+    """Cached: every event of a day needs the day's salt, and deriving it was a second HMAC per event.
+    Keyed by the secret too, so a changed SECRET_KEY gives new salts at once."""
     message = f"samla.stats.session-salt:{day.isoformat()}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
 
 
 def session_key(*, at: dt.datetime, user_id: int | None, ip: str, user_agent: str) -> int:

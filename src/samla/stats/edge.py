@@ -15,62 +15,59 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import replace
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.utils import timezone
 
 from samla.core.access import Actor
 from samla.core.views import actor_for
 
-from .services import Visit, record_investigation, record_request
+from .services import Served, Visit, record_usage
 
 logger = logging.getLogger(__name__)
 
 
 def visit_of(request: HttpRequest) -> Visit:
-    """The client's address and user agent. Behind a reverse proxy, set SAMLA_STATS_CLIENT_IP_HEADER
-    (e.g. "HTTP_X_FORWARDED_FOR"; its first address is taken)."""
+    """The client's address and user agent, and the time of the answer (a buffered event is written
+    later). Behind a reverse proxy, set SAMLA_STATS_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"; its
+    first address is taken)."""
     header = getattr(settings, "SAMLA_STATS_CLIENT_IP_HEADER", "")
     forwarded = request.META.get(header, "") if header else ""
     ip = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return Visit(ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    return Visit(ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""), at=timezone.now())
 
 
 def count_investigation(request: HttpRequest, record, actor: Actor | None = None) -> None:
     """A record page was served (also from the anonymous page cache)."""
     if request.method == "GET":
         actor = actor or actor_for(request)
-        _count(lambda visit: record_investigation(actor, visit=visit, record=record), visit_of(request))
+        count(Served.investigation(actor, visit=visit_of(request), record=record))
 
 
 def count_request(request: HttpRequest, record_file, *, partial: bool = False) -> None:
     """A file was served whole (200) or in byte ranges (206); never called for 304, 416 or redirects."""
     if request.method == "GET":
-        actor = actor_for(request)
-        _count(
-            lambda visit: record_request(actor, visit=visit, record_file=record_file, partial=partial),
-            visit_of(request),
+        served = Served.request(
+            actor_for(request), visit=visit_of(request), record_file=record_file, partial=partial
         )
+        count(served)
 
 
-Ingest = Callable[[Visit], object]
-_pending: list[tuple[Ingest, Visit]] = []
+_pending: list[Served] = []
 _lock = threading.Lock()
 _timer: threading.Timer | None = None
 
 
-def _count(ingest: Ingest, visit: Visit) -> None:
-    visit = replace(visit, at=timezone.now())
+def count(served: Served) -> None:
+    """Write the event now (SAMLA_STATS_BUFFER_SECONDS = 0), or keep it for the next flush."""
     if settings.STATS_BUFFER_SECONDS <= 0:
-        _write([(ingest, visit)])
+        _write([served])
         return
     global _timer
     with _lock:
-        _pending.append((ingest, visit))
+        _pending.append(served)
         if _timer is None:
             _timer = threading.Timer(settings.STATS_BUFFER_SECONDS, flush_usage)
             _timer.daemon = True
@@ -78,7 +75,8 @@ def _count(ingest: Ingest, visit: Visit) -> None:
 
 
 def flush_usage() -> None:
-    """Write the events kept in memory, in the order they happened (COUNTER's rules depend on it)."""
+    """Write the events kept in memory, in the order they happened (COUNTER's rules depend on it), in
+    one transaction."""
     global _timer
     with _lock:
         events, _pending[:] = list(_pending), []
@@ -89,11 +87,9 @@ def flush_usage() -> None:
             connection.close()  # the timer thread's own connection
 
 
-def _write(events: list[tuple[Ingest, Visit]]) -> None:
+def _write(events: list[Served]) -> None:
     try:
-        with transaction.atomic():
-            for ingest, visit in events:
-                ingest(visit)
+        record_usage(events)
     except DatabaseError:
         logger.exception("could not count %d usage events", len(events))
 

@@ -10,8 +10,7 @@ numbers (`tests/test_rebuild.py`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -53,59 +52,135 @@ class Visit:
     at: dt.datetime | None = None
 
 
-def record_investigation(actor: Actor, *, visit: Visit, record: Record) -> UsageEvent:
-    """Count a view of the record page (a COUNTER investigation)."""
-    return _ingest(actor, visit, record_id=record.pk, file_id=None, kind=INVESTIGATION, partial=False)
+@dataclass(frozen=True)
+class Served:
+    """One answer to count: a record page (an investigation) or a file (a request), served to `actor`
+    on `visit`. The HTTP edge keeps these in memory and hands them to `record_usage` together."""
+
+    actor: Actor
+    visit: Visit
+    record_id: int
+    file_id: int | None = None
+    kind: int = INVESTIGATION
+    partial: bool = False
+
+    @classmethod
+    def investigation(cls, actor: Actor, *, visit: Visit, record: Record) -> Served:
+        return cls(actor, visit, record.pk)
+
+    @classmethod
+    def request(cls, actor: Actor, *, visit: Visit, record_file: RecordFile, partial: bool = False) -> Served:
+        """`partial` for a byte-range (206) answer, which counts once per session."""
+        return cls(actor, visit, record_file.record_id, record_file.pk, REQUEST, partial)
 
 
-def record_request(
-    actor: Actor, *, visit: Visit, record_file: RecordFile, partial: bool = False
-) -> UsageEvent:
-    """Count a download of a file (a COUNTER request, and so an investigation too); `partial` for a
-    byte-range (206) answer, which counts once per session."""
-    return _ingest(
-        actor, visit, record_id=record_file.record_id, file_id=record_file.pk, kind=REQUEST, partial=partial
-    )
+def record_investigation(actor: Actor, *, visit: Visit, record: Record) -> None:
+    """Count a view of the record page (a COUNTER investigation), in a transaction of its own."""
+    record_usage([Served.investigation(actor, visit=visit, record=record)])
 
 
-def _ingest(
-    actor: Actor, visit: Visit, *, record_id: int, file_id: int | None, kind: int, partial: bool
-) -> UsageEvent:
-    """Three statements on the hot path, in SQL (the ORM's query building cost more than the queries):
-    read the session's recent events on the record, insert the event, add to the counts; one
-    transaction. A robot's or machine's event is a single insert."""
+def record_request(actor: Actor, *, visit: Visit, record_file: RecordFile, partial: bool = False) -> None:
+    """Count a download of a file (a COUNTER request, and so an investigation too), in a transaction
+    of its own; `partial` for a byte-range (206) answer, which counts once per session."""
+    record_usage([Served.request(actor, visit=visit, record_file=record_file, partial=partial)])
+
+
+def record_usage(events: Sequence[Served]) -> None:
+    """Count served answers, given in the order they happened (COUNTER's rules depend on it), in one
+    transaction. Each human's event is judged against its session's recent events on the record, those
+    stored before and those earlier in `events`, exactly as if it were counted alone; but the batch
+    costs one read of recent events per PAIRS_PER_READ sessions and records, one insert of the events
+    and one upsert of the summed counts (a statement per ROWS_PER_WRITE rows), where one event at a
+    time cost three statements and a commit each."""
+    if not events:
+        return
+    rows = [_event_row(event) for event in events]
+    with transaction.atomic(), connection.cursor() as cursor:
+        history = _recent_events(cursor, [row for row in rows if row.agent == HUMAN])
+        increments: dict[tuple[int, int, dt.date], list[int]] = {}
+        for row in rows:
+            if row.agent == HUMAN:
+                row.counted = _judge(row, history.get((row.session, row.record_id), []), increments)
+            history.setdefault((row.session, row.record_id), []).append(row)
+        _insert_events(cursor, rows)
+        _add_counts(cursor, increments)
+
+
+@dataclass(slots=True)
+class _Event:
+    """A `UsageEvent` row while it is judged: cheaper than a model instance, and raw SQL reads
+    earlier events into the same shape."""
+
+    at: dt.datetime
+    record_id: int
+    file_id: int | None
+    kind: int
+    partial: bool = False
+    session: int = 0
+    agent: int = HUMAN
+    counted: bool = False
+
+    def columns(self) -> tuple:
+        """The insert's values after `at`."""
+        return (self.record_id, self.file_id, self.kind, self.partial, self.session, self.agent, self.counted)
+
+
+def _event_row(event: Served) -> _Event:
+    visit = event.visit
     at = visit.at or timezone.now()
+    session = session_key(at=at, user_id=event.actor.user_id, ip=visit.ip, user_agent=visit.user_agent)
     agent = agent_class(visit.user_agent)
-    session = session_key(at=at, user_id=actor.user_id, ip=visit.ip, user_agent=visit.user_agent)
-    event = UsageEvent(
-        at=at, record_id=record_id, record_file_id=file_id, kind=kind, partial=partial, session=session,
-        agent=agent, counted=False,
-    )  # fmt: skip
-    increments = []
+    return _Event(at, event.record_id, event.file_id, event.kind, event.partial, session, agent)
+
+
+def _judge(row: _Event, earlier: list[_Event], increments: dict[tuple[int, int, dt.date], list[int]]) -> bool:
+    """Whether a human's event counts (§7.2 double clicks, repeated byte ranges), adding its
+    increments when it does. `earlier` holds the session's events on the record, in any order."""
+    hour = hour_slice(row.at)
+    since = min(hour, row.at - WINDOW)
+    previous, seen = None, SessionItem()
+    for other in earlier:
+        if not since <= other.at <= row.at:
+            continue
+        if (
+            other.kind == row.kind
+            and other.file_id == row.file_id
+            and (previous is None or other.at > previous)
+        ):
+            previous = other.at
+        if other.counted and other.at >= hour:
+            seen.add(other.kind, other.file_id)
+    if is_double_click(previous, row.at) or is_repeated_range(row.kind, row.partial, row.file_id, seen):
+        return False
+    month = month_of(row.at)
+    for file_key, *values in counts(row.kind, row.file_id, seen):
+        total = increments.setdefault((row.record_id, file_key, month), [0, 0, 0, 0])
+        for i, value in enumerate(values):
+            total[i] += value
+    return True
+
+
+def _recent_events(cursor, rows: list[_Event]) -> dict[tuple[int, int], list[_Event]]:
+    """The stored events `_judge` may need for these rows: those of their sessions on their records,
+    from the earliest row's hour slice (or 30 s before it) to the latest row, by session and record.
+    One statement per PAIRS_PER_READ pairs, on the (session, record, at) index."""
+    found: dict[tuple[int, int], list[_Event]] = {}
+    if not rows:
+        return found
     adapt = connection.ops.adapt_datetimefield_value
-    with transaction.atomic() if agent == HUMAN else nullcontext(), connection.cursor() as cursor:
-        if agent == HUMAN:
-            hour = hour_slice(at)
-            # This session's recent events on this record, for §7.2 and §7.3 alike.
-            cursor.execute(_RECENT_SQL, [session, record_id, adapt(min(hour, at - WINDOW)), adapt(at)])
-            previous, seen = None, SessionItem()
-            for other_at, other_kind, other_file, other_counted in cursor.fetchall():
-                other_at = _aware(other_at)
-                if other_kind == kind and other_file == file_id and (previous is None or other_at > previous):
-                    previous = other_at
-                if other_counted and other_at >= hour:
-                    seen.add(other_kind, other_file)
-            repeated = is_repeated_range(kind, partial, file_id, seen)
-            event.counted = not is_double_click(previous, at) and not repeated
-            if event.counted:
-                increments = counts(kind, file_id, seen)
-        cursor.execute(
-            _INSERT_SQL, [adapt(at), record_id, file_id, kind, partial, session, agent, event.counted]
-        )
-        event.pk = cursor.fetchone()[0]
-        if increments:
-            _add_counts(record_id, month_of(at), increments)
-    return event
+    since = adapt(min(min(hour_slice(r.at), r.at - WINDOW) for r in rows))
+    until = adapt(max(r.at for r in rows))
+    pairs = sorted({(r.session, r.record_id) for r in rows})
+    for start in range(0, len(pairs), PAIRS_PER_READ):
+        chunk = set(pairs[start : start + PAIRS_PER_READ])
+        sessions, records = {p[0] for p in chunk}, {p[1] for p in chunk}
+        marks = ", ".join(["%s"] * len(sessions)), ", ".join(["%s"] * len(records))
+        cursor.execute(_RECENT_SQL.format(*marks), [*sessions, *records, since, until])
+        for session, record_id, at, kind, file_id, counted in cursor.fetchall():
+            if (session, record_id) in chunk:  # the IN lists also match other pairs' crossings
+                event = _Event(_aware(at), record_id, file_id, kind, session=session, counted=bool(counted))
+                found.setdefault((session, record_id), []).append(event)
+    return found
 
 
 def _aware(value) -> dt.datetime:
@@ -116,30 +191,41 @@ def _aware(value) -> dt.datetime:
 
 
 _EVENTS = UsageEvent._meta.db_table
+PAIRS_PER_READ = 400  # at most 802 parameters: SQLite allows 999
 _RECENT_SQL = (
-    f"SELECT at, kind, record_file_id, counted FROM {_EVENTS} "
-    "WHERE session = %s AND record_id = %s AND at >= %s AND at <= %s"
+    f"SELECT session, record_id, at, kind, record_file_id, counted FROM {_EVENTS} "
+    "WHERE session IN ({}) AND record_id IN ({}) AND at >= %s AND at <= %s"
 )
 _INSERT_SQL = (
-    f"INSERT INTO {_EVENTS} (at, record_id, record_file_id, kind, partial, session, agent, counted) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
+    f"INSERT INTO {_EVENTS} (at, record_id, record_file_id, kind, partial, session, agent, counted) VALUES "
 )
+ROWS_PER_WRITE = 100  # at most 800 parameters a statement
 
 
-def _add_counts(record_id: int, month: dt.date, rows: list[tuple[int, int, int, int, int]]) -> None:
-    """Add to the month's counts in one statement, creating the rows when missing (an upsert that
-    SQLite and PostgreSQL spell alike)."""
+def _insert_events(cursor, rows: list[_Event]) -> None:
+    """Multi-row inserts, a statement per ROWS_PER_WRITE events."""
+    adapt = connection.ops.adapt_datetimefield_value
+    for start in range(0, len(rows), ROWS_PER_WRITE):
+        chunk = rows[start : start + ROWS_PER_WRITE]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+        cursor.execute(_INSERT_SQL + values, [p for r in chunk for p in (adapt(r.at), *r.columns())])
+
+
+def _add_counts(cursor, increments: dict[tuple[int, int, dt.date], list[int]]) -> None:
+    """Add to the months' counts, creating the rows when missing (an upsert that SQLite and PostgreSQL
+    spell alike), in key order, so two workers adding to the same rows lock them in the same order."""
     q = connection.ops.quote_name
     table = q(RecordUsage._meta.db_table)
     columns = ", ".join(q(c) for c in ("record_id", "file_key", "month", *METRICS))
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     updates = ", ".join(f"{q(m)} = {table}.{q(m)} + excluded.{q(m)}" for m in METRICS)
-    params = [p for row in rows for p in (record_id, row[0], month, *row[1:])]
-    with connection.cursor() as cursor:
+    rows = [(*key, *values) for key, values in sorted(increments.items())]
+    for start in range(0, len(rows), ROWS_PER_WRITE):
+        chunk = rows[start : start + ROWS_PER_WRITE]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {values} "
             f"ON CONFLICT ({q('record_id')}, {q('file_key')}, {q('month')}) DO UPDATE SET {updates}",
-            params,
+            [p for row in chunk for p in row],
         )
 
 

@@ -9,14 +9,17 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from lxml import html
 
 from samla.core.tests.users import make_user
 from samla.exports.registry import formats
 from samla.files.models import RecordFile
 from samla.files.services import public_texts
 from samla.oai.services import oai_identifier
+from samla.records import views
 
 from .conftest import ENCRYPTED, FOUR_PAGES, MINIMAL, SEED_ID
 
@@ -122,3 +125,70 @@ def test_search_index_reads_text_of_the_open_file_only(closed_files):
     indexed = public_texts([seed.pk])[seed.pk]
 
     assert indexed == closed_files["open"].stored_file.extracted_text.text
+
+
+@pytest.fixture
+def embargoes(attach) -> dict[str, RecordFile]:
+    """On the seed record: a file whose embargo ended yesterday, and one embargoed until tomorrow."""
+    return {
+        "ended": attach(
+            MINIMAL, file_name="ended.pdf", access="embargo", embargo_until=TODAY - dt.timedelta(1)
+        ),
+        "running": attach(
+            FOUR_PAGES, file_name="running.pdf", access="embargo", embargo_until=TODAY + dt.timedelta(1)
+        ),
+    }
+
+
+def machine_links(response) -> tuple[set[str], set[str]]:
+    """The file URLs in the page's `citation_pdf_url` tags, and those its Link header gives as `item`."""
+    tree = html.fromstring(response.content)
+    pdf_urls = set(tree.xpath('//meta[@name="citation_pdf_url"]/@content'))
+    items = {link.split(">")[0].lstrip(" <") for link in response["Link"].split(",") if 'rel="item"' in link}
+    return pdf_urls, items
+
+
+def test_record_page_links_a_file_whose_embargo_has_ended_but_not_a_running_one(client: Client, embargoes):
+    cache.clear()
+
+    response = client.get(f"/record/{SEED_ID}")
+
+    ended = settings.BASE_URL + embargoes["ended"].get_absolute_url()
+    assert machine_links(response) == ({ended}, {ended})
+    assert settings.BASE_URL + embargoes["running"].get_absolute_url() not in text(response)
+
+
+def test_record_page_copy_kept_no_later_than_the_end_of_a_running_embargo(
+    client: Client, embargoes, settings, monkeypatch
+):
+    """The record's version does not change when an embargo ends, so the anonymous copy of its page
+    must expire then: kept longer, it would go on hiding the file from machines."""
+    settings.RECORD_PAGE_CACHE_SECONDS = 7 * 24 * 3600
+    cache.clear()
+    kept: list[int] = []
+    monkeypatch.setattr(views, "cache", KeptFor(kept))
+
+    client.get(f"/record/{SEED_ID}")
+
+    midnight = timezone.make_aware(dt.datetime.combine(TODAY + dt.timedelta(1), dt.time.min))
+    assert 0 < kept[0] <= (midnight - timezone.now()).total_seconds() + 1
+    # The next day the page, rendered again, links the file too.
+    monkeypatch.setattr(timezone, "now", lambda: midnight + dt.timedelta(seconds=1))
+    cache.clear()
+    response = client.get(f"/record/{SEED_ID}")
+    assert len(machine_links(response)[0]) == 2
+    assert kept[1] == settings.RECORD_PAGE_CACHE_SECONDS  # no embargo left to wait for
+
+
+class KeptFor:
+    """The page cache, noting how long each copy is kept."""
+
+    def __init__(self, kept: list[int]) -> None:
+        self.kept = kept
+
+    def get(self, key):
+        return cache.get(key)
+
+    def set(self, key, value, timeout):
+        self.kept.append(timeout)
+        cache.set(key, value, timeout)

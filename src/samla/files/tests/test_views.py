@@ -184,8 +184,19 @@ def test_download_embargo_ended_file_200_to_anonymous(client, attach, ended):
     response = client.get(record_file.get_absolute_url())
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "public, max-age=3600"  # open to anyone now
     assert body(response) == DATA
+
+
+def test_download_open_file_of_a_draft_is_never_kept_by_shared_caches(client, attach, draft_of, depositor):
+    draft = draft_of(depositor)
+    record_file = attach(MINIMAL, local_id=draft.local_id)
+    client.force_login(make_user("curator"))
+
+    response = client.get(record_file.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private"
 
 
 @pytest.mark.parametrize(
@@ -299,6 +310,16 @@ def test_record_page_embargoed_file_says_when_and_archive_copy_hidden(client, at
     files = tree.xpath('//section[@id="fulltext"]//li')
     assert len(files) == 1
     assert files[0].xpath('string(.//p[@class="file-access"])') == "Available from 2099-01-01"
+
+
+def test_record_page_file_whose_embargo_ended_is_shown_as_open(client, attach):
+    attach(MINIMAL, access="embargo", embargo_until=TODAY - dt.timedelta(days=1))
+
+    tree = html.fromstring(client.get(f"/record/{SEED_ID}").content)
+
+    [file] = tree.xpath('//section[@id="fulltext"]//li')
+    assert not file.xpath('.//p[@class="file-access"]')
+    assert file.xpath('string(.//a[@class="file-download"])') == "pysample-001-minimal-document.pdf"
 
 
 def test_record_page_without_files_has_no_full_text_block(client, db):
