@@ -63,6 +63,7 @@ def test_import_killed_midway_keeps_whole_records_and_rerun_resumes(empty_databa
         time.sleep(0.2)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    assert _reader_gone(corpus), "the reading process outlived the killed import"
     partial = _check_whole_records(env)
     assert 0 < partial < RECORDS
 
@@ -80,3 +81,24 @@ def _count(env) -> int:
     )
     result = subprocess.run([BIN / "python", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
     return int(result.stdout.strip() or 0)
+
+
+def _reader_gone(corpus: Path, seconds: float = 10) -> bool:
+    """Whether no process reads `corpus` any more (the import's forked reader ends within seconds of it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(str(corpus).encode() in cmdline for cmdline in _cmdlines()):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _cmdlines() -> list[bytes]:
+    """The command line of every process still running (one may end while they are read)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            found.append((entry / "cmdline").read_bytes() if entry.name.isdigit() else b"")
+        except OSError:
+            continue
+    return found

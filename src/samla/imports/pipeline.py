@@ -5,7 +5,8 @@ Why: parsing and mapping MODS cost about as much as writing the records, and a d
 one core while the other is free. The reading process runs exactly the code an inline run would (only
 where it runs differs) and touches no database. The queue between the two is bounded, so a fast reader
 cannot pile the corpus up in memory, and the reader ends itself when this process is gone (an import
-killed with SIGKILL leaves no orphan behind).
+killed with SIGKILL leaves no orphan behind): a thread of its own watches the parent, since the reader
+can be blocked anywhere when that happens, even in its exit, which waits for the queue's pipe to drain.
 
 The reader is forked, so it starts at once with Django set up and shares the parent's pages until it
 writes to them. It inherits the database connection but never uses it, and it leaves with `os._exit`
@@ -17,6 +18,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -63,6 +66,7 @@ def _take(items: multiprocessing.Queue, worker: multiprocessing.Process) -> tupl
 
 def _serve(items: multiprocessing.Queue, produce: Callable, args: tuple, parent: int) -> None:
     """The reading process: hand on every item, then "done" (or the error that stopped it)."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     try:
         for item in produce(*args):
             _give(items, ("item", item), parent)
@@ -70,6 +74,12 @@ def _serve(items: multiprocessing.Queue, produce: Callable, args: tuple, parent:
         _give(items, ("error", traceback.format_exc()), parent)
     else:
         _give(items, ("done", None), parent)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(POLL_SECONDS)
+    os._exit(0)
 
 
 def _give(items: multiprocessing.Queue, message: tuple[str, Any], parent: int) -> None:
