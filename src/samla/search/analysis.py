@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 import snowballstemmer
 
 from samla.records.identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
 
 MAX_WORD_LENGTH = 64
+MAX_CACHED_STEMS = 200_000  # per language: a cache this large is emptied and starts again
 WORD = re.compile(r"[^\W_]+")
 # Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss"})
@@ -26,7 +26,24 @@ _SPECIAL_FOUND = re.compile("[øæœłđðþß]")
 _COMBINING = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x2000) if unicodedata.combining(chr(c))) + "]"
 )
-_STEMMERS = {"sv": snowballstemmer.stemmer("swedish"), "en": snowballstemmer.stemmer("english")}
+
+
+class _Stems(dict):
+    """The stems of the words seen so far: a plain dict, because a reindex looks up hundreds of millions
+    of words and a dict lookup (one `map` over a text's words) costs a fraction of an lru_cache call."""
+
+    def __init__(self, algorithm: str) -> None:
+        super().__init__()
+        self.stemmer = snowballstemmer.stemmer(algorithm)
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= MAX_CACHED_STEMS:
+            self.clear()
+        stem = self[word] = self.stemmer.stemWord(word)
+        return stem
+
+
+_STEMS = {"sv": _Stems("swedish"), "en": _Stems("english")}
 # Schemes whose values a reader pastes into the search box, in the order they are tried.
 _PASTED_SCHEMES = ("doi", "urn", "isi", "scopus", "issn", "isbn", "handle", "arxiv")
 _IDENTIFIER_LIKE = re.compile(r"^(?=.*\d)[\w.\-/:]{6,}$")
@@ -45,7 +62,10 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of `text`, in order (overlong runs, such as base64 noise, are dropped)."""
-    return [w for w in WORD.findall(fold(text)) if len(w) <= MAX_WORD_LENGTH]
+    found = WORD.findall(fold(text))
+    if found and max(map(len, found)) > MAX_WORD_LENGTH:
+        return [w for w in found if len(w) <= MAX_WORD_LENGTH]
+    return found
 
 
 def stemmer_for(language: str) -> str:
@@ -53,15 +73,13 @@ def stemmer_for(language: str) -> str:
     return "sv" if language in ("swe", "sv") else "en"
 
 
-@lru_cache(maxsize=100_000)
 def stem(word: str, stemmer: str) -> str:
-    return _STEMMERS[stemmer].stemWord(word)
+    return _STEMS[stemmer][word]
 
 
 def stemmed(text: str, language: str = "") -> list[str]:
     """Words of natural-language text as indexed: folded, then stemmed for the text's language."""
-    which = stemmer_for(language)
-    return [stem(w, which) for w in words(text)]
+    return list(map(_STEMS[stemmer_for(language)].__getitem__, words(text)))
 
 
 def query_forms(word: str) -> list[str]:

@@ -69,6 +69,31 @@ def prune_changes(connection: Any) -> None:
         )
 
 
+def current_counter(connection: Any) -> int:
+    """The change counter as committed: every index write after this moment has a larger one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT counter FROM search_state WHERE id = 1")
+        row = cursor.fetchone()
+        return row[0] if row else 0
+
+
+def changed_since(connection: Any, counter: int, first_id: int, last_id: int) -> set[int] | None:
+    """The records from `first_id` to `last_id` whose index entries changed after `counter` (see
+    `current_counter`); None when the log no longer reaches back that far."""
+    if current_counter(connection) == counter:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(counter) FROM search_change")
+        oldest = cursor.fetchone()[0]
+        if oldest is None or oldest > counter + 1:
+            return None
+        cursor.execute(
+            "SELECT DISTINCT record_id FROM search_change WHERE counter > %s AND record_id BETWEEN %s AND %s",
+            [counter, first_id, last_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def facet_sets(backend: Any) -> FacetSets:
     """This process's facet sets of the backend's database, brought up to date with what is committed."""
     connection = backend.connection
@@ -81,7 +106,7 @@ def facet_sets(backend: Any) -> FacetSets:
         return sets
 
 
-def _id_array(text: str | None) -> np.ndarray:
+def id_array(text: str | None) -> np.ndarray:
     """Record ids from a comma-separated aggregate (group_concat / string_agg)."""
     if not text:
         return np.zeros(0, dtype=np.int64)
@@ -95,6 +120,7 @@ class FacetSets:
         self.codes: dict[tuple[str, str], int] = {}
         self.capacity = 0
         self.indexed = np.zeros(0, dtype=bool)
+        self.year = np.zeros(0, dtype=np.int16)  # each record's year facet (0: none), for relevance order
         # Records of each code (the arrays as loaded): inv_ids[inv_offsets[c]:inv_offsets[c + 1]].
         self.inv_offsets = np.zeros(1, dtype=np.int64)
         self.inv_ids = np.zeros(0, dtype=np.int32)
@@ -148,13 +174,13 @@ class FacetSets:
         aggregate = backend.id_aggregate
         with backend.connection.cursor() as cursor:
             cursor.execute(f"SELECT {aggregate.format('record_id')} FROM search_entry")
-            indexed = _id_array(cursor.fetchone()[0])
+            indexed = id_array(cursor.fetchone()[0])
             ids = aggregate.format("record_id")
             cursor.execute(f"SELECT field, value, {ids} FROM search_facet GROUP BY field, value")
             rows = cursor.fetchall()
         self.values = [(field, value) for field, value, _ids in rows]
         self.codes = {pair: code for code, pair in enumerate(self.values)}
-        per_code = [_id_array(ids) for _f, _v, ids in rows]
+        per_code = [id_array(ids) for _f, _v, ids in rows]
         self.capacity = int(max(indexed.max(initial=0), *(ids.max(initial=0) for ids in per_code), 0)) + 1
         self.indexed = np.zeros(self.capacity, dtype=bool)
         self.indexed[indexed] = True
@@ -167,6 +193,10 @@ class FacetSets:
         per_record = np.bincount(self.inv_ids, minlength=self.capacity)
         self.fwd_offsets = np.concatenate([[0], np.cumsum(per_record)])
         self.dirty = np.zeros(self.capacity, dtype=bool)
+        self.year = np.zeros(self.capacity, dtype=np.int16)
+        for code, (field, value) in enumerate(self.values):
+            if field == "year" and value.isdigit():
+                self.year[self.inv_ids[self.inv_offsets[code] : self.inv_offsets[code + 1]]] = int(value)
         self.overlay = {}
         self.overlay_by_code = defaultdict(set)
         self.visibility.clear()
@@ -196,6 +226,7 @@ class FacetSets:
             codes = np.array(sorted(set(fresh.get(record_id, ()))), dtype=np.int32)
             self.overlay[record_id] = codes
             self.dirty[record_id] = True
+            self.year[record_id] = self._year_of(codes)
             for code in codes:
                 self.overlay_by_code[int(code)].add(record_id)
         for key, mask in list(self.visibility.items()):
@@ -208,12 +239,17 @@ class FacetSets:
             self.values.append(pair)
         return self.codes[pair]
 
+    def _year_of(self, codes: np.ndarray) -> int:
+        years = [int(v) for f, v in (self.values[c] for c in codes) if f == "year" and v.isdigit()]
+        return max(years, default=0)
+
     def _grow(self, capacity: int) -> None:
         if capacity <= self.capacity:
             return
         extra = capacity - self.capacity
         self.indexed = np.concatenate([self.indexed, np.zeros(extra, dtype=bool)])
         self.dirty = np.concatenate([self.dirty, np.ones(extra, dtype=bool)])
+        self.year = np.concatenate([self.year, np.zeros(extra, dtype=np.int16)])
         for key, mask in self.visibility.items():
             self.visibility[key] = np.concatenate([mask, np.zeros(extra, dtype=bool)])
         self.capacity = capacity
@@ -229,7 +265,7 @@ class FacetSets:
                 cursor.execute(
                     f"SELECT {backend.id_aggregate.format('id')} FROM records_record WHERE {where}", params
                 )
-                ids = _id_array(cursor.fetchone()[0])
+                ids = id_array(cursor.fetchone()[0])
             mask = np.zeros(self.capacity, dtype=bool)
             mask[ids[ids < self.capacity]] = True
             self.visibility[key] = mask

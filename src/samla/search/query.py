@@ -17,7 +17,7 @@ what has no sensible reading is an `InvalidInput` with a message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from samla.core.errors import InvalidInput
 
@@ -43,6 +43,9 @@ IDENTIFIER_FIELDS = {"orcid", "issn", "identifier"}
 FIELD_ALIASES = {"organization": "organisation", "subject": "category", "id": "identifier", "kw": "keyword"}
 # Fields that narrow the whole search like facets.
 FILTER_FIELDS = {"year", "type", "category"}
+# The parts of a record where a match is ranked by relevance (`head_node`); results that match only
+# elsewhere (abstract, organisations, journal, full text…) follow the ranked ones.
+HEAD_COLUMNS = ("title", "author", "orcid", "issn", "keyword", "identifier")
 
 
 class Node:
@@ -320,6 +323,23 @@ def _analyse(text: str, *, phrase: bool, identifier_field: bool, columns: tuple[
         # "diva2:1897829", "2018-01431": an id of some other scheme is also tried as one compact word.
         node = Or((Term((analysis.compact(text),), columns=columns), node))
     return node
+
+
+# ---------------------------------------------------------------- relevance
+
+
+def head_node(node: Node) -> Node:
+    """What relevance ranks a match by: any of the query's words or phrases in HEAD_COLUMNS (a fielded
+    one in its own field). Words ANDed become ORed, so a result with one word in its title and the other
+    in its abstract is ranked too (usually below those with both in the head); exclusions are left out
+    (results have none of them anywhere)."""
+    if isinstance(node, Term | Phrase):
+        return node if node.columns else replace(node, columns=HEAD_COLUMNS)
+    children = node.children if isinstance(node, And | Or) else ()
+    heads = [head_node(c) for c in children if not isinstance(c, Not)]
+    if not heads:
+        raise ValueError(f"no head in {node!r}")
+    return heads[0] if len(heads) == 1 else Or(tuple(heads))
 
 
 # ---------------------------------------------------------------- top level

@@ -4,31 +4,47 @@ Each batch is written and checkpointed in one transaction, so a run stopped at a
 `kill -9`) resumes after the last committed batch. Entries are replaced in place, never cleared first, so
 search keeps working during a rebuild. A lock (a PostgreSQL advisory lock, or an flock beside the SQLite
 file; both die with the process) refuses a second concurrent run.
+
+Building the documents (text analysis in Python) costs about as much as writing them, so a large rebuild
+builds them in a second process (`imports.pipeline`), a few batches ahead of this one, which writes. A
+record changed by a record service after its document was built (its index write is in the change log,
+`search_change`) is built again in the writing transaction, so a rebuild never writes an older version.
+
+The builder is forked, and reads on database connections it opens itself: SQLite allows that, provided
+the connection a child inherits is never used there (nor closed: it stays referenced until the child
+leaves with `os._exit`) and the parent holds no lock when it forks, which is why only a rebuild outside
+any transaction forks.
 """
 
 from __future__ import annotations
 
 import fcntl
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from samla.core.access import Actor, require
 from samla.core.errors import Conflict
+from samla.imports.pipeline import run_in_worker
 from samla.records.models import Record
 
 from .backends import backend_for
-from .indexing import index_records
-from .memory import prune_changes
+from .documents import IndexDocument, build_documents
+from .memory import changed_since, current_counter, prune_changes
 from .models import ReindexCheckpoint
 
 CHECKPOINT = "full"
 ADVISORY_LOCK_KEY = 0x53414D4C41  # "SAMLA"
+# Fewer records than this are built in this process: a second process is not worth starting for them.
+PIPELINE_MIN_RECORDS = 20_000
+# Connections a forked builder inherited: kept referenced (never closed there) until it exits.
+_INHERITED: list[Any] = []
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,16 @@ class ReindexBatch:
     first_id: int
     last_id: int
     count: int
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """The ids of a batch and, when built ahead in the second process, their documents and the change
+    counter read before building them."""
+
+    ids: list[int]
+    documents: list[IndexDocument] | None = None
+    counter: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,26 +93,65 @@ def reindex(
     require(actor, "search.reindex")
     with reindex_lock():
         after = _start(restart)
-        while True:
-            ids = list(
-                Record.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
+        backend = backend_for()
+        # closing(): a run stopped early ends the builder process at once
+        with backend.rebuilding(), closing(_batches(after, batch_size)) as batches:
+            for batch in batches:
+                ids = batch.ids
+                with transaction.atomic():
+                    backend.index(_documents(batch))
+                    ReindexCheckpoint.objects.filter(name=CHECKPOINT).update(
+                        last_record_id=ids[-1], indexed=F("indexed") + len(ids)
+                    )
+                if progress:
+                    progress(len(ids))
+                yield ReindexBatch(ids[0], ids[-1], len(ids))
             with transaction.atomic():
-                index_records(ids)
-                ReindexCheckpoint.objects.filter(name=CHECKPOINT).update(
-                    last_record_id=ids[-1], indexed=F("indexed") + len(ids)
-                )
-            after = ids[-1]
-            if progress:
-                progress(len(ids))
-            yield ReindexBatch(ids[0], ids[-1], len(ids))
-        with transaction.atomic():
-            backend_for().delete_orphans()
-            prune_changes(connection)
-            ReindexCheckpoint.objects.filter(name=CHECKPOINT).update(finished=timezone.now())
-        backend_for().refresh_statistics()
+                backend.delete_orphans()
+                prune_changes(connection)
+                ReindexCheckpoint.objects.filter(name=CHECKPOINT).update(finished=timezone.now())
+            backend.finish_rebuild()
+        backend.refresh_statistics()
+
+
+def _batches(after: int, batch_size: int) -> Iterator[_Batch]:
+    """The batches after record id `after`: built ahead in a second process when there are many."""
+    few = Record.objects.filter(pk__gt=after).count() < PIPELINE_MIN_RECORDS
+    if few or connection.in_atomic_block:
+        return (_Batch(ids) for ids in _id_batches(after, batch_size))
+    return run_in_worker(_built_batches, after, batch_size)
+
+
+def _id_batches(after: int, batch_size: int) -> Iterator[list[int]]:
+    while ids := list(
+        Record.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size]
+    ):
+        yield ids
+        after = ids[-1]
+
+
+def _built_batches(after: int, batch_size: int) -> Iterator[_Batch]:
+    """In the second process: each batch's documents, with the change counter read before building them.
+    It reads on connections of its own and writes nothing."""
+    for wrapper in connections.all(initialized_only=True):
+        _INHERITED.append(wrapper.connection)
+        wrapper.connection = None  # the next query connects afresh
+    for ids in _id_batches(after, batch_size):
+        counter = current_counter(connection)
+        yield _Batch(ids, build_documents(ids), counter)
+
+
+def _documents(batch: _Batch) -> list[IndexDocument]:
+    """The documents to write, in the writing transaction: those built ahead, except the records changed
+    since (built again now, or left out when deleted); everything built now when the change log no longer
+    reaches back to when they were built."""
+    if batch.documents is None:
+        return build_documents(batch.ids)
+    changed = changed_since(connection, batch.counter, batch.ids[0], batch.ids[-1])
+    if changed is None:
+        return build_documents(batch.ids)
+    kept = [d for d in batch.documents if d.record_id not in changed]
+    return kept + build_documents(changed & set(batch.ids))
 
 
 def _start(restart: bool) -> int:

@@ -8,6 +8,7 @@ paging and facet counts are the same SQL on both (`base.py`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,6 +76,12 @@ class SearchBackend(Protocol):
 
     def delete_orphans(self) -> int:
         """Rebuild helper: remove index rows of records that no longer exist; returns how many."""
+
+    def rebuilding(self) -> AbstractContextManager[None]:
+        """Rebuild helper: settings for writing the whole index, for the time of a rebuild."""
+
+    def finish_rebuild(self) -> None:
+        """Rebuild helper: tidy the index after a complete rebuild and restore everyday settings."""
 
     def refresh_statistics(self) -> None:
         """Rebuild helper: refresh the query planner's statistics of the index tables."""

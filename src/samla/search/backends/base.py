@@ -1,15 +1,17 @@
 """What both backends share: writing the entry and facet tables, and a search around the text match.
 
-A search is one text query (the ids of the matching records, with scores when ranked), then set
-arithmetic in memory (`search.memory`: visibility, facet filters and facet counts over exactly the same
-mask, so counts always agree with the results), then the page: ranked in memory, or read in a stored order
-from `search_entry`. Visibility is `visible_records(actor)` compiled against the record table, not a copy.
+A search is one text query (the ids of the matching records), then set arithmetic in memory
+(`search.memory`: visibility, facet filters and facet counts over exactly the same mask, so counts always
+agree with the results), then the page: by relevance, a second text query scores a bounded set of the
+results (`_relevance`) and the page is picked in memory; or read in a stored order from `search_entry`.
+Visibility is `visible_records(actor)` compiled against the record table, not a copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -17,8 +19,8 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import Q
 
 from ..documents import IndexDocument
-from ..memory import FacetSets, bump, facet_sets
-from ..query import Node
+from ..memory import FacetSets, bump, facet_sets, id_array
+from ..query import Node, head_node
 from . import SearchQuery, SearchResult
 
 CHUNK = 500
@@ -48,20 +50,30 @@ class SqlBackend:
     # so that they read back exactly.
     id_aggregate = "group_concat({})"
     text_aggregate = "group_concat({})"
-    # Whether scoring only the filtered results (`hits_sql(within=…)`) is cheaper than scoring every match.
-    ranks_within_results = False
+    # How many of its most recently added results a relevance search ranks at most (`_relevance`):
+    # bm25 costs 1–4 µs a record.
+    max_ranked = 2_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
         raise NotImplementedError
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows into one table."""
+        if rows:
+            marks = ", ".join(["%s"] * len(columns))
+            with self.connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     def delete_text(self, record_ids: Sequence[int]) -> None:
         raise NotImplementedError
 
-    def hits_sql(
-        self, node: Node, *, with_score: bool, within: list[int] | None = None
-    ) -> tuple[str, list[Any]]:
-        """SELECT id, score FROM the text index WHERE it matches `node` (score: higher is better), only
-        among the records `within` when given."""
+    def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
+        """SELECT id FROM the text index WHERE it matches `node`."""
+        raise NotImplementedError
+
+    def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+        """SELECT id, score (higher is better) of those of the records `ids` (ascending) that match
+        `node`."""
         raise NotImplementedError
 
     def orphan_text_sql(self) -> str:
@@ -81,16 +93,10 @@ class SqlBackend:
             for d in documents
         ]
         facets = [(d.record_id, name, value[:64]) for d in documents for name, value in sorted(d.facets)]
-        with self.connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_entry (record_id, year_key, sort_title, last_updated, has_fulltext) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                entries,
-            )
-            if facets:
-                cursor.executemany(
-                    "INSERT INTO search_facet (record_id, field, value) VALUES (%s, %s, %s)", facets
-                )
+        self.insert_rows(
+            "search_entry", ("record_id", "year_key", "sort_title", "last_updated", "has_fulltext"), entries
+        )
+        self.insert_rows("search_facet", ("record_id", "field", "value"), facets)
         self.write_text(documents)
         bump(self.connection, [d.record_id for d in documents])
 
@@ -116,6 +122,14 @@ class SqlBackend:
             cursor.execute(self.orphan_text_sql())
             return removed + max(cursor.rowcount, 0)
 
+    @contextmanager
+    def rebuilding(self) -> Iterator[None]:
+        """Rebuild helper: settings for writing the whole index, for the time of a rebuild."""
+        yield
+
+    def finish_rebuild(self) -> None:
+        """Rebuild helper: tidy the index after a complete rebuild and restore everyday settings."""
+
     def refresh_statistics(self) -> None:
         """Rebuild helper: let the query planner see the index tables as they now are."""
         with self.connection.cursor() as cursor:
@@ -133,11 +147,13 @@ class SqlBackend:
         if query.sort == "relevance" and query.parsed.match is None:
             raise ValueError("relevance order needs a text match")
         sets = facet_sets(self)
-        matched, scores, mask = self._matching(sets, query)
+        mask = self._matching(sets, query)
         total = int(mask.sum())
         facets = sets.counts(mask, query.facet_limit) if query.with_facets and total else {}
         if query.sort == "relevance":
-            rows, has_next, has_previous = _ranked_page(query, matched[mask[matched]], scores[mask[matched]])
+            results = np.flatnonzero(mask)  # the matches kept, in id order
+            scores = self._relevance(sets, query.parsed.match, results)
+            rows, has_next, has_previous = _ranked_page(query, results, scores)
         else:
             rows, has_next, has_previous = self._sorted_page(query, sets, mask, total)
         order = ORDERS[query.sort]
@@ -150,41 +166,50 @@ class SqlBackend:
             has_previous=has_previous,
         )
 
-    def _matching(self, sets: FacetSets, query: SearchQuery) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The text matches (ids and scores) and the mask of the results: visible, indexed, matching the
-        text and every filter."""
+    def _matching(self, sets: FacetSets, query: SearchQuery) -> np.ndarray:
+        """The mask of the results: visible, indexed, matching the text and every filter."""
         visible, visible_params = self._visibility(query.visible)
         mask = sets.visible(self, visible, visible_params)
-        matched = scores = np.zeros(0, dtype=np.int64)
-        ranked = query.sort == "relevance"
-        narrowed = self.ranks_within_results and bool(query.filters or query.years)
         if query.parsed.match is not None:
-            matched, scores = self._matches(query.parsed.match, with_score=ranked and not narrowed)
-            inside = matched < sets.capacity
-            matched, scores = matched[inside], scores[inside]
-            mask &= sets.mask_of(matched)
+            mask &= sets.mask_of(self._matches(query.parsed.match))
         if query.parsed.exclude is not None:
-            excluded, _scores = self._matches(query.parsed.exclude, with_score=False)
-            mask &= ~sets.mask_of(excluded)
+            mask &= ~sets.mask_of(self._matches(query.parsed.exclude))
         for facet in query.filters:
             having = sets.having(facet.field, facet.values)
             mask &= ~having if facet.negated else having
         for years in query.years:
             in_range = sets.years(years.start or 1, years.end or 9999)
             mask &= ~in_range if years.negated else in_range
-        if ranked and narrowed:  # score only the results: ranking costs ten times what matching does
-            within = np.flatnonzero(mask).tolist()
-            matched, scores = self._matches(query.parsed.match, with_score=True, within=within)
-        return matched, scores, mask
+        return mask
 
-    def _matches(
-        self, node: Node, *, with_score: bool, within: list[int] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Ids (and scores, else zeros) of the records whose text matches, as two aggregates: a few
-        strings cross from the database instead of a row per match. (Materialised: FTS5 computes bm25
-        only in a plain query over its table.)"""
-        hits, params = self.hits_sql(node, with_score=with_score, within=within)
-        score = self.text_aggregate.format("hits.score") if with_score else "''"
+    def _relevance(self, sets: FacetSets, node: Node, results: np.ndarray) -> np.ndarray:
+        """The relevance score of each result (`results`: ids, ascending), higher first.
+
+        Ranking reads each ranked record's text, so it costs about ten times what matching does, and only
+        a bounded set is ranked: of the results, the `max_ranked` most recently added (the highest ids,
+        a short range for the text index to read), those matching in the head columns (`head_node`), by
+        the backend's rank function (scores >= 0). Every other result follows by year, newest first
+        (scores year / 10,000 - 1), the record id breaking ties."""
+        scores = sets.year[results] / 10_000 - 1.0
+        candidates = results[-self.max_ranked :]
+        if len(candidates):
+            ranked, ranks = self._scores(head_node(node), candidates)
+            scores[np.searchsorted(results, ranked)] = ranks
+        return scores
+
+    def _matches(self, node: Node) -> np.ndarray:
+        """Ids of the records whose text matches, as one aggregate: a string crosses from the database
+        instead of a row per match."""
+        hits, params = self.hits_sql(node)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {self.id_aggregate.format('hits.id')} FROM ({hits}) hits", params)
+            return id_array(cursor.fetchone()[0])
+
+    def _scores(self, node: Node, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rank scores of those of these records that match `node`, as two aggregates. (Materialised: FTS5
+        computes bm25 only in a plain query over its table.)"""
+        hits, params = self.scores_sql(node, ids.tolist())
+        score = self.text_aggregate.format("hits.score")
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"WITH hits AS MATERIALIZED ({hits})"
@@ -192,10 +217,7 @@ class SqlBackend:
                 params,
             )
             ids_text, scores_text = cursor.fetchone()
-        ids = np.fromstring(ids_text or "", dtype=np.int64, sep=",")
-        if not with_score or not scores_text:
-            return ids, np.zeros(len(ids))
-        return ids, np.fromstring(scores_text, dtype=np.float64, sep=",")
+        return id_array(ids_text), np.fromstring(scores_text or "", dtype=np.float64, sep=",")
 
     def _visibility(self, visible: Q) -> tuple[str, list[Any]]:
         """`visible_records(actor)` as SQL over records_record, compiled by Django from the Q itself."""
@@ -285,10 +307,17 @@ def _ranked_page(query: SearchQuery, ids: np.ndarray, scores: np.ndarray):
         else:
             keep = (scores < score) | ((scores == score) & (ids < record_id))
         ids, scores = ids[keep], scores[keep]
+    wanted = query.offset + query.size + 1
+    if len(ids) > wanted:  # only the scores that can reach the page are sorted (ties at the edge too)
+        if backwards:
+            keep = scores <= np.partition(scores, wanted - 1)[wanted - 1]
+        else:
+            keep = scores >= np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        ids, scores = ids[keep], scores[keep]
     order = np.lexsort((ids, scores))  # ascending: the page after a key runs backwards from the end
     if not backwards:
         order = order[::-1]
-    picked = order[query.offset : query.offset + query.size + 1]
+    picked = order[query.offset : wanted]
     rows = [(int(ids[i]), float(scores[i])) for i in picked]
     more = len(rows) > query.size
     rows = rows[: query.size]

@@ -9,6 +9,7 @@ phrases work within a field too. Queries are tsquery literals built from the tre
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,20 +30,31 @@ FIELD_CODES = {
 }  # fmt: skip
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
+# "1A", "2A" … for each weight, indexed by position (words past the last position share it).
+_POSITIONS = {weight: [""] + [f"{p}{weight}" for p in range(1, MAX_POSITION + 1)] for weight in "ABCD"}
 
 
 class PostgresBackend(SqlBackend):
     vendor = "postgresql"
     id_aggregate = "string_agg(CAST({} AS text), ',')"
     text_aggregate = "string_agg(CAST({} AS text), ',')"  # float8 as text is the shortest exact form
-    ranks_within_results = True  # ts_rank reads each (TOASTed) tsvector: only the results' are read
+    # ts_rank reads each ranked record's (mostly TOASTed) tsvector: about 10 µs a record.
+    max_ranked = 1_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
-        rows = [(d.record_id, tsvector_literal(d)) for d in documents]
-        with self.connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_text (record_id, document) VALUES (%s, CAST(%s AS tsvector))", rows
-            )
+        self.insert_rows(
+            "search_text", ("record_id", "document"), [(d.record_id, tsvector_literal(d)) for d in documents]
+        )
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """COPY: one statement for all rows, instead of a round of the protocol per row."""
+        if rows:
+            with (
+                self.connection.cursor() as cursor,
+                cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
 
     def delete_text(self, record_ids: Sequence[int]) -> None:
         with self.connection.cursor() as cursor:
@@ -67,45 +79,55 @@ class PostgresBackend(SqlBackend):
     def orphan_text_sql(self) -> str:
         return "DELETE FROM search_text WHERE record_id NOT IN (SELECT record_id FROM search_entry)"
 
-    def hits_sql(
-        self, node: Node, *, with_score: bool, within: list[int] | None = None
-    ) -> tuple[str, list[Any]]:
+    def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
+        sql = "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)"
+        return sql, [tsquery(node)]
+
+    def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
         query = tsquery(node)
-        narrow, narrow_params = ("", []) if within is None else (" AND record_id = ANY(%s)", [within])
-        if not with_score:
-            sql = "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)"
-            return sql + narrow, [query, *narrow_params]
         return (
             "SELECT record_id AS id, CAST(ts_rank(document, CAST(%s AS tsquery)) AS float8) AS score"
-            " FROM search_text WHERE document @@ CAST(%s AS tsquery)" + narrow,
-            [query, query, *narrow_params],
+            " FROM search_text WHERE record_id = ANY(%s) AND document @@ CAST(%s AS tsquery)",
+            [query, ids, query],
         )
 
 
 def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    return "'" + _escape(lexeme) + "'"
+
+
+def _escape(lexeme: str) -> str:
+    return lexeme.replace("\\", "\\\\").replace("'", "''")
 
 
 def tsvector_literal(document: IndexDocument) -> str:
-    """The document as tsvector input: each lexeme with its positions and weight."""
-    positions: dict[str, list[str]] = {}
+    """The document as tsvector input: each lexeme with its positions and weight. (A reindex writes a
+    million of these: positions are ready-made strings, and lexemes are escaped only when one needs it.)"""
+    positions: dict[str, list[str]] = defaultdict(list)
     position = 1
     for column in COLUMNS:
         words = document.columns[column]
         if not words:
             continue
-        weight = WEIGHTS[column]
-        code = FIELD_CODES.get(column)
-        for word in words:
-            entry = f"{min(position, MAX_POSITION)}{weight}"
-            positions.setdefault(word, []).append(entry)
-            if code:
-                positions.setdefault(f"{code}:{word}", []).append(entry)
-            position += 1
-        position += 1  # a gap, so that a phrase never runs from one column into the next
+        written = _POSITIONS[WEIGHTS[column]]
+        entries = written[position : position + len(words)]
+        entries += [written[-1]] * (len(words) - len(entries))
+        for word, entry in zip(words, entries, strict=False):
+            positions[word].append(entry)
+        if code := FIELD_CODES.get(column):
+            for word, entry in zip(words, entries, strict=False):
+                positions[f"{code}:{word}"].append(entry)
+        position += len(words) + 1  # a gap, so that a phrase never runs from one column into the next
+    lexemes = "".join(positions)
+    if "'" in lexemes or "\\" in lexemes:  # never from `analysis`, whose words are letters and digits
+        positions = {_escape(lexeme): entries for lexeme, entries in positions.items()}
+    if position > MAX_POSITION:  # words past the last position share it: once per lexeme
+        return " ".join(
+            f"'{lexeme}':{','.join(dict.fromkeys(entries[:MAX_POSITIONS_PER_LEXEME]))}"
+            for lexeme, entries in positions.items()
+        )
     return " ".join(
-        f"{_quote(lexeme)}:{','.join(dict.fromkeys(entries[:MAX_POSITIONS_PER_LEXEME]))}"
-        for lexeme, entries in positions.items()
+        f"'{lexeme}':{','.join(entries[:MAX_POSITIONS_PER_LEXEME])}" for lexeme, entries in positions.items()
     )
 
 

@@ -4,8 +4,19 @@ import pytest
 
 from samla.core.errors import InvalidInput
 from samla.search.backends.fts5 import match_expression
-from samla.search.backends.postgres import tsquery
-from samla.search.query import MAX_QUERY_LENGTH, And, Not, Or, Phrase, Term, parse_query
+from samla.search.backends.postgres import MAX_POSITION, tsquery, tsvector_literal
+from samla.search.documents import IndexDocument
+from samla.search.query import (
+    HEAD_COLUMNS,
+    MAX_QUERY_LENGTH,
+    And,
+    Not,
+    Or,
+    Phrase,
+    Term,
+    head_node,
+    parse_query,
+)
 
 
 def test_parse_query_words_are_anded_with_stems():
@@ -30,6 +41,17 @@ def test_parse_query_prefix_star():
 
 def test_parse_query_one_letter_prefix_is_a_word():
     assert parse_query("c*").match == Term(("c",))
+
+
+def test_head_node_ors_the_words_in_the_head_columns_and_keeps_fields():
+    head = head_node(parse_query('coproduction "health care" title:leadership -children').match)
+    assert head == Or(
+        (
+            Term(("coproduction", "coproduct"), columns=HEAD_COLUMNS),
+            Phrase((("health", "care"), ("health", "car")), columns=HEAD_COLUMNS),
+            Term(("leadership",), columns=("title",)),
+        )
+    )
 
 
 def test_parse_query_or_binds_tighter_than_implicit_and():
@@ -115,6 +137,19 @@ def test_parse_query_odd_input_compiles_to_safe_queries(text):
                 c.isalnum() or c in ' "*(){}:' for c in expression.replace(" OR ", " ").replace(" AND ", " ")
             ), expression
             tsquery(node)
+
+
+def test_tsvector_literal_has_positions_weights_field_lexemes_and_escapes():
+    document = IndexDocument(record_id=1)
+    document.columns["title"] = ["cat", "cat"]
+    document.columns["abstract"] = ["o'neil"]
+    assert tsvector_literal(document) == "'cat':1A,2A 't:cat':1A,2A 'o''neil':4C"
+
+
+def test_tsvector_literal_words_past_the_last_position_share_it_once():
+    document = IndexDocument(record_id=1)
+    document.columns["abstract"] = ["w"] * (MAX_POSITION - 1) + ["z", "z", "z"]
+    assert tsvector_literal(document).endswith(f" 'z':{MAX_POSITION}C")
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,11 @@ from django.db import connection
 
 from samla.core.errors import Conflict, PermissionDenied
 from samla.records.models import Record
+from samla.records.services import record_to_input, update_record
+from samla.search.documents import build_documents
+from samla.search.memory import current_counter
 from samla.search.models import ReindexCheckpoint, SearchEntry
-from samla.search.rebuild import plan_reindex, reindex, reindex_lock
+from samla.search.rebuild import _Batch, _documents, plan_reindex, reindex, reindex_lock
 from samla.search.services import search_records
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +90,29 @@ def test_reindex_command_prints_summary():
     result = CliRunner().invoke(command, ["--batch-size", "20", "--restart"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"{Record.objects.count()} records indexed"
+
+
+def test_reindex_batch_built_ahead_is_built_again_for_records_changed_since(system):
+    """A record service wrote a record after the second process built its document (or deleted it):
+    the writing transaction builds it again (or leaves it out); the others are written as built."""
+    records = list(Record.objects.order_by("pk")[:4])
+    ids = [r.pk for r in records]
+    counter = current_counter(connection)
+    built = build_documents(ids)
+    data = record_to_input(records[0])
+    data.title = "Okapi sightings"
+    update_record(system, local_id=records[0].local_id, data=data)
+    Record.objects.filter(pk=ids[1]).delete()
+    documents = {d.record_id: d for d in _documents(_Batch(ids, built, counter))}
+    assert sorted(documents) == [ids[0], ids[2], ids[3]]
+    assert "okapi" in documents[ids[0]].columns["title"]
+    as_built = {d.record_id: d for d in built}
+    assert documents[ids[2]] is as_built[ids[2]] and documents[ids[3]] is as_built[ids[3]]
+
+
+def test_reindex_batch_built_before_the_change_log_reaches_is_built_again():
+    ids = list(Record.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    built = build_documents(ids)
+    documents = _documents(_Batch(ids, built, counter=-5))
+    assert sorted(d.record_id for d in documents) == ids
+    assert not {id(d) for d in documents} & {id(b) for b in built}

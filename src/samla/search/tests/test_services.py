@@ -57,6 +57,50 @@ def test_search_relevance_puts_title_match_first(anonymous):
     assert page.sort == "relevance"
 
 
+def _quagga_records(system) -> dict[str, str]:
+    """Records with "quagga" in the title, the keywords or only the abstract, created in an order (and
+    with years) unlike any ranking: name -> local id."""
+    made = {}
+    for name, year, extra in [
+        ("abstract_old", 2001, {"abstracts": [{"language": "eng", "text": "Notes on a quagga"}]}),
+        ("title_once", 2010, {"title": "The quagga and other animals of the southern plains"}),
+        ("abstract_new", 2020, {"abstracts": [{"language": "eng", "text": "More on the quagga"}]}),
+        ("title_twice", 2005, {"title": "Quagga, quagga"}),
+        ("keyword", 2015, {"keywords": [{"language": "eng", "terms": ["quagga"]}]}),
+    ]:
+        data = record_input(**{"title": f"Notes {name.replace('_', ' ')}", "issued": str(year), **extra})
+        made[name] = create_record(system, data=data).local_id
+    return made
+
+
+def test_search_relevance_ranks_head_matches_then_the_rest_by_year(system, anonymous):
+    made = _quagga_records(system)
+    found = all_results(anonymous, query="quagga", size=2)
+    assert set(found[:3]) == {made["title_once"], made["title_twice"], made["keyword"]}
+    assert found[0] == made["title_twice"]
+    assert found[3:] == [made["abstract_new"], made["abstract_old"]]
+
+
+def test_search_relevance_beyond_max_ranked_ranks_the_most_recently_added(system, anonymous, monkeypatch):
+    """Of more than `max_ranked` results, only the most recently added are ranked (when they match in the
+    head); every other result follows by year. Counts and paging stay exact."""
+    from samla.search.backends import backend_for
+
+    made = _quagga_records(system)
+    monkeypatch.setattr(type(backend_for()), "max_ranked", 1)
+    expected = ["keyword", "abstract_new", "title_once", "title_twice", "abstract_old"]
+    assert all_results(anonymous, query="quagga", size=2) == [made[n] for n in expected]
+    assert search_records(anonymous, query="quagga").total == 5
+    query = "health OR cat OR the"
+    everything = all_results(anonymous, query=query, size=100)
+    assert all_results(anonymous, query=query, size=3) == everything
+    assert len(everything) == len(set(everything)) == search_records(anonymous, query=query).total
+    first = search_records(anonymous, query=query, size=5)
+    second = search_records(anonymous, query=query, size=5, cursor=first.next_cursor)
+    back = search_records(anonymous, query=query, size=5, cursor=second.previous_cursor)
+    assert [r.pk for r in back.items] == [r.pk for r in first.items]
+
+
 # ---------------------------------------------------------------- identifiers
 
 
