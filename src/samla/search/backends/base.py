@@ -116,8 +116,14 @@ class SqlBackend:
 
     def delete_orphans(self) -> int:
         with self.connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_facet WHERE record_id NOT IN (SELECT id FROM records_record)")
-            cursor.execute("DELETE FROM search_entry WHERE record_id NOT IN (SELECT id FROM records_record)")
+            cursor.execute(
+                "DELETE FROM search_facet WHERE NOT EXISTS "
+                "(SELECT 1 FROM records_record r WHERE r.id = search_facet.record_id)"
+            )
+            cursor.execute(
+                "DELETE FROM search_entry WHERE NOT EXISTS "
+                "(SELECT 1 FROM records_record r WHERE r.id = search_entry.record_id)"
+            )
             removed = cursor.rowcount
             cursor.execute(self.orphan_text_sql())
             return removed + max(cursor.rowcount, 0)

@@ -80,7 +80,10 @@ class Fts5Backend(SqlBackend):
             cursor.execute(f"DELETE FROM search_text WHERE rowid IN ({marks})", list(record_ids))
 
     def orphan_text_sql(self) -> str:
-        return "DELETE FROM search_text WHERE rowid NOT IN (SELECT record_id FROM search_entry)"
+        return (
+            "DELETE FROM search_text WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_entry e WHERE e.record_id = search_text.rowid)"
+        )
 
     def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
         return "SELECT rowid AS id FROM search_text WHERE search_text MATCH %s", [match_expression(node)]

@@ -77,7 +77,10 @@ class PostgresBackend(SqlBackend):
             cursor.execute("ANALYZE search_entry, search_facet, search_text, records_record")
 
     def orphan_text_sql(self) -> str:
-        return "DELETE FROM search_text WHERE record_id NOT IN (SELECT record_id FROM search_entry)"
+        return (
+            "DELETE FROM search_text WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_entry e WHERE e.record_id = search_text.record_id)"
+        )
 
     def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
         sql = "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)"
