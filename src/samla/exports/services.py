@@ -113,10 +113,8 @@ def records_for_export(
 ) -> Iterator[RecordData]:
     """The records of `local_ids` in the order given (search results, a basket), each chunk loaded with
     its parts; ids that are missing or not visible to `actor` are skipped."""
-    visible = Record.objects.filter(visible_records(actor))
-    for chunk in batched(local_ids, chunk_size):
-        pks = dict(visible.filter(local_id__in=chunk).values_list("local_id", "pk"))
-        yield from _load([pks[local_id] for local_id in chunk if local_id in pks])
+    for heads in heads_for_export(actor, local_ids, chunk_size=chunk_size):
+        yield from _load(pk for pk, _, _ in heads)
 
 
 def batched(items: Iterable, size: int) -> Iterator[tuple]:
