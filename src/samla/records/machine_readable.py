@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.urls import reverse
 
-from samla.core.access import Actor, can
 from samla.exports.registry import formats, get_format
+from samla.files.services import public_to_anyone
 from samla.vocabularies.languages import language_alpha2
 
 from .models import Record
@@ -46,10 +46,9 @@ class MachineReadable:
 
     @property
     def open_files(self) -> list:
-        """The files anyone may download today, whoever views the page: open ones, and embargoed ones
-        from their date on (`file.download` for an anonymous reader). Machines link what is public."""
-        anyone = Actor.anonymous()
-        return [f for f in self.files if can(anyone, "file.download", f)]
+        """The files anyone may download today, whoever views the page (`files.services.public_to_anyone`:
+        open ones, and embargoed ones from their date on). Machines link what is public."""
+        return [f for f in self.files if public_to_anyone(f)]
 
     def highwire(self) -> list[tuple[str, str]]:
         """Google Scholar's inclusion guidelines: one tag a fact, authors in order."""
