@@ -209,6 +209,7 @@ def status_label(record: Record) -> str:
 
 
 @cache
+@cache  # a few codes, looked up for every record
 def _language(code: str):
     return pycountry.languages.get(alpha_3=code) if code else None
 

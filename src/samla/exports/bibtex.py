@@ -37,6 +37,8 @@ ENTRY_TYPES = {
     "publication/report": "techreport",
     "publication/working-paper": "techreport",
 }
+# Written bare, not in braces: the month is a macro ("mar"), which styles print in their language.
+BARE_FIELDS = frozenset({"month"})
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 ASCII_SPECIALS = {
     "&": r"\&",
@@ -77,13 +79,15 @@ _LATEX = _LatexTable()
 _CASED_WORD = re.compile(r"\S*\w[A-Z]\S*")
 
 
-_NEEDS_ESCAPING = re.compile(r"[^\x00-\x7f]|[&%$#_{}~^\\]")
+# One character class, not an alternation: the scan of a long abstract stays a tight loop.
+_NEEDS_ESCAPING = re.compile(r"[&%$#_{}~^\\\x80-\U0010ffff]")
+_INNER_CAPITAL = re.compile(r"\w[A-Z]")
 
 
 def latex(text: str) -> str:
     """Text as a BibTeX value: LaTeX specials and non-ASCII characters as LaTeX commands. Only those
     characters are looked up, so a long abstract with a few of them costs little more than none."""
-    return _NEEDS_ESCAPING.sub(_escape, text)
+    return _NEEDS_ESCAPING.sub(_escape, text) if text else text
 
 
 def _escape(match: re.Match) -> str:
@@ -92,6 +96,8 @@ def _escape(match: re.Match) -> str:
 
 def protected_title(text: str) -> str:
     """A title with acronyms and CamelCase words braced, so BibTeX styles keep their case."""
+    if not _INNER_CAPITAL.search(text):  # most titles: nothing to brace
+        return latex(text)
     out, last = [], 0
     for match in _CASED_WORD.finditer(text):
         out.append(latex(text[last : match.start()]))
@@ -108,70 +114,77 @@ def verbatim(text: str) -> str:
 
 def write(record: Record) -> str:
     """One record as a BibTeX entry, laid out as bibtexparser's writer lays it out with `_FORMAT` and
-    its AddEnclosingMiddleware (values in braces, the month bare), without a library and middleware for
-    each entry, which cost more than building the entry; `test_bibtex` holds the two to the same output."""
-    built = entry(record)
-    fields = [
-        f"{_FORMAT.indent}{f.key} = {f.value if f.enclosing == 'no-enclosing' else '{' + f.value + '}'}"
-        for f in built.fields
-    ]
-    return (
-        f"@{built.entry_type}{{{built.key},\n"
-        + "".join(line + ",\n" for line in fields[:-1])
-        + (fields[-1] + "\n}\n" if fields else "}\n")
+    its AddEnclosingMiddleware (values in braces, the month bare), without building its model and running
+    its writer, which cost more than the entry's values; `test_bibtex` holds the two to the same output."""
+    entry_type, fields = entry_fields(record)
+    lines = ",\n".join(
+        f"{_FORMAT.indent}{key} = {value}" if key in BARE_FIELDS else f"{_FORMAT.indent}{key} = {{{value}}}"
+        for key, value in fields
     )
+    head = f"@{entry_type}{{{citation_key(record)},\n"
+    return head + (lines + "\n" if fields else "") + "}\n"
 
 
 def entry(record: Record) -> Entry:
+    """The entry as bibtexparser's model, for code that works with a library of entries."""
+    entry_type, fields = entry_fields(record)
+    built = [
+        Field(key, value, enclosing="no-enclosing") if key in BARE_FIELDS else Field(key, value)
+        for key, value in fields
+    ]
+    return Entry(entry_type, citation_key(record), built)
+
+
+def entry_fields(record: Record) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and the non-empty fields in order, each as (name, value as written)."""
     entry_type = ENTRY_TYPES.get(record.output_type, "misc")
-    fields: list[Field] = []
+    series = bib.series_title(record)
+    publisher = bib.publisher(record)
+    parts = bib.issued_parts(record)
+    values = [
+        ("author", names(bib.contributors(record, bib.AUTHOR))),
+        ("editor", names(bib.contributors(record, bib.EDITOR))),
+        ("title", protected_title(record.full_title)),
+        *_container_fields(record, entry_type),
+        ("eventtitle", latex(record.conference)),
+        ("series", latex(series)),
+        ("type", latex(bib.output_type(record).label_en) if _names_its_type(record, entry_type) else ""),
+        ("school", latex(publisher) if entry_type == "phdthesis" else ""),
+        ("institution", latex(publisher) if entry_type == "techreport" else ""),
+        ("year", str(parts[0]) if parts else ""),
+        ("month", MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else ""),
+        ("volume", latex(record.volume)),
+        ("number", latex(record.issue or (record.series_number if series else ""))),
+        ("eid", latex(record.article_number)),
+        ("pages", latex(bib.pages(record, "--"))),
+        ("edition", latex(record.edition)),
+        ("publisher", latex(publisher) if entry_type not in ("phdthesis", "techreport") else ""),
+        ("address", latex(record.place)),
+        ("issn", ", ".join(bib.issns(record))),
+        ("isbn", ", ".join(bib.identifier_values(record, "isbn"))),
+        ("doi", verbatim(bib.first_identifier(record, "doi"))),
+        ("url", verbatim(bib.permanent_link(record))),
+        ("abstract", latex((bib.main_abstract(record) or {}).get("text", ""))),
+        ("keywords", latex(", ".join(bib.keyword_terms(record)))),
+        ("language", bib.language_name(record.language).lower() if record.language else ""),
+    ]
+    return entry_type, [(key, value) for key, value in values if value]
 
-    def add(key: str, value: str, *, enclosing: str | None = None) -> None:
-        if value:
-            fields.append(Field(key, value, enclosing=enclosing) if enclosing else Field(key, value))
 
-    add("author", names(bib.contributors(record, bib.AUTHOR)))
-    add("editor", names(bib.contributors(record, bib.EDITOR)))
-    add("title", protected_title(record.full_title))
-    container, series = bib.container_title(record), bib.series_title(record)
+def _container_fields(record: Record, entry_type: str) -> list[tuple[str, str]]:
     if entry_type == "article":
-        add("journal", latex(container))
-    elif entry_type in ("incollection", "inproceedings"):
-        add("booktitle", latex(container))
-    add("eventtitle", latex(record.conference))
-    add("series", latex(series))
-    if entry_type in ("phdthesis", "techreport") and record.output_type not in (
+        return [("journal", latex(bib.container_title(record)))]
+    if entry_type in ("incollection", "inproceedings"):
+        return [("booktitle", latex(bib.container_title(record)))]
+    return []
+
+
+def _names_its_type(record: Record, entry_type: str) -> bool:
+    """Theses and reports other than a doctoral thesis or a plain report say which kind they are."""
+    return entry_type in ("phdthesis", "techreport") and record.output_type not in (
         "publication/doctoral-thesis",
         "publication/report",
-    ):
-        add("type", latex(bib.output_type(record).label_en))
-    if entry_type == "phdthesis":
-        add("school", latex(bib.publisher(record)))
-    elif entry_type == "techreport":
-        add("institution", latex(bib.publisher(record)))
-    parts = bib.issued_parts(record)
-    add("year", str(parts[0]) if parts else "")
-    add(
-        "month",
-        MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else "",
-        enclosing="no-enclosing",
     )
-    add("volume", latex(record.volume))
-    add("number", latex(record.issue or (record.series_number if series else "")))
-    add("eid", latex(record.article_number))
-    add("pages", latex(bib.pages(record, "--")))
-    add("edition", latex(record.edition))
-    if entry_type not in ("phdthesis", "techreport"):
-        add("publisher", latex(bib.publisher(record)))
-    add("address", latex(record.place))
-    add("issn", ", ".join(bib.issns(record)))
-    add("isbn", ", ".join(bib.identifier_values(record, "isbn")))
-    add("doi", verbatim(bib.first_identifier(record, "doi")))
-    add("url", verbatim(bib.permanent_link(record)))
-    add("abstract", latex((bib.main_abstract(record) or {}).get("text", "")))
-    add("keywords", latex(", ".join(bib.keyword_terms(record))))
-    add("language", bib.language_name(record.language).lower() if record.language else "")
-    return Entry(entry_type, citation_key(record), fields)
 
 
 def names(contributions) -> str:

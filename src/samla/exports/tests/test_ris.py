@@ -3,10 +3,12 @@
 import pytest
 import rispy
 
+from samla.core.access import Actor
 from samla.exports import ris
 from samla.exports.documents import render_record
+from samla.exports.services import records_for_export
 
-from .conftest import expected, format_named
+from .conftest import demo_ids, expected, format_named
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,19 @@ def test_ris_chapter_has_book_title_isbn_and_editors(make_record):
     assert reference["secondary_title"] == "A Handbook"
     assert reference["issn"] == "978-91-7873-255-5"
     assert reference["secondary_authors"] == ["Editor, Ed"]
+
+
+class RispyWriter(rispy.RisWriter):
+    """rispy's own writer with Samla's tags and no counter lines: what `ris.write` lays out by hand."""
+
+    DEFAULT_MAPPING = ris.TAGS
+    DEFAULT_LIST_TAGS = ris.LIST_TAGS
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def test_ris_references_are_laid_out_exactly_as_rispys_writer_lays_them_out():
+    writer = RispyWriter(skip_unknown_tags=True)
+    for record in records_for_export(Actor.anonymous(), demo_ids()):
+        assert ris.write(record) == writer.formats([ris.reference(record)]), record.local_id

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+import orjson
+from django.db.models import (
+    Exists,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    TextField,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast
 
 from samla.core.access import Actor, can
 from samla.core.errors import Gone, NotFound
@@ -196,6 +206,12 @@ class Rows(list):
 
 
 RECORD_COLUMNS = tuple(f.attname for f in Record._meta.concrete_fields)
+RECORD_JSON_COLUMNS = tuple(f.attname for f in Record._meta.concrete_fields if isinstance(f, JSONField))
+# The JSON columns are read as their text and decoded by orjson: Django's json.loads per value was a
+# tenth of the loader's time.
+RECORD_SELECTED = tuple(
+    Cast(column, TextField()) if column in RECORD_JSON_COLUMNS else column for column in RECORD_COLUMNS
+)
 CONTRIBUTION_COLUMNS = tuple(f.attname for f in Contribution._meta.concrete_fields)
 AFFILIATION_COLUMNS = tuple(f.attname for f in ContributionAffiliation._meta.concrete_fields)
 IDENTIFIER_COLUMNS = tuple(f.attname for f in Identifier._meta.concrete_fields)
@@ -225,6 +241,12 @@ class RecordData(_Row):
     licence_info = Record.licence_info
     pages = Record.pages
     get_absolute_url = Record.get_absolute_url
+
+    def __init__(self, values: tuple) -> None:
+        super().__init__(values)
+        for column in RECORD_JSON_COLUMNS:
+            text = self.__dict__[column]
+            self.__dict__[column] = None if text is None else orjson.loads(text)
 
 
 class ContributionData(_Row):
@@ -260,7 +282,7 @@ def load_records_data(records: QuerySet) -> list[RecordData]:
     """
     journals = _Instances(Journal)
     loaded = []
-    for values in records.values_list(*RECORD_COLUMNS, *journals.lookups("journal")):
+    for values in records.values_list(*RECORD_SELECTED, *journals.lookups("journal")):
         record = RecordData(values[: len(RECORD_COLUMNS)])
         record.journal = journals.get(values[len(RECORD_COLUMNS) :])
         record.contributions, record.identifiers, record.subjects = Rows(), Rows(), Rows()
