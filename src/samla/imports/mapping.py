@@ -77,6 +77,27 @@ def child(element: etree._Element, name: str) -> etree._Element | None:
     return next(iter(children(element, name)), None)
 
 
+class Children:
+    """The child elements of one element by local name (any namespace, as `children`), found in one pass.
+
+    Why: `children` has lxml match the name on every call, about 9 us on a DiVA <mods> of some fifty
+    children, and mapping a record asks its <mods> for about twenty names.
+    """
+
+    def __init__(self, element: etree._Element) -> None:
+        self._by_name: dict[str, list[etree._Element]] = {}
+        for item in element:
+            if name := localname(item):
+                self._by_name.setdefault(name, []).append(item)
+
+    def all(self, name: str) -> list[etree._Element]:
+        return list(self._by_name.get(name, ()))
+
+    def first(self, name: str) -> etree._Element | None:
+        found = self._by_name.get(name)
+        return found[0] if found else None
+
+
 def clean(text: str | None) -> str:
     """Whitespace collapsed: source XML is pretty-printed, so values carry newlines and indentation."""
     return " ".join((text or "").split())
