@@ -543,19 +543,24 @@ def _link_waiting_relations(records: list[Record]) -> None:
         (scheme, value): record_id
         for scheme, value, record_id in Identifier.objects.filter(
             record_id__in=[r.pk for r in records], relation=""
-        ).values_list("scheme", "value", "record_id")
+        )
+        .order_by()
+        .values_list("scheme", "value", "record_id")
     }
     if not own:
         return
-    waiting = (
-        Identifier.objects.filter(related_record=None, value__in={v for _s, v in own})
+    # Which relations wait is checked here, not in SQL: given `related_record IS NULL`, SQLite read
+    # every row without a related record (almost all of them), not the relations index (few rows).
+    relations = (
+        Identifier.objects.filter(value__in={v for _s, v in own})
         .exclude(relation="")
-        .values_list("pk", "scheme", "value", "record_id")
+        .order_by()
+        .values_list("pk", "scheme", "value", "record_id", "related_record_id")
     )
     linked = []  # read as plain rows: a model instance each cost more than the query
-    for pk, scheme, value, record_id in waiting:
+    for pk, scheme, value, record_id, related_record_id in relations:
         target = own.get((scheme, value))
-        if target is not None and target != record_id:
+        if related_record_id is None and target is not None and target != record_id:
             linked.append(Identifier(pk=pk, related_record_id=target))
     Identifier.objects.bulk_update(linked, ["related_record"])
 
