@@ -26,7 +26,7 @@ from samla.search.indexing import index_records
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
-from .reading import load_records_parts, record_to_input
+from .reading import RecordData, load_records_data, record_to_input
 from .rows import insert_rows
 from .validation import Lookups, clean_record_input
 
@@ -99,7 +99,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     return record, True
 
 
-def _changes(actor: Actor, record: Record, data: RecordIn) -> dict[str, list]:
+def _changes(actor: Actor, record: Record | RecordData, data: RecordIn) -> dict[str, list]:
     """Each field `data` (cleaned) would change in `record`, as [old, new]; completes `data` with what an
     update keeps (local id, creation and availability dates, approval unless a curator sets it)."""
     data.local_id = record.local_id
@@ -216,17 +216,22 @@ def import_records(
 
 def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, Record]:
     """The inputs that describe their stored record exactly, found with one set of queries for the batch
-    (re-harvests and re-runs are mostly these)."""
-    records = {
-        r.local_id: r for r in Record.objects.select_related("journal").filter(local_id__in=existing.values())
+    (re-harvests and re-runs are mostly these).
+
+    The stored records are compared as the lean bulk loader reads them (`load_records_data`): prefetching
+    their parts into model instances cost three quarters of re-importing an unchanged record.
+    """
+    stored = {r.local_id: r for r in load_records_data(Record.objects.filter(local_id__in=existing.values()))}
+    same = {
+        index
+        for index, local_id in existing.items()
+        if (record := stored.get(local_id))
+        and can(actor, "record.update", record)
+        and not _changes(actor, record, cleaned[index])
     }
-    load_records_parts(list(records.values()))
-    same = {}
-    for index, local_id in existing.items():
-        record = records.get(local_id)
-        if record and can(actor, "record.update", record) and not _changes(actor, record, cleaned[index]):
-            same[index] = record
-    return same
+    records = Record.objects.select_related("journal").filter(local_id__in={existing[i] for i in same})
+    by_local_id = {r.local_id: r for r in records}
+    return {index: by_local_id[existing[index]] for index in sorted(same)}
 
 
 def _split_new(
