@@ -19,6 +19,7 @@ from samla.vocabularies.subjects import ssif_codes
 
 from .mapping import (
     XLINK_HREF,
+    Children,
     Header,
     MappedRecord,
     OrganisationPath,
@@ -114,44 +115,44 @@ SSIF_AUTHORITIES = {"uka.se", "hsv"}
 
 def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecord:
     """The record a <mods> element describes, with the organisations its affiliations link to."""
-    organisations = _organisations(mods)
-    contributors, linked = _contributors(mods, organisations)
-    output_type = _output_type(mods)
+    top = Children(mods)
+    names = [(name, _roles(name)) for name in top.all("name")]
+    organisations = _organisations(names)
+    contributors, linked = _contributors(names, organisations)
+    output_type = _output_type(top)
     raw: dict[str, Any] = {
-        **_record_info(mods),
-        **_titles(mods),
+        **_record_info(top),
+        **_titles(top),
         "output_type": output_type,
-        "content_type": _content_type(mods),
-        "language": _language(mods),
-        **_origin(mods),
-        "page_count": _page_count(mods),
-        **_host_and_series(mods, output_type),
-        "conference": ", ".join(
-            element_text(n) for n in children(mods, "name") if n.get("type") == "conference"
-        ),
-        "abstracts": _abstracts(mods),
-        "keywords": _keywords(mods),
-        "subjects": _subjects(mods),
-        **_notes(mods),
-        "relations": _relations(mods),
+        "content_type": _content_type(top),
+        "language": _language(top),
+        **_origin(top),
+        "page_count": _page_count(top),
+        **_host_and_series(top, output_type),
+        "conference": ", ".join(element_text(n) for n in top.all("name") if n.get("type") == "conference"),
+        "abstracts": _abstracts(top),
+        "keywords": _keywords(top),
+        "subjects": _subjects(top),
+        **_notes(top),
+        "relations": _relations(top),
         "contributors": contributors,
     }
-    raw["identifiers"], article_number = _identifiers(mods)
-    raw["identifiers"] += _host_isbns(mods)
+    raw["identifiers"], article_number = _identifiers(top)
+    raw["identifiers"] += _host_isbns(top)
     raw["article_number"] = raw.get("article_number") or article_number
     add_header(raw, header)
     return MappedRecord(record_in(raw), tuple(o for o in organisations if o.identifier in linked))
 
 
-def _genre(mods: etree._Element, authority: str, kind: str) -> str:
+def _genre(mods: Children, authority: str, kind: str) -> str:
     """A coded genre (no lang attribute: the labelled ones repeat it in three languages)."""
-    for genre in children(mods, "genre"):
+    for genre in mods.all("genre"):
         if genre.get("authority") == authority and genre.get("type") == kind and not genre.get("lang"):
             return clean(genre.text)
     return ""
 
 
-def _output_type(mods: etree._Element) -> str:
+def _output_type(mods: Children) -> str:
     """The Swepub output type; an unknown source code is passed on prefixed, so the service names it."""
     if output_type := _genre(mods, "kb.se", "outputType"):
         return output_type
@@ -163,13 +164,13 @@ def _output_type(mods: etree._Element) -> str:
     return ""
 
 
-def _content_type(mods: etree._Element) -> str:
+def _content_type(mods: Children) -> str:
     code = _genre(mods, "diva", "contentTypeCode") or _genre(mods, "svep", "contentType")
     return CONTENT_TYPES.get(code, code)
 
 
-def _record_info(mods: etree._Element) -> dict[str, Any]:
-    info = child(mods, "recordInfo")
+def _record_info(mods: Children) -> dict[str, Any]:
+    info = mods.first("recordInfo")
     if info is None:
         return {}
     return {
@@ -179,10 +180,10 @@ def _record_info(mods: etree._Element) -> dict[str, Any]:
     }
 
 
-def _titles(mods: etree._Element) -> dict[str, Any]:
+def _titles(mods: Children) -> dict[str, Any]:
     """The first untyped titleInfo is the title; every other one (alternative, translated) is an
     alternative title."""
-    infos = [t for t in children(mods, "titleInfo") if element_text(child(t, "title"))]
+    infos = [t for t in mods.all("titleInfo") if element_text(child(t, "title"))]
     if not infos:
         return {"title": ""}
     main = next((t for t in infos if not t.get("type")), infos[0])
@@ -205,9 +206,9 @@ def _title_parts(info: etree._Element) -> tuple[str, str]:
     return (re.sub(r"\s*:$", "", title) if subtitle else title), subtitle
 
 
-def _language(mods: etree._Element) -> str:
+def _language(mods: Children) -> str:
     """The language of the publication (not of the defence: objectPart="defence")."""
-    for language in children(mods, "language"):
+    for language in mods.all("language"):
         if not language.get("objectPart"):
             for term in children(language, "languageTerm"):
                 if term.get("type") == "code":
@@ -215,9 +216,9 @@ def _language(mods: etree._Element) -> str:
     return ""
 
 
-def _origin(mods: etree._Element) -> dict[str, Any]:
+def _origin(mods: Children) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for origin in children(mods, "originInfo"):
+    for origin in mods.all("originInfo"):
         for element in origin:
             _origin_field(element, fields)
     return fields
@@ -235,17 +236,17 @@ def _origin_field(element: etree._Element, fields: dict[str, Any]) -> None:
         fields.setdefault("issued", date_part(value))
 
 
-def _page_count(mods: etree._Element) -> int | None:
+def _page_count(mods: Children) -> int | None:
     """The extent when it is a number of pages ("73", "18 s."); other extents say nothing countable."""
-    for description in children(mods, "physicalDescription"):
+    for description in mods.all("physicalDescription"):
         for extent in children(description, "extent"):
             if match := re.fullmatch(r"(\d+)(\s*(s|p|pp|pages|sidor)\.?)?", element_text(extent)):
                 return int(match.group(1))
     return None
 
 
-def _related(mods: etree._Element, kind: str) -> etree._Element | None:
-    return next((r for r in children(mods, "relatedItem") if r.get("type") == kind), None)
+def _related(mods: Children, kind: str) -> etree._Element | None:
+    return next((r for r in mods.all("relatedItem") if r.get("type") == kind), None)
 
 
 def _related_title(item: etree._Element) -> str:
@@ -261,7 +262,7 @@ def _related_numbers(item: etree._Element) -> dict[str, str]:
     return numbers
 
 
-def _host_and_series(mods: etree._Element, output_type: str) -> dict[str, Any]:
+def _host_and_series(mods: Children, output_type: str) -> dict[str, Any]:
     """Journal, or book/proceedings title, with volume, issue and pages; a series when there is no journal."""
     fields: dict[str, Any] = {}
     host = _related(mods, "host")
@@ -299,10 +300,10 @@ def _part(part: etree._Element | None) -> dict[str, str]:
     return {field: value for field, value in fields.items() if value}
 
 
-def _relations(mods: etree._Element) -> list[dict[str, str]]:
+def _relations(mods: Children) -> list[dict[str, str]]:
     """Related works written as Samla's exports write them: relatedItem with the relation as displayLabel."""
     relations = []
-    for item in children(mods, "relatedItem"):
+    for item in mods.all("relatedItem"):
         relation = item.get("displayLabel", "")
         identifier = next(
             (i for i in children(item, "identifier") if i.get("type") not in ("uri", None)), None
@@ -318,7 +319,7 @@ def _relations(mods: etree._Element) -> list[dict[str, str]]:
     return relations
 
 
-def _host_isbns(mods: etree._Element) -> list[dict[str, str]]:
+def _host_isbns(mods: Children) -> list[dict[str, str]]:
     """The ISBN of the book a chapter appears in, which DiVA shows on the chapter's record."""
     host = _related(mods, "host")
     if host is None:
@@ -330,10 +331,10 @@ def _host_isbns(mods: etree._Element) -> list[dict[str, str]]:
     ]
 
 
-def _identifiers(mods: etree._Element) -> tuple[list[dict[str, str]], str]:
+def _identifiers(mods: Children) -> tuple[list[dict[str, str]], str]:
     """The record's identifiers, and its article number (DiVA's articleId)."""
     identifiers, article_number = [], ""
-    for element in children(mods, "identifier"):
+    for element in mods.all("identifier"):
         kind, value = element.get("type", ""), element_text(element)
         if not value:
             continue
@@ -348,15 +349,15 @@ def _identifiers(mods: etree._Element) -> tuple[list[dict[str, str]], str]:
     return identifiers, article_number
 
 
-def _abstracts(mods: etree._Element) -> list[dict[str, str]]:
-    abstracts = [{"language": a.get("lang", ""), "text": rich_text(a)} for a in children(mods, "abstract")]
+def _abstracts(mods: Children) -> list[dict[str, str]]:
+    abstracts = [{"language": a.get("lang", ""), "text": rich_text(a)} for a in mods.all("abstract")]
     return [a for a in abstracts if a["text"]]
 
 
-def _keywords(mods: etree._Element) -> list[dict[str, Any]]:
+def _keywords(mods: Children) -> list[dict[str, Any]]:
     """Free keywords (subjects without an authority), one list a language in the order they come."""
     terms: dict[str, list[str]] = {}
-    for subject in children(mods, "subject"):
+    for subject in mods.all("subject"):
         if subject.get("authority"):
             continue
         found = terms.setdefault(subject.get("lang", ""), [])
@@ -366,11 +367,11 @@ def _keywords(mods: etree._Element) -> list[dict[str, Any]]:
     return [{"language": language, "terms": found} for language, found in terms.items() if found]
 
 
-def _subjects(mods: etree._Element) -> list[str]:
+def _subjects(mods: Children) -> list[str]:
     """SSIF categories (authority uka.se, or hsv in older records) that Samla knows; DiVA repeats each
     category once a language, and categories withdrawn from SSIF are not classifications any more."""
     codes = []
-    for subject in children(mods, "subject"):
+    for subject in mods.all("subject"):
         code = clean(subject.get(XLINK_HREF))
         if subject.get("authority") in SSIF_AUTHORITIES and code and code not in codes:
             codes.append(code)
@@ -378,10 +379,10 @@ def _subjects(mods: etree._Element) -> list[str]:
     return [code for code in codes if code in known]
 
 
-def _notes(mods: etree._Element) -> dict[str, Any]:
+def _notes(mods: Children) -> dict[str, Any]:
     """Notes, funders, publication status and licence, which DiVA all sends as <note>s."""
     fields: dict[str, Any] = {"notes": [], "funders": [], "licence": _access_licence(mods)}
-    for note in children(mods, "note"):
+    for note in mods.all("note"):
         kind, text = note.get("type"), rich_text(note)
         if kind == "verificationStatus" and text == "verified":
             fields["approved"] = (
@@ -399,8 +400,8 @@ def _notes(mods: etree._Element) -> dict[str, Any]:
     return fields
 
 
-def _access_licence(mods: etree._Element) -> str:
-    for condition in children(mods, "accessCondition"):
+def _access_licence(mods: Children) -> str:
+    for condition in mods.all("accessCondition"):
         for text in (condition.get(XLINK_HREF, ""), element_text(condition)):
             if licence := _licence(text):
                 return licence
@@ -432,11 +433,13 @@ def _roles(name: etree._Element) -> list[str]:
     return [clean(t.text) for r in children(name, "role") for t in children(r, "roleTerm") if clean(t.text)]
 
 
-def _organisations(mods: etree._Element) -> list[OrganisationPath]:
-    """The record's organisation hierarchy: identified corporate names that are not contributors."""
+def _organisations(names: list[tuple[etree._Element, list[str]]]) -> list[OrganisationPath]:
+    """The record's organisation hierarchy: identified corporate names that are not contributors.
+
+    `names` are the record's <name>s with their roles (`_roles`), which the contributors need too."""
     found: dict[str, OrganisationPath] = {}
-    for name in children(mods, "name"):
-        roles = set(_roles(name))
+    for name, role_list in names:
+        roles = set(role_list)
         if name.get("type") != "corporate" or (roles and not roles & ORGANISATION_ROLES):
             continue
         identifier = _name_identifier(name)
@@ -447,21 +450,21 @@ def _organisations(mods: etree._Element) -> list[OrganisationPath]:
 
 
 def _contributors(
-    mods: etree._Element, organisations: list[OrganisationPath]
+    names: list[tuple[etree._Element, list[str]]], organisations: list[OrganisationPath]
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """People (and corporate authors) in the order the source lists them, and the organisations their
     affiliations link to."""
     contributors, linked = [], set()
-    for name in children(mods, "name"):
-        roles = set(_roles(name))
+    for name, role_list in names:
+        roles = set(role_list)
         if name.get("type") == "personal":
-            contributors.append(_person(name, organisations))
+            contributors.append(_person(name, role_list, organisations))
         elif name.get("type") == "corporate" and roles and not roles & ORGANISATION_ROLES:
             names = [element_text(p) for p in children(name, "namePart")]
             contributors.append(
                 {
                     "family_name": ", ".join(n for n in names if n),
-                    "role": _role(name),
+                    "role": _role(role_list),
                     "is_organisation": True,
                 }
             )
@@ -471,12 +474,14 @@ def _contributors(
     return contributors, linked
 
 
-def _role(name: etree._Element) -> str:
-    roles = [ROLE_SYNONYMS.get(r, r) for r in _roles(name)]
+def _role(role_list: list[str]) -> str:
+    roles = [ROLE_SYNONYMS.get(r, r) for r in role_list]
     return next((r for r in roles if r in KNOWN_ROLES), "ctb" if roles else "aut")
 
 
-def _person(name: etree._Element, organisations: list[OrganisationPath]) -> dict[str, Any]:
+def _person(
+    name: etree._Element, role_list: list[str], organisations: list[OrganisationPath]
+) -> dict[str, Any]:
     parts: dict[str, str] = {}
     for part in children(name, "namePart"):
         parts.setdefault(part.get("type", ""), element_text(part))
@@ -487,7 +492,7 @@ def _person(name: etree._Element, organisations: list[OrganisationPath]) -> dict
     return {
         "family_name": family,
         "given_name": given,
-        "role": _role(name),
+        "role": _role(role_list),
         **({"person": person} if person else {}),
         "affiliations": [
             _affiliation(a, organisations) for a in _most_specific(children(name, "affiliation"))

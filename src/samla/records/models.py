@@ -189,7 +189,11 @@ class Identifier(models.Model):
 
     class Meta:
         ordering = ["record", "relation", "position"]
-        indexes = [models.Index(fields=["value", "scheme"])]
+        indexes = [
+            models.Index(fields=["value", "scheme"]),
+            # Relations are few: finding those that name a new record's identifiers reads only them.
+            models.Index(fields=["value"], condition=~Q(relation=""), name="records_relation_value"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["scheme", "value"],

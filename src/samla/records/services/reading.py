@@ -29,12 +29,14 @@ from ..schemas import RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
 
 
-def record_to_input(record: Record) -> RecordIn:
+def record_to_input(record: Record | RecordData) -> RecordIn:
     """The stored record in the input shape: what `update_record` compares, what the API returns.
 
-    Uses the parts already loaded with the record (`load_record_parts`), loading them only if missing.
+    Uses the parts already loaded with the record (`load_record_parts`, or `load_records_data` for many),
+    loading a model instance's only if missing.
     """
-    load_record_parts(record)
+    if isinstance(record, Record):
+        load_record_parts(record)
     return RecordIn.model_validate(
         {
             "local_id": record.local_id,

@@ -26,7 +26,7 @@ from samla.search.indexing import index_records
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
-from .reading import load_records_parts, record_to_input
+from .reading import RecordData, load_records_data, record_to_input
 from .rows import insert_rows
 from .validation import Lookups, clean_record_input
 
@@ -99,7 +99,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     return record, True
 
 
-def _changes(actor: Actor, record: Record, data: RecordIn) -> dict[str, list]:
+def _changes(actor: Actor, record: Record | RecordData, data: RecordIn) -> dict[str, list]:
     """Each field `data` (cleaned) would change in `record`, as [old, new]; completes `data` with what an
     update keeps (local id, creation and availability dates, approval unless a curator sets it)."""
     data.local_id = record.local_id
@@ -216,17 +216,22 @@ def import_records(
 
 def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, Record]:
     """The inputs that describe their stored record exactly, found with one set of queries for the batch
-    (re-harvests and re-runs are mostly these)."""
-    records = {
-        r.local_id: r for r in Record.objects.select_related("journal").filter(local_id__in=existing.values())
+    (re-harvests and re-runs are mostly these).
+
+    The stored records are compared as the lean bulk loader reads them (`load_records_data`): prefetching
+    their parts into model instances cost three quarters of re-importing an unchanged record.
+    """
+    stored = {r.local_id: r for r in load_records_data(Record.objects.filter(local_id__in=existing.values()))}
+    same = {
+        index
+        for index, local_id in existing.items()
+        if (record := stored.get(local_id))
+        and can(actor, "record.update", record)
+        and not _changes(actor, record, cleaned[index])
     }
-    load_records_parts(list(records.values()))
-    same = {}
-    for index, local_id in existing.items():
-        record = records.get(local_id)
-        if record and can(actor, "record.update", record) and not _changes(actor, record, cleaned[index]):
-            same[index] = record
-    return same
+    records = Record.objects.select_related("journal").filter(local_id__in={existing[i] for i in same})
+    by_local_id = {r.local_id: r for r in records}
+    return {index: by_local_id[existing[index]] for index in sorted(same)}
 
 
 def _split_new(
@@ -336,9 +341,10 @@ def _insert_records(
         for data in inputs:
             data.approved = False  # only curators decide on bibliographic approval
     journals = _resolve_journals(actor, inputs)
-    records = []
-    for data, journal in zip(inputs, journals, strict=True):
-        record = Record(
+    records = [
+        _new_record(
+            data,
+            journal,
             local_id=data.local_id or f"pending:{uuid.uuid4().hex}",
             created=data.created or today,
             last_updated=data.last_updated or today,
@@ -346,8 +352,8 @@ def _insert_records(
             owner_id=owner_id,
             revision=1,
         )
-        _assign_fields(record, data, journal)
-        records.append(record)
+        for data, journal in zip(inputs, journals, strict=True)
+    ]
     _insert_record_rows(records)
     minted = [r for r, d in zip(records, inputs, strict=True) if not d.local_id]
     for record in minted:
@@ -386,12 +392,32 @@ def _insert_record_rows(records: list[Record]) -> None:
 
 
 def _assign_fields(record: Record, data: RecordIn, journal: Journal | None) -> None:
-    for field in SIMPLE_FIELDS:
-        setattr(record, field, getattr(data, field))
-    for field in JSON_FIELDS:
-        setattr(record, field, [_plain(item) for item in getattr(data, field)])
-    record.year = int(data.issued[:4]) if data.issued else None
+    for attname, value in _field_values(data).items():
+        setattr(record, attname, value)
     record.journal = journal
+
+
+def _new_record(data: RecordIn, journal: Journal | None, **columns: Any) -> Record:
+    """An unsaved record of `data` with the other `columns`, each one given: built from positional
+    values, which skips the defaults Django computes for each field of a keyword-built model (half the
+    cost of building it: 50-64 -> 24-31 us a record)."""
+    values = {
+        "id": None,
+        **_field_values(data),
+        "journal_id": journal.pk if journal else None,
+        **columns,
+    }
+    record = Record(*(values[field.attname] for field in Record._meta.concrete_fields))
+    record.journal = journal
+    return record
+
+
+def _field_values(data: RecordIn) -> dict[str, Any]:
+    """The Record columns `data` gives (by attribute name)."""
+    values = {field: getattr(data, field) for field in SIMPLE_FIELDS}
+    values.update({field: [_plain(item) for item in getattr(data, field)] for field in JSON_FIELDS})
+    values["year"] = int(data.issued[:4]) if data.issued else None
+    return values
 
 
 def _plain(item: Any) -> Any:
@@ -521,20 +547,26 @@ def _link_waiting_relations(records: list[Record]) -> None:
     own = {
         (scheme, value): record_id
         for scheme, value, record_id in Identifier.objects.filter(
-            record__in=records, relation=""
-        ).values_list("scheme", "value", "record_id")
+            record_id__in=[r.pk for r in records], relation=""
+        )
+        .order_by()
+        .values_list("scheme", "value", "record_id")
     }
     if not own:
         return
-    waiting = Identifier.objects.filter(related_record=None, value__in={v for _s, v in own}).exclude(
-        relation=""
+    # Which relations wait is checked here, not in SQL: given `related_record IS NULL`, SQLite read
+    # every row without a related record (almost all of them), not the relations index (few rows).
+    relations = (
+        Identifier.objects.filter(value__in={v for _s, v in own})
+        .exclude(relation="")
+        .order_by()
+        .values_list("pk", "scheme", "value", "record_id", "related_record_id")
     )
-    linked = []
-    for row in waiting:
-        target = own.get((row.scheme, row.value))
-        if target is not None and target != row.record_id:
-            row.related_record_id = target
-            linked.append(row)
+    linked = []  # read as plain rows: a model instance each cost more than the query
+    for pk, scheme, value, record_id, related_record_id in relations:
+        target = own.get((scheme, value))
+        if related_record_id is None and target is not None and target != record_id:
+            linked.append(Identifier(pk=pk, related_record_id=target))
     Identifier.objects.bulk_update(linked, ["related_record"])
 
 
