@@ -108,9 +108,10 @@ class _Parts:
     @classmethod
     def load(cls, ids: list[int]) -> _Parts:
         contributions: dict[int, list[dict]] = defaultdict(list)
-        rows = Contribution.objects.filter(record_id__in=ids).values(
-            "record_id", "family_name", "given_name", "person_id", "person__orcid", "person__family_name",
-            "person__given_name",
+        # Ordered by record and position only: the models' default orders join records_record to sort.
+        rows = Contribution.objects.filter(record_id__in=ids).order_by("record_id", "position").values(
+            "id", "record_id", "family_name", "given_name", "person_id", "person__orcid",
+            "person__family_name", "person__given_name",
         )  # fmt: skip
         for row in rows:
             contributions[row["record_id"]].append(row)
@@ -120,15 +121,7 @@ class _Parts:
             person_id__in=person_ids
         ).values_list("person_id", "family_name", "given_name"):
             variants[person_id].append(f"{given} {family}")
-        direct: dict[int, set[int]] = defaultdict(set)
-        affiliation_texts: dict[int, list[str]] = defaultdict(list)
-        for record_id, organisation_id, text in ContributionAffiliation.objects.filter(
-            contribution__record_id__in=ids
-        ).values_list("contribution__record_id", "organisation_id", "text"):
-            if organisation_id:
-                direct[record_id].add(organisation_id)
-            if text:
-                affiliation_texts[record_id].append(text)
+        direct, affiliation_texts = _affiliations(contributions)
         parents, names = _organisation_tree({o for os in direct.values() for o in os})
         organisations = {
             record_id: sorted({a for o in os for a in _ancestry(o, parents)})
@@ -146,6 +139,29 @@ class _Parts:
         ):
             subjects[record_id].append(code)
         return cls(contributions, variants, organisations, affiliation_texts, names, identifiers, subjects)
+
+
+def _affiliations(contributions: dict[int, list[dict]]) -> tuple[dict[int, set[int]], dict[int, list[str]]]:
+    """Each record's affiliated organisations and affiliation texts (in contribution order). Read by
+    contribution id: PostgreSQL planned the join on the record ids as a scan of every affiliation
+    (0.3 s a batch of 1,000 at a million records)."""
+    by_contribution: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    contribution_ids = [c["id"] for cs in contributions.values() for c in cs]
+    for contribution_id, organisation_id, text in (
+        ContributionAffiliation.objects.filter(contribution_id__in=contribution_ids)
+        .order_by("contribution_id", "position")
+        .values_list("contribution_id", "organisation_id", "text")
+    ):
+        by_contribution[contribution_id].append((organisation_id, text))
+    direct: dict[int, set[int]] = defaultdict(set)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for record_id, cs in contributions.items():
+        for organisation_id, text in (a for c in cs for a in by_contribution.get(c["id"], ())):
+            if organisation_id:
+                direct[record_id].add(organisation_id)
+            if text:
+                texts[record_id].append(text)
+    return direct, texts
 
 
 def _organisation_tree(ids: set[int]) -> tuple[dict[int, int | None], dict[int, list[str]]]:
