@@ -94,15 +94,12 @@ class PostgresBackend(SqlBackend):
             cursor.execute("DELETE FROM search_text WHERE record_id = ANY(%s)", [list(record_ids)])
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """As on SQLite, with settings for this transaction only: random_page_cost for storage without
-        seek time, so the GIN index is preferred to reading every (large, TOASTed) tsvector; no JIT
-        compilation, which costs more than these statements take; and 64 MB of work_mem, so that the
-        bitmap of a broad match (hundreds of thousands of records at a million) stays exact: in the
-        default 4 MB it turns lossy, and then every row of its pages is read and matched again."""
+        """As on SQLite, with planner settings for this transaction only: random_page_cost for storage
+        without seek time, so the GIN index is preferred to reading every (large, TOASTed) tsvector, and
+        no JIT compilation, which costs more than these statements take."""
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL random_page_cost = 1.1")
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
             return super().search(query)
 
     def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
