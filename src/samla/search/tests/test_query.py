@@ -4,7 +4,13 @@ import pytest
 
 from samla.core.errors import InvalidInput
 from samla.search.backends.fts5 import match_expression
-from samla.search.backends.postgres import MAX_POSITION, tsquery, tsvector_literal
+from samla.search.backends.postgres import (
+    MAX_LEXEME_BYTES,
+    MAX_POSITION,
+    OUT_OF_LINE_BYTES,
+    tsquery,
+    tsvector_literal,
+)
 from samla.search.documents import IndexDocument
 from samla.search.query import (
     HEAD_COLUMNS,
@@ -143,13 +149,30 @@ def test_tsvector_literal_has_positions_weights_field_lexemes_and_escapes():
     document = IndexDocument(record_id=1)
     document.columns["title"] = ["cat", "cat"]
     document.columns["abstract"] = ["o'neil"]
-    assert tsvector_literal(document) == "'cat':1A,2A 't:cat':1A,2A 'o''neil':4C"
+    filler = "~" * MAX_LEXEME_BYTES  # 52 bytes of lexemes: the longest filler brings them past 2,048
+    assert tsvector_literal(document) == f"'cat':1A,2A 't:cat':1A,2A 'o''neil':4C '{filler}'"
+
+
+@pytest.mark.parametrize("words", [100, 140, 160, 400])
+def test_tsvector_literal_is_large_enough_to_be_stored_out_of_the_row(words):
+    """The size as PostgreSQL stores it (tsvector.h), with the filler: at least OUT_OF_LINE_BYTES, and a
+    document already that large gets none."""
+    document = IndexDocument(record_id=1)
+    document.columns["abstract"] = [f"w{n:04d}" for n in range(words)]  # 5 bytes, 1 position: 13 bytes
+    literal = tsvector_literal(document)
+    size = 8 + 13 * words
+    fillers = [lexeme for lexeme in literal.split() if lexeme.startswith("'~")]
+    if size >= OUT_OF_LINE_BYTES:
+        assert fillers == []
+    else:
+        assert len(fillers) == 1 and len(fillers[0]) - 2 <= MAX_LEXEME_BYTES
+        assert OUT_OF_LINE_BYTES <= size + 4 + len(fillers[0]) - 2 < OUT_OF_LINE_BYTES + 260
 
 
 def test_tsvector_literal_words_past_the_last_position_share_it_once():
     document = IndexDocument(record_id=1)
     document.columns["abstract"] = ["w"] * (MAX_POSITION - 1) + ["z", "z", "z"]
-    assert tsvector_literal(document).endswith(f" 'z':{MAX_POSITION}C")
+    assert f"'z':{MAX_POSITION}C" in tsvector_literal(document).split()
 
 
 @pytest.mark.parametrize(
