@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
@@ -71,6 +72,21 @@ class IndexDocument:
     has_fulltext: bool = False
 
 
+@dataclass
+class SourceRows:
+    """What the documents of a batch of records are built from: plain rows, as `read_rows` reads them from
+    the database, or as a writer that has just inserted them holds them (`records.services.writing`), so
+    that writing a batch does not read back what it wrote. Each list is in the order the database keeps:
+    a record's contributions by position, their affiliations by position, its own identifiers by position.
+    """
+
+    records: list[dict[str, Any]]  # the values of RECORD_FIELDS
+    contributions: list[tuple]  # (record id, family, given, person id, its ORCID, family and given name)
+    affiliations: list[tuple[int, int | None, str]]  # (record id, organisation id, text)
+    identifiers: list[tuple[int, str, str]]  # (record id, scheme, value): the record's own, no relations
+    subjects: list[tuple[int, str]]  # (record id, SSIF code)
+
+
 def build_documents(
     record_ids: Iterable[int], extra_text: Mapping[int, str] | None = None
 ) -> list[IndexDocument]:
@@ -78,11 +94,39 @@ def build_documents(
     ids = sorted(set(record_ids))
     if not ids:
         return []
-    # Plain rows, not model instances: building a million instances was a fifth of a reindex.
-    records = [SimpleNamespace(**row) for row in Record.objects.filter(pk__in=ids).values(*RECORD_FIELDS)]
-    texts = _full_texts(ids, extra_text)
-    parts = _Parts.load(ids)
-    return [_document(record, parts, texts.get(record.id)) for record in records]
+    return documents_from_rows(read_rows(ids), extra_text)
+
+
+def read_rows(ids: list[int]) -> SourceRows:
+    """The stored rows of these records that their documents are built from."""
+    contributions = Contribution.objects.filter(record_id__in=ids).values_list(
+        "record_id", "family_name", "given_name", "person_id", "person__orcid", "person__family_name",
+        "person__given_name",
+    )  # fmt: skip
+    affiliations = ContributionAffiliation.objects.filter(contribution__record_id__in=ids).values_list(
+        "contribution__record_id", "organisation_id", "text"
+    )
+    identifiers = Identifier.objects.filter(record_id__in=ids, relation="").values_list(
+        "record_id", "scheme", "value"
+    )
+    subjects = Record.subjects.through.objects.filter(record_id__in=ids).values_list(
+        "record_id", "subjectcategory_id"
+    )
+    return SourceRows(
+        # Plain rows, not model instances: building a million instances was a fifth of a reindex.
+        records=list(Record.objects.filter(pk__in=ids).values(*RECORD_FIELDS)),
+        contributions=list(contributions),  # tuples: a dict a row cost 3% of an import
+        affiliations=list(affiliations),
+        identifiers=list(identifiers),
+        subjects=list(subjects),
+    )
+
+
+def documents_from_rows(rows: SourceRows, extra_text: Mapping[int, str] | None = None) -> list[IndexDocument]:
+    """The index documents of the records of `rows`: the one way a document is built."""
+    texts = _full_texts(sorted(r["id"] for r in rows.records), extra_text)
+    parts = _Parts.of(rows)
+    return [_document(SimpleNamespace(**record), parts, texts.get(record["id"])) for record in rows.records]
 
 
 def _full_texts(ids: list[int], extra_text: Mapping[int, str] | None) -> dict[int, str]:
@@ -123,13 +167,9 @@ class _Parts:
         return found
 
     @classmethod
-    def load(cls, ids: list[int]) -> _Parts:
+    def of(cls, rows: SourceRows) -> _Parts:
         contributions: dict[int, list[tuple]] = defaultdict(list)
-        rows = Contribution.objects.filter(record_id__in=ids).values_list(
-            "record_id", "family_name", "given_name", "person_id", "person__orcid", "person__family_name",
-            "person__given_name",
-        )  # fmt: skip
-        for record_id, *row in rows:  # tuples: a dict a row cost 3% of an import
+        for record_id, *row in rows.contributions:
             contributions[record_id].append(tuple(row))
         person_ids = {c[2] for cs in contributions.values() for c in cs if c[2]}
         variants: dict[int, list[str]] = defaultdict(list)
@@ -139,9 +179,7 @@ class _Parts:
             variants[person_id].append(f"{given} {family}")
         direct: dict[int, set[int]] = defaultdict(set)
         affiliation_texts: dict[int, list[str]] = defaultdict(list)
-        for record_id, organisation_id, text in ContributionAffiliation.objects.filter(
-            contribution__record_id__in=ids
-        ).values_list("contribution__record_id", "organisation_id", "text"):
+        for record_id, organisation_id, text in rows.affiliations:
             if organisation_id:
                 direct[record_id].add(organisation_id)
             if text:
@@ -152,15 +190,10 @@ class _Parts:
             for record_id, os in direct.items()
         }
         identifiers: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for record_id, scheme, value in Identifier.objects.filter(record_id__in=ids, relation="").values_list(
-            "record_id", "scheme", "value"
-        ):
+        for record_id, scheme, value in rows.identifiers:
             identifiers[record_id].append((scheme, value))
         subjects: dict[int, list[str]] = defaultdict(list)
-        through = Record.subjects.through
-        for record_id, code in through.objects.filter(record_id__in=ids).values_list(
-            "record_id", "subjectcategory_id"
-        ):
+        for record_id, code in rows.subjects:
             subjects[record_id].append(code)
         return cls(contributions, variants, organisations, affiliation_texts, names, identifiers, subjects)
 
