@@ -9,6 +9,7 @@ returns those organisations with the record so the importer can create them befo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -116,7 +117,7 @@ SSIF_AUTHORITIES = {"uka.se", "hsv"}
 def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecord:
     """The record a <mods> element describes, with the organisations its affiliations link to."""
     top = Children(mods)
-    names = [(name, _roles(name)) for name in top.all("name")]
+    names = [_Name.of(name) for name in top.all("name")]
     organisations = _organisations(names)
     contributors, linked = _contributors(names, organisations)
     output_type = _output_type(top)
@@ -416,55 +417,68 @@ def _licence(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
-def _name_identifier(name: etree._Element) -> str:
+@dataclass(frozen=True)
+class _Name:
+    """A <name>, its children by local name and its roles.
+
+    Why: a record has some ten names, and mapping one asked lxml apart for its nameParts, roles,
+    identifiers, descriptions and affiliations; `Children` finds them in one pass, as for <mods>."""
+
+    element: etree._Element
+    parts: Children
+    roles: list[str]
+
+    @classmethod
+    def of(cls, element: etree._Element) -> _Name:
+        parts = Children(element)
+        terms = (clean(t.text) for r in parts.all("role") for t in children(r, "roleTerm"))
+        return cls(element, parts, [term for term in terms if term])
+
+
+def _name_identifier(name: _Name) -> str:
     """The source's id of a person or organisation: authority + xlink:href ("liu:matth80"), or a
     nameIdentifier typed with the authority ("lu:teok-ury"); DiVA writes "n/a" for none."""
-    href = clean(name.get(XLINK_HREF))
-    if name.get("authority") and href and href != "n/a":
-        return f"{name.get('authority')}:{href}"
-    for identifier in children(name, "nameIdentifier"):
+    element = name.element
+    href = clean(element.get(XLINK_HREF))
+    if element.get("authority") and href and href != "n/a":
+        return f"{element.get('authority')}:{href}"
+    for identifier in name.parts.all("nameIdentifier"):
         kind, value = identifier.get("type", ""), element_text(identifier)
         if kind and kind != "orcid" and value:
             return f"{kind}:{value}"
     return ""
 
 
-def _roles(name: etree._Element) -> list[str]:
-    return [clean(t.text) for r in children(name, "role") for t in children(r, "roleTerm") if clean(t.text)]
-
-
-def _organisations(names: list[tuple[etree._Element, list[str]]]) -> list[OrganisationPath]:
-    """The record's organisation hierarchy: identified corporate names that are not contributors.
-
-    `names` are the record's <name>s with their roles (`_roles`), which the contributors need too."""
+def _organisations(names: list[_Name]) -> list[OrganisationPath]:
+    """The record's organisation hierarchy: identified corporate names that are not contributors."""
     found: dict[str, OrganisationPath] = {}
-    for name, role_list in names:
-        roles = set(role_list)
-        if name.get("type") != "corporate" or (roles and not roles & ORGANISATION_ROLES):
+    for name in names:
+        roles = set(name.roles)
+        if name.element.get("type") != "corporate" or (roles and not roles & ORGANISATION_ROLES):
             continue
         identifier = _name_identifier(name)
-        names = tuple(text for part in children(name, "namePart") if (text := element_text(part)))
+        names = tuple(text for part in name.parts.all("namePart") if (text := element_text(part)))
         if identifier and names:
             found.setdefault(identifier, OrganisationPath(identifier, names))
     return list(found.values())
 
 
 def _contributors(
-    names: list[tuple[etree._Element, list[str]]], organisations: list[OrganisationPath]
+    names: list[_Name], organisations: list[OrganisationPath]
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """People (and corporate authors) in the order the source lists them, and the organisations their
     affiliations link to."""
     contributors, linked = [], set()
-    for name, role_list in names:
-        roles = set(role_list)
-        if name.get("type") == "personal":
-            contributors.append(_person(name, role_list, organisations))
-        elif name.get("type") == "corporate" and roles and not roles & ORGANISATION_ROLES:
-            names = [element_text(p) for p in children(name, "namePart")]
+    for name in names:
+        roles, kind = set(name.roles), name.element.get("type")
+        if kind == "personal":
+            contributors.append(_person(name, organisations))
+        elif kind == "corporate" and roles and not roles & ORGANISATION_ROLES:
+            parts = [element_text(p) for p in name.parts.all("namePart")]
             contributors.append(
                 {
-                    "family_name": ", ".join(n for n in names if n),
-                    "role": _role(role_list),
+                    "family_name": ", ".join(n for n in parts if n),
+                    "role": _role(name.roles),
                     "is_organisation": True,
                 }
             )
@@ -479,11 +493,9 @@ def _role(role_list: list[str]) -> str:
     return next((r for r in roles if r in KNOWN_ROLES), "ctb" if roles else "aut")
 
 
-def _person(
-    name: etree._Element, role_list: list[str], organisations: list[OrganisationPath]
-) -> dict[str, Any]:
+def _person(name: _Name, organisations: list[OrganisationPath]) -> dict[str, Any]:
     parts: dict[str, str] = {}
-    for part in children(name, "namePart"):
+    for part in name.parts.all("namePart"):
         parts.setdefault(part.get("type", ""), element_text(part))
     family, given = parts.get("family", ""), parts.get("given", "")
     if not family and "" in parts:  # an untyped "Family, Given"
@@ -492,18 +504,18 @@ def _person(
     return {
         "family_name": family,
         "given_name": given,
-        "role": _role(role_list),
+        "role": _role(name.roles),
         **({"person": person} if person else {}),
         "affiliations": [
-            _affiliation(a, organisations) for a in _most_specific(children(name, "affiliation"))
+            _affiliation(a, organisations) for a in _most_specific(name.parts.all("affiliation"))
         ],
     }
 
 
-def _person_ref(name: etree._Element, date: str) -> dict[str, Any] | None:
+def _person_ref(name: _Name, date: str) -> dict[str, Any] | None:
     """ORCID, local and DiVA authority ids; none of them means no authority record, as in DiVA."""
     ref: dict[str, Any] = {"orcid": "", "local_id": _name_identifier(name), "authority_id": ""}
-    for element in children(name, "nameIdentifier") + children(name, "description"):
+    for element in name.parts.all("nameIdentifier") + name.parts.all("description"):
         text = element_text(element)
         if element.get("type") == "orcid":
             ref["orcid"] = ref["orcid"] or text

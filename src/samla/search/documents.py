@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
@@ -71,6 +72,21 @@ class IndexDocument:
     has_fulltext: bool = False
 
 
+@dataclass
+class SourceRows:
+    """What the documents of a batch of records are built from: plain rows, as `read_rows` reads them from
+    the database, or as a writer that has just inserted them holds them (`records.services.writing`), so
+    that writing a batch does not read back what it wrote. Each list is in the order the database keeps:
+    a record's contributions by position, their affiliations by position, its own identifiers by position.
+    """
+
+    records: list[dict[str, Any]]  # the values of RECORD_FIELDS
+    contributions: list[tuple]  # (record id, family, given, person id, its ORCID, family and given name)
+    affiliations: list[tuple[int, int | None, str]]  # (record id, organisation id, text)
+    identifiers: list[tuple[int, str, str]]  # (record id, scheme, value): the record's own, no relations
+    subjects: list[tuple[int, str]]  # (record id, SSIF code)
+
+
 def build_documents(
     record_ids: Iterable[int], extra_text: Mapping[int, str] | None = None
 ) -> list[IndexDocument]:
@@ -78,11 +94,52 @@ def build_documents(
     ids = sorted(set(record_ids))
     if not ids:
         return []
-    # Plain rows, not model instances: building a million instances was a fifth of a reindex.
-    records = [SimpleNamespace(**row) for row in Record.objects.filter(pk__in=ids).values(*RECORD_FIELDS)]
-    texts = _full_texts(ids, extra_text)
-    parts = _Parts.load(ids)
-    return [_document(record, parts, texts.get(record.id)) for record in records]
+    return documents_from_rows(read_rows(ids), extra_text)
+
+
+def read_rows(ids: list[int]) -> SourceRows:
+    """The stored rows of these records that their documents are built from."""
+    # Ordered by record and position only: the models' default orders join records_record to sort.
+    columns = ("id", "record_id", "family_name", "given_name", "person_id", "person__orcid",
+               "person__family_name", "person__given_name")  # fmt: skip
+    ordered = Contribution.objects.filter(record_id__in=ids).order_by("record_id", "position")
+    contributions = list(ordered.values_list(*columns))  # tuples: a dict a row cost 3% of an import
+    identifiers = Identifier.objects.filter(record_id__in=ids, relation="").values_list(
+        "record_id", "scheme", "value"
+    )
+    subjects = Record.subjects.through.objects.filter(record_id__in=ids).values_list(
+        "record_id", "subjectcategory_id"
+    )
+    return SourceRows(
+        # Plain rows, not model instances: building a million instances was a fifth of a reindex.
+        records=list(Record.objects.filter(pk__in=ids).values(*RECORD_FIELDS)),
+        contributions=[row[1:] for row in contributions],
+        affiliations=_affiliations(contributions),
+        identifiers=list(identifiers),
+        subjects=list(subjects),
+    )
+
+
+def _affiliations(contributions: list[tuple]) -> list[tuple[int, int | None, str]]:
+    """(record id, organisation id, text) of the affiliations of these (id, record id, …) contributions, in
+    contribution order. Read by contribution id: PostgreSQL planned the join on the record ids as a scan of
+    every affiliation (0.3 s a batch of 1,000 at a million records)."""
+    record_of = {contribution[0]: contribution[1] for contribution in contributions}
+    by_contribution: dict[int, list[tuple[int, int | None, str]]] = defaultdict(list)
+    for contribution_id, organisation_id, text in (
+        ContributionAffiliation.objects.filter(contribution_id__in=list(record_of))
+        .order_by("contribution_id", "position")
+        .values_list("contribution_id", "organisation_id", "text")
+    ):
+        by_contribution[contribution_id].append((record_of[contribution_id], organisation_id, text))
+    return [affiliation for c in contributions for affiliation in by_contribution.get(c[0], ())]
+
+
+def documents_from_rows(rows: SourceRows, extra_text: Mapping[int, str] | None = None) -> list[IndexDocument]:
+    """The index documents of the records of `rows`: the one way a document is built."""
+    texts = _full_texts(sorted(r["id"] for r in rows.records), extra_text)
+    parts = _Parts.of(rows)
+    return [_document(SimpleNamespace(**record), parts, texts.get(record["id"])) for record in rows.records]
 
 
 def _full_texts(ids: list[int], extra_text: Mapping[int, str] | None) -> dict[int, str]:
@@ -97,8 +154,7 @@ def _full_texts(ids: list[int], extra_text: Mapping[int, str] | None) -> dict[in
 
 @dataclass
 class _Parts:
-    # (family, given, person id, its ORCID, family and given name, contribution id)
-    contributions: dict[int, list[tuple]]
+    contributions: dict[int, list[tuple]]  # (family, given, person id, its ORCID, family and given name)
     variants: dict[int, list[str]]
     organisations: dict[int, list[int]]  # record -> organisation ids, with every parent
     affiliation_texts: dict[int, list[str]]
@@ -124,14 +180,9 @@ class _Parts:
         return found
 
     @classmethod
-    def load(cls, ids: list[int]) -> _Parts:
+    def of(cls, rows: SourceRows) -> _Parts:
         contributions: dict[int, list[tuple]] = defaultdict(list)
-        # Ordered by record and position only: the models' default orders join records_record to sort.
-        rows = Contribution.objects.filter(record_id__in=ids).order_by("record_id", "position").values_list(
-            "record_id", "family_name", "given_name", "person_id", "person__orcid", "person__family_name",
-            "person__given_name", "id",
-        )  # fmt: skip
-        for record_id, *row in rows:  # tuples: a dict a row cost 3% of an import
+        for record_id, *row in rows.contributions:
             contributions[record_id].append(tuple(row))
         person_ids = {c[2] for cs in contributions.values() for c in cs if c[2]}
         variants: dict[int, list[str]] = defaultdict(list)
@@ -139,47 +190,25 @@ class _Parts:
             person_id__in=person_ids
         ).values_list("person_id", "family_name", "given_name"):
             variants[person_id].append(f"{given} {family}")
-        direct, affiliation_texts = _affiliations(contributions)
+        direct: dict[int, set[int]] = defaultdict(set)
+        affiliation_texts: dict[int, list[str]] = defaultdict(list)
+        for record_id, organisation_id, text in rows.affiliations:
+            if organisation_id:
+                direct[record_id].add(organisation_id)
+            if text:
+                affiliation_texts[record_id].append(text)
         parents, names = _organisation_tree({o for os in direct.values() for o in os})
         organisations = {
             record_id: sorted({a for o in os for a in _ancestry(o, parents)})
             for record_id, os in direct.items()
         }
         identifiers: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for record_id, scheme, value in Identifier.objects.filter(record_id__in=ids, relation="").values_list(
-            "record_id", "scheme", "value"
-        ):
+        for record_id, scheme, value in rows.identifiers:
             identifiers[record_id].append((scheme, value))
         subjects: dict[int, list[str]] = defaultdict(list)
-        through = Record.subjects.through
-        for record_id, code in through.objects.filter(record_id__in=ids).values_list(
-            "record_id", "subjectcategory_id"
-        ):
+        for record_id, code in rows.subjects:
             subjects[record_id].append(code)
         return cls(contributions, variants, organisations, affiliation_texts, names, identifiers, subjects)
-
-
-def _affiliations(contributions: dict[int, list[tuple]]) -> tuple[dict[int, set[int]], dict[int, list[str]]]:
-    """Each record's affiliated organisations and affiliation texts (in contribution order). Read by
-    contribution id: PostgreSQL planned the join on the record ids as a scan of every affiliation
-    (0.3 s a batch of 1,000 at a million records)."""
-    by_contribution: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-    contribution_ids = [c[-1] for cs in contributions.values() for c in cs]
-    for contribution_id, organisation_id, text in (
-        ContributionAffiliation.objects.filter(contribution_id__in=contribution_ids)
-        .order_by("contribution_id", "position")
-        .values_list("contribution_id", "organisation_id", "text")
-    ):
-        by_contribution[contribution_id].append((organisation_id, text))
-    direct: dict[int, set[int]] = defaultdict(set)
-    texts: dict[int, list[str]] = defaultdict(list)
-    for record_id, cs in contributions.items():
-        for organisation_id, text in (a for c in cs for a in by_contribution.get(c[-1], ())):
-            if organisation_id:
-                direct[record_id].add(organisation_id)
-            if text:
-                texts[record_id].append(text)
-    return direct, texts
 
 
 def _organisation_tree(ids: set[int]) -> tuple[dict[int, int | None], dict[int, list[str]]]:
@@ -222,7 +251,7 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         alt_language = alt.get("language", "")
         cols["title"] += analysis.stemmed(f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt_language)
     for contribution in parts.contributions.get(record.id, []):
-        family, given, person_id, orcid, person_family, person_given, _ = contribution
+        family, given, person_id, orcid, person_family, person_given = contribution
         cols["author"] += parts.words(f"{given} {family}")
         if person_id:
             if (person_family, person_given) != (family, given):

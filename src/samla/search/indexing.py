@@ -8,13 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .backends import backend_for
-from .documents import build_documents
+from .documents import SourceRows, build_documents, documents_from_rows
 
 
 def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | None = None) -> None:
     """Write the index entries of these records (one batch of queries for all of them), in the caller's
     transaction, so the index never disagrees with what was committed."""
     backend_for().index(build_documents(record_ids, extra_text))
+
+
+def index_written(rows: SourceRows) -> None:
+    """`index_records` for records a writer has just written, from the rows it holds: reading them back
+    cost about a third of writing a batch of new records."""
+    backend_for().index(documents_from_rows(rows))
 
 
 def remove_records(record_ids: Iterable[int]) -> None:

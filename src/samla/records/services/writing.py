@@ -20,8 +20,10 @@ from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
 from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, resolve_journal
+from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
-from samla.search.indexing import index_records
+from samla.search.documents import RECORD_FIELDS, SourceRows
+from samla.search.indexing import index_records, index_written
 
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import RecordIn
@@ -85,7 +87,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     _assign_fields(record, data, _resolve_journals(actor, [data])[0])
     record.save()
     _delete_parts(record)
-    _write_parts(actor, [(record, data)], lookups)
+    written = _write_parts(actor, [(record, data)], lookups)
     Revision.objects.create(
         record=record,
         number=record.revision,
@@ -95,7 +97,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
         changes=changes,
     )
     _link_waiting_relations([record])
-    index_records([record.pk])
+    index_written(written)
     return record, True
 
 
@@ -359,14 +361,14 @@ def _insert_records(
     for record in minted:
         record.local_id = f"{settings.LOCAL_ID_PREFIX}:{record.pk}"
     Record.objects.bulk_update(minted, ["local_id"])
-    _write_parts(actor, list(zip(records, inputs, strict=True)), lookups)
+    written = _write_parts(actor, list(zip(records, inputs, strict=True)), lookups)
     insert_rows(
         Revision,
         ("record", "number", "at", "actor", "summary", "changes"),
         ((r.pk, 1, now, actor.label, "created", {}) for r in records),
     )
     _link_waiting_relations(records)
-    index_records([r.pk for r in records])
+    index_written(written)
     return records
 
 
@@ -446,20 +448,43 @@ def _delete_parts(record: Record) -> None:
     record.subjects.clear()
 
 
-def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
-    insert_rows(
-        Record.subjects.through,
-        ("record", "subjectcategory"),
-        ((r.pk, code) for r, d in pairs for code in d.subjects),
-    )
-    _write_contributions(actor, pairs, lookups)
+def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> SourceRows:
+    """Insert the parts of these records (saved, with their fields and journals assigned); returns the
+    rows their index documents are built from, as the index would read them back."""
+    subjects = [(r.pk, code) for r, d in pairs for code in d.subjects]
+    insert_rows(Record.subjects.through, ("record", "subjectcategory"), subjects)
+    contributions, affiliations = _write_contributions(actor, pairs, lookups)
     _write_identifiers(pairs)
+    return SourceRows(
+        records=[_document_fields(record) for record, _data in pairs],
+        contributions=contributions,
+        affiliations=affiliations,
+        identifiers=[(r.pk, i.scheme, i.value) for r, d in pairs for i in d.identifiers],
+        subjects=subjects,
+    )
+
+
+_RECORD_ATTRIBUTES = [f for f in RECORD_FIELDS if "__" not in f]
+_JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.startswith("journal__")]
+
+
+def _document_fields(record: Record) -> dict[str, Any]:
+    """The record's values of `search.documents.RECORD_FIELDS`, as the index reads them."""
+    values = {name: getattr(record, name) for name in _RECORD_ATTRIBUTES}
+    journal = record.journal
+    values.update(
+        {f"journal__{name}": getattr(journal, name) if journal else None for name in _JOURNAL_ATTRIBUTES}
+    )
+    return values
 
 
 CONTRIBUTION_FIELDS = ("record", "position", "role", "person", "family_name", "given_name", "is_organisation")
 
 
-def _write_contributions(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> None:
+def _write_contributions(
+    actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups
+) -> tuple[list[tuple], list[tuple[int, int | None, str]]]:
+    """Insert the contributions and their affiliations; returns both as the index reads them back."""
     wanted = [
         WantedPerson(family_name=c.family_name, given_name=c.given_name, **c.person.model_dump())
         for _r, d in pairs
@@ -467,31 +492,45 @@ def _write_contributions(actor: Actor, pairs: list[tuple[Record, RecordIn]], loo
         if c.person
     ]
     people = iter(resolve_people(actor, wanted))
-    contributions = [
-        (
-            record.pk,
-            position,
-            contributor.role,
-            next(people).pk if contributor.person else None,
-            contributor.family_name,
-            contributor.given_name,
-            contributor.is_organisation,
-        )
-        for record, data in pairs
-        for position, contributor in enumerate(data.contributors)
-    ]
+    contributions, indexed = [], []
+    for record, data in pairs:
+        for position, contributor in enumerate(data.contributors):
+            person = next(people) if contributor.person else None
+            names = (contributor.family_name, contributor.given_name)
+            contributions.append(
+                (
+                    record.pk,
+                    position,
+                    contributor.role,
+                    person and person.pk,
+                    *names,
+                    contributor.is_organisation,
+                )
+            )
+            indexed.append((record.pk, *names, *_person_columns(person)))
     insert_rows(Contribution, CONTRIBUTION_FIELDS, contributions)
     ids = _contribution_ids([record.pk for record, data in pairs if data.contributors])
+    affiliations = [
+        (record.pk, ids[record.pk, position], n, lookups.organisation_ids.get(a.organisation), a.text)
+        for record, data in pairs
+        for position, contributor in enumerate(data.contributors)
+        for n, a in enumerate(contributor.affiliations)
+    ]
     insert_rows(
         ContributionAffiliation,
         ("contribution", "position", "organisation", "text"),
-        (
-            (ids[record.pk, position], n, lookups.organisation_ids.get(a.organisation), a.text)
-            for record, data in pairs
-            for position, contributor in enumerate(data.contributors)
-            for n, a in enumerate(contributor.affiliations)
-        ),
+        (row[1:] for row in affiliations),
     )
+    return indexed, [
+        (record_id, organisation, text) for record_id, _c, _n, organisation, text in affiliations
+    ]
+
+
+def _person_columns(person: Person | None) -> tuple:
+    """A contributor's person as `search.documents.SourceRows` holds it: id, ORCID, family and given name."""
+    if person is None:
+        return (None, None, None, None)
+    return (person.pk, person.orcid, person.family_name, person.given_name)
 
 
 def _contribution_ids(record_ids: list[int]) -> dict[tuple[int, int], int]:

@@ -1,0 +1,59 @@
+"""Index documents: a writer builds those of the records it has just written from the rows it holds, and
+they must be the very documents the index builds by reading the records back (`samla reindex`)."""
+
+import pytest
+
+from samla.records.models import Record
+from samla.records.services import import_records, record_to_input, update_record, writing
+from samla.search.documents import IndexDocument, SourceRows, build_documents, documents_from_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def written(monkeypatch) -> list[SourceRows]:
+    """The rows each write hands the index, as it writes them."""
+    seen: list[SourceRows] = []
+    index_written = writing.index_written
+
+    def keep(rows: SourceRows) -> None:
+        seen.append(rows)
+        index_written(rows)
+
+    monkeypatch.setattr(writing, "index_written", keep)
+    return seen
+
+
+def _as_written(written: list[SourceRows]) -> dict[int, IndexDocument]:
+    return {d.record_id: d for rows in written for d in documents_from_rows(rows)}
+
+
+def _copy_of(record: Record) -> object:
+    """Every part of a seed record again, as a new record: its own local id, no OAI identifier or URN."""
+    data = record_to_input(record)
+    data.local_id = f"copy:{record.pk}"
+    data.identifiers = [i for i in data.identifiers if i.scheme not in ("oai", "urn")]
+    return data
+
+
+def test_documents_of_a_written_batch_equal_documents_read_back(system, written):
+    outcomes = import_records(system, [_copy_of(r) for r in Record.objects.order_by("pk")])
+    assert {o.status for o in outcomes} == {"created"}
+    built = _as_written(written)
+    assert sorted(built) == sorted(o.record.pk for o in outcomes)
+    assert built == {d.record_id: d for d in build_documents(built)}
+    for column in ("author", "orcid", "journal", "issn", "identifier", "organisation", "keyword", "abstract"):
+        assert any(d.columns[column] for d in built.values()), column
+    assert any(name == "category" for d in built.values() for name, _value in d.facets)
+
+
+def test_documents_of_an_updated_record_equal_documents_read_back(system, written):
+    record = Record.objects.filter(contributions__person__isnull=False).order_by("pk").first()
+    data = record_to_input(record)
+    data.title = "Okapi sightings"
+    data.contributors = data.contributors[1:]
+    update_record(system, local_id=record.local_id, data=data)
+    built = _as_written(written)
+    assert list(built) == [record.pk]
+    assert built == {d.record_id: d for d in build_documents([record.pk])}
+    assert "okapi" in built[record.pk].columns["title"]
