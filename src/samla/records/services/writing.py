@@ -38,11 +38,13 @@ ID_QUERY_SIZE = 500  # values in one IN (…): below SQLite's limit of 999 query
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What happened to one input of a batch: created, updated, unchanged or failed (with the error)."""
+    """What happened to one input of a batch: created, updated, unchanged or failed (with the error). An
+    unchanged record is given as the bulk loader read it to compare it (`RecordData`: its columns, parts,
+    page and id), not read a second time as a model instance."""
 
     index: int
     status: str
-    record: Record | None = None
+    record: Record | RecordData | None = None
     error: SamlaError | None = None
 
 
@@ -216,7 +218,7 @@ def import_records(
     return [outcomes[i] for i in sorted(outcomes)]
 
 
-def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, Record]:
+def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, RecordData]:
     """The inputs that describe their stored record exactly, found with one set of queries for the batch
     (re-harvests and re-runs are mostly these).
 
@@ -224,16 +226,13 @@ def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, s
     their parts into model instances cost three quarters of re-importing an unchanged record.
     """
     stored = {r.local_id: r for r in load_records_data(Record.objects.filter(local_id__in=existing.values()))}
-    same = {
-        index
-        for index, local_id in existing.items()
+    return {
+        index: record
+        for index, local_id in sorted(existing.items())
         if (record := stored.get(local_id))
         and can(actor, "record.update", record)
         and not _changes(actor, record, cleaned[index])
     }
-    records = Record.objects.select_related("journal").filter(local_id__in={existing[i] for i in same})
-    by_local_id = {r.local_id: r for r in records}
-    return {index: by_local_id[existing[index]] for index in sorted(same)}
 
 
 def _split_new(
