@@ -88,7 +88,7 @@ PARSE_ONLY = (
 
 
 # `samla import`, reporting the peak memory of the importing process and of the reading process it
-# starts (`imports.pipeline`); their sum bounds what the import held at once.
+# starts (`core.pipeline`); their sum bounds what the import held at once.
 WITH_PEAK = (
     "import atexit, resource, sys\n"
     "from samla.cli import main\n"

@@ -1,16 +1,18 @@
-"""Running a generator in a second process, so that reading and mapping batch n+1 goes on while this
-process writes batch n.
+"""Running a generator in a second process, so that preparing batch n+1 goes on while this process
+writes batch n: an import reads and maps files there, a reindex builds index documents.
 
-Why: parsing and mapping MODS cost about as much as writing the records, and a database write waits on
-one core while the other is free. The reading process runs exactly the code an inline run would (only
-where it runs differs) and touches no database. The queue between the two is bounded, so a fast reader
-cannot pile the corpus up in memory, and the reader ends itself when this process is gone (an import
-killed with SIGKILL leaves no orphan behind): a thread of its own watches the parent, since the reader
-can be blocked anywhere when that happens, even in its exit, which waits for the queue's pipe to drain.
+Why: parsing and mapping MODS, or analysing the text of records, cost about as much as writing them,
+and a database write waits on one core while the other is free. The reading process runs exactly the
+code an inline run would (only where it runs differs) and writes nothing. The queue between the two is
+bounded, so a fast reader cannot pile the corpus up in memory, and the reader ends itself when this
+process is gone (an import killed with SIGKILL leaves no orphan behind): a thread of its own watches the
+parent, since the reader can be blocked anywhere when that happens, even in its exit, which waits for the
+queue's pipe to drain.
 
 The reader is forked, so it starts at once with Django set up and shares the parent's pages until it
-writes to them. It inherits the database connection but never uses it, and it leaves with `os._exit`
-(as every multiprocessing child does), so the connection is not closed under the parent either.
+writes to them. It inherits the database connection but never uses it (a generator that reads opens
+connections of its own, as `search.rebuild` does), and it leaves with `os._exit` (as every
+multiprocessing child does), so the connection is not closed under the parent either.
 """
 
 from __future__ import annotations

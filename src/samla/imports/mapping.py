@@ -51,7 +51,7 @@ class MappedRecord:
     organisations: tuple[OrganisationPath, ...] = ()
 
     def __reduce__(self) -> tuple:
-        """Pickled as the record's JSON, for the reading process (`pipeline`) to hand on: unpickling a
+        """Pickled as the record's JSON, for the reading process (`core.pipeline`) to hand on: unpickling a
         pydantic model object by object costs about four times what validating its dump again does, and
         pydantic writes and reads JSON in one call each, at half what pickling its dump and validating
         that cost (the writing process pays the second half, and it is the slower of the two)."""

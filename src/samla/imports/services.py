@@ -18,6 +18,7 @@ from django.db import transaction
 
 from samla.core.access import Actor
 from samla.core.errors import SamlaError
+from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
 from samla.records.models import Record
 from samla.records.services import (
@@ -32,7 +33,6 @@ from samla.records.services import (
 from .errors import UnreadableFile
 from .mapping import Header, MappedRecord
 from .oai_pmh import SourceRecord
-from .pipeline import run_in_worker
 from .readers import read_file
 
 STATUSES = ("created", "updated", "unchanged", "deleted", "failed", "duplicate")

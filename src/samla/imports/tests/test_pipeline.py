@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from samla.core.pipeline import ReaderFailed, run_in_worker
 from samla.imports import services
-from samla.imports.pipeline import ReaderFailed, run_in_worker
 from samla.records.models import Record
 
 from .conftest import DIVA_SWEPUB
