@@ -99,13 +99,16 @@ def build_documents(
 
 def read_rows(ids: list[int]) -> SourceRows:
     """The stored rows of these records that their documents are built from."""
-    # Ordered by record and position only: the models' default orders join records_record to sort.
+    # Contributions and identifiers ordered by record and position only: the models' default orders join
+    # records_record to sort by year and title.
     columns = ("id", "record_id", "family_name", "given_name", "person_id", "person__orcid",
                "person__family_name", "person__given_name")  # fmt: skip
     ordered = Contribution.objects.filter(record_id__in=ids).order_by("record_id", "position")
     contributions = list(ordered.values_list(*columns))  # tuples: a dict a row cost 3% of an import
-    identifiers = Identifier.objects.filter(record_id__in=ids, relation="").values_list(
-        "record_id", "scheme", "value"
+    identifiers = (
+        Identifier.objects.filter(record_id__in=ids, relation="")
+        .order_by("record_id", "position")
+        .values_list("record_id", "scheme", "value")
     )
     subjects = Record.subjects.through.objects.filter(record_id__in=ids).values_list(
         "record_id", "subjectcategory_id"
