@@ -1,0 +1,34 @@
+"""`among` selects exactly the rows `__in` selects, whatever shape the ids have."""
+
+import pytest
+
+from samla.core.queries import among
+from samla.journals.models import Journal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def journal_ids() -> list[int]:
+    Journal.objects.bulk_create(Journal(title=f"Journal {n}") for n in range(40))
+    return sorted(Journal.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    "pick",
+    [
+        lambda ids: ids,  # one run
+        lambda ids: ids[3:30],  # a run in the middle
+        lambda ids: [i for i in ids if i % 7],  # a run with a few ids missing
+        lambda ids: ids[::3],  # scattered
+        lambda ids: ids[5:6],  # one id
+        lambda ids: [],  # none
+        lambda ids: [*ids[:10], ids[-1] + 1000],  # some that do not exist
+        lambda ids: list(reversed(ids[:12])) * 2,  # unordered, repeated
+    ],
+)
+def test_among_selects_what_in_selects(journal_ids, pick):
+    wanted = pick(journal_ids)
+    expected = list(Journal.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+    found = list(Journal.objects.filter(among("pk", wanted)).order_by("pk").values_list("pk", flat=True))
+    assert found == expected
