@@ -106,6 +106,11 @@ def facet_sets(backend: Any) -> FacetSets:
         return sets
 
 
+def _padded(counts: np.ndarray, length: int) -> np.ndarray:
+    """Counts by code, with zeros for the codes added since they were counted."""
+    return np.concatenate([counts, np.zeros(length - len(counts), dtype=counts.dtype)])
+
+
 def id_array(text: str | None) -> np.ndarray:
     """Record ids from a comma-separated aggregate (group_concat / string_agg)."""
     if not text:
@@ -150,7 +155,6 @@ class FacetSets:
         else:
             self._patch(backend, changed)
         self.version = current
-        self._all_counts = None
 
     def _changes_since(self, cursor: Any, current: tuple[int, int]) -> list[int] | None:
         """The records changed after this copy's version, or None when they cannot be known."""
@@ -201,11 +205,13 @@ class FacetSets:
         self.overlay_by_code = defaultdict(set)
         self.visibility.clear()
         self._field_codes = None
+        self._all_counts = None
 
     def _patch(self, backend: Any, changed: Sequence[int]) -> None:
         if not changed:
             return
         self._grow(max(changed) + 1)
+        counted_before = self._indexed_code_counts(changed)
         with backend.connection.cursor() as cursor:
             present: set[int] = set()
             fresh: dict[int, list[int]] = defaultdict(list)
@@ -231,6 +237,16 @@ class FacetSets:
                 self.overlay_by_code[int(code)].add(record_id)
         for key, mask in list(self.visibility.items()):
             self.visibility[key] = self._visible_patch(backend, key, mask, changed)
+        if self._all_counts is not None:
+            now = self._indexed_code_counts(changed)
+            self._all_counts = _padded(self._all_counts, len(now)) + now - _padded(counted_before, len(now))
+
+    def _indexed_code_counts(self, record_ids: Sequence[int]) -> np.ndarray:
+        """What these records add to the counts of all indexed records: `_counts_of_all` is patched by
+        the difference, since counting a million records again after each change took 0.1–0.5 s."""
+        mask = np.zeros(self.capacity, dtype=bool)
+        mask[list(record_ids)] = True
+        return self._code_counts(mask & self.indexed)
 
     def _code(self, field: str, value: str) -> int:
         pair = (field, value)

@@ -2,6 +2,7 @@
 sort orders, cursor paging, facet counts against the ORM, visibility, and the index following changes.
 The same tests run on SQLite FTS5 and on PostgreSQL (DATABASE_URL=postgres://…)."""
 
+import numpy as np
 import pytest
 from django.db import connection
 
@@ -456,3 +457,27 @@ def test_search_counts_after_a_rolled_back_change_are_the_committed_ones(system,
         raise RuntimeError
     assert flat_counts(search_records(anonymous, query="health")) == before
     _counts_match_orm(anonymous, "health")
+
+
+def test_search_counts_of_everything_are_patched_with_the_changes(system, anonymous):
+    """The counts of all indexed records (what counting a broad search subtracts from) follow each change
+    without being counted again, and still equal counting afresh."""
+    from samla.search.backends import backend_for
+    from samla.search.memory import facet_sets
+
+    search_records(anonymous)  # every record: the counts of all are counted now
+    sets = facet_sets(backend_for())
+    assert sets._all_counts is not None
+    record = Record.objects.get(local_id=SEED)
+    data = record_to_input(record)
+    data.output_type = "publication/book"
+    data.language = "swe"
+    update_record(system, local_id=SEED, data=data)
+    sets = facet_sets(backend_for())  # caught up with the change, before any search counts
+    assert record.pk in sets.overlay
+    assert sets._all_counts is not None
+    assert np.array_equal(sets._all_counts, sets._code_counts(sets.indexed))
+    page = search_records(anonymous)
+    results = all_results(anonymous, query="", filters=SearchFilters())
+    assert flat_counts(page)["type"] == dict(orm_facets(results)["type"])
+    assert flat_counts(page)["language"] == dict(orm_facets(results)["language"])
