@@ -42,7 +42,9 @@ def item_texts(key: str, heads: Sequence[Head], render: Renderer) -> list[str]:
     """The texts of the records `heads` names under `key` (a format's name, or "oai:<prefix>"), in the
     order of `heads`: kept ones whose version holds, the others rendered by `render` and kept."""
     versions = _versions(heads)
-    kept = RenderedItem.objects.filter(format=key, record_id__in=list(versions)).values_list(
+    # `record__pk__in` is the same SQL as `record_id__in`, but each id is prepared as a primary key
+    # rather than normalised as a foreign key value first: a third less Python for a chunk's ids.
+    kept = RenderedItem.objects.filter(format=key, record__pk__in=list(versions)).values_list(
         "record_id", "version", "text"
     )
     texts = {pk: text for pk, version, text in kept if versions[pk] == version}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
+from typing import Any
+
 import orjson
 from django.db.models import (
     Exists,
@@ -209,92 +212,122 @@ class Rows(list):
 
 RECORD_COLUMNS = tuple(f.attname for f in Record._meta.concrete_fields)
 RECORD_JSON_COLUMNS = tuple(f.attname for f in Record._meta.concrete_fields if isinstance(f, JSONField))
-# The JSON columns are read as their text and decoded by orjson: Django's json.loads per value was a
-# tenth of the loader's time.
+# The JSON columns are read as their text and decoded by orjson when read (`_json_column`): Django's
+# json.loads per value was a tenth of the loader's time.
 RECORD_SELECTED = tuple(
     Cast(column, TextField()) if column in RECORD_JSON_COLUMNS else column for column in RECORD_COLUMNS
 )
 CONTRIBUTION_COLUMNS = tuple(f.attname for f in Contribution._meta.concrete_fields)
 AFFILIATION_COLUMNS = tuple(f.attname for f in ContributionAffiliation._meta.concrete_fields)
 IDENTIFIER_COLUMNS = tuple(f.attname for f in Identifier._meta.concrete_fields)
+RELATED_COLUMNS = ("id", "local_id", "subtitle", "title")
+
+
+# Loaded rows are named tuples of their columns in `values_list` order, then the parts loaded with them.
+# A tuple is one object made in one call and read by index in C: an object holding its columns in a dict
+# cost seven times as much to make, and was twice the objects for the cyclic garbage collector to walk
+# again and again while a chunk is loaded (its collections were a third of the loader's time). Like
+# prefetched instances, they are read, never changed.
 
 
 class _Row:
-    """Columns as attributes from a values_list row, in `COLUMNS` order; `pk` is the id."""
+    """What every loaded row answers besides its columns: `pk`, its id, as a model instance does."""
 
-    COLUMNS: tuple[str, ...] = ()
-
-    def __init__(self, values: tuple) -> None:
-        self.__dict__ = dict(zip(self.COLUMNS, values, strict=True))
+    __slots__ = ()
 
     @property
     def pk(self) -> int:
         return self.id
 
 
-class RecordData(_Row):
+class RecordData(
+    _Row, namedtuple("RecordRow", (*RECORD_COLUMNS, "journal", "contributions", "identifiers", "subjects"))
+):
     """A record as OAI-PMH and exports read it, without model instances (which cost more to build than
     to write out): every column, the journal, and its parts as `Rows` in the order the record page shows
     them. Properties and the URL are the model's own."""
 
-    COLUMNS = RECORD_COLUMNS
+    __slots__ = ()
     full_title = Record.full_title
     output_type_info = Record.output_type_info
     licence_info = Record.licence_info
     pages = Record.pages
     get_absolute_url = Record.get_absolute_url
 
-    def __init__(self, values: tuple) -> None:
-        super().__init__(values)
-        for column in RECORD_JSON_COLUMNS:
-            text = self.__dict__[column]
-            self.__dict__[column] = None if text is None else orjson.loads(text)
+
+def _json_column(position: int) -> property:
+    """A JSON column of `RecordData`, kept as its text and decoded each time it is read. A writer reads
+    two or three of the five, once each; decoded when loaded, their lists were a quarter of the objects
+    the garbage collector walked again and again while a chunk was loaded and written."""
+
+    def decoded(record: RecordData) -> Any:
+        text = tuple.__getitem__(record, position)
+        return None if text is None else orjson.loads(text)
+
+    return property(decoded)
 
 
-class ContributionData(_Row):
-    COLUMNS = CONTRIBUTION_COLUMNS
+for _column in RECORD_JSON_COLUMNS:
+    setattr(RecordData, _column, _json_column(RECORD_COLUMNS.index(_column)))
+
+
+class ContributionData(
+    _Row, namedtuple("ContributionRow", (*CONTRIBUTION_COLUMNS, "person", "affiliations"))
+):
+    __slots__ = ()
     name = Contribution.name
     inverted_name = Contribution.inverted_name
 
 
-class AffiliationData(_Row):
-    COLUMNS = AFFILIATION_COLUMNS
+class AffiliationData(_Row, namedtuple("AffiliationRow", (*AFFILIATION_COLUMNS, "organisation"))):
+    __slots__ = ()
 
 
-class IdentifierData(_Row):
-    COLUMNS = IDENTIFIER_COLUMNS
+class IdentifierData(_Row, namedtuple("IdentifierRow", (*IDENTIFIER_COLUMNS, "related_record"))):
+    __slots__ = ()
 
 
-class RelatedRecordData(_Row):
+class RelatedRecordData(_Row, namedtuple("RelatedRecordRow", RELATED_COLUMNS)):
     """A related record as a relation names it: its page and its title."""
 
-    COLUMNS = ("id", "local_id", "subtitle", "title")
+    __slots__ = ()
     full_title = Record.full_title
     get_absolute_url = Record.get_absolute_url
 
 
 def load_records_data(records: QuerySet) -> list[RecordData]:
-    """The records of `records` (in its order) with their journals and parts, for writing them out in bulk.
+    """The records of `records` with their journals and parts, for writing them out in bulk; in no
+    particular order (callers find them by id; sorting whole rows cost the database more than reading
+    them).
 
-    Plain objects from `values_list` rows, so a page of 200 records costs tuples rather than thousands of
+    Named tuples from `values_list` rows, so a page of 200 records costs tuples rather than thousands of
     model instances, in at most five queries whatever the number of records, authors and identifiers (the
     record page's count). Each affiliation's organisation comes with its whole ancestry, from one read of
     the organisations table; journals, persons and subject categories are model instances, one for each
     row however many records name it.
     """
+    records = records.order_by()
     journals = _Instances(Journal)
-    loaded = []
-    for values in records.values_list(*RECORD_SELECTED, *journals.lookups("journal")):
-        record = RecordData(values[: len(RECORD_COLUMNS)])
-        record.journal = journals.get(values[len(RECORD_COLUMNS) :])
-        record.contributions, record.identifiers, record.subjects = Rows(), Rows(), Rows()
-        loaded.append(record)
-    by_pk = {record.id: record for record in loaded}
+    rows = records.values_list(*RECORD_SELECTED, *journals.lookups("journal"))
+    by_pk = {values[0]: _record_data(values, journals) for values in rows}
     if by_pk:
-        _load_contributions(by_pk)
-        _load_identifiers(by_pk)
-        _load_subjects(by_pk)
-    return loaded
+        pks = records.values("pk")
+        _load_contributions(by_pk, pks)
+        _load_identifiers(by_pk, pks)
+        _load_subjects(by_pk, pks)
+    return list(by_pk.values())
+
+
+# The parts' queries select by the records' own query, not by a list of their ids: Django prepares every
+# value of an IN list in Python (a foreign key's even more), which cost a tenth of loading a chunk three
+# times over. A record that came into the query after its row was read is not among `by_pk`: its parts
+# are left out with it.
+
+
+def _record_data(values: tuple, journals: _Instances) -> RecordData:
+    """The record of a row of its columns and its journal's, with empty parts to load into."""
+    journal = journals.get(values[len(RECORD_COLUMNS) :])
+    return RecordData._make((*values[: len(RECORD_COLUMNS)], journal, Rows(), Rows(), Rows()))
 
 
 class _Instances:
@@ -321,31 +354,33 @@ class _Instances:
 AFFILIATION_LOOKUPS = tuple(f"affiliations__{column}" for column in AFFILIATION_COLUMNS)
 
 
-def _load_contributions(by_pk: dict[int, RecordData]) -> None:
+def _load_contributions(by_pk: dict[int, RecordData], pks: QuerySet) -> None:
     """Contributions with their persons and affiliations in one query: a row for each affiliation, or one
     for a contribution without any."""
     people = _Instances(Person)
     rows = (
-        Contribution.objects.filter(record_id__in=by_pk)
+        Contribution.objects.filter(record_id__in=pks)
         .order_by("record_id", "position", "id", "affiliations__position", "affiliations__id")
         .values_list(*CONTRIBUTION_COLUMNS, *people.lookups("person"), *AFFILIATION_LOOKUPS)
     )
     person_end = len(CONTRIBUTION_COLUMNS) + len(people.columns)
+    organisation_at = person_end + AFFILIATION_COLUMNS.index("organisation_id")
     organisations: dict[int, Organisation] | None = None
     contribution = None
     for values in rows:
         if contribution is None or contribution.id != values[0]:
-            contribution = ContributionData(values[: len(CONTRIBUTION_COLUMNS)])
-            contribution.person = people.get(values[len(CONTRIBUTION_COLUMNS) : person_end])
-            contribution.affiliations = Rows()
-            by_pk[contribution.record_id].contributions.append(contribution)
+            person = people.get(values[len(CONTRIBUTION_COLUMNS) : person_end])
+            contribution = ContributionData._make((*values[: len(CONTRIBUTION_COLUMNS)], person, Rows()))
+            if contribution.record_id in by_pk:
+                by_pk[contribution.record_id].contributions.append(contribution)
         if values[person_end] is None:
             continue
-        affiliation = AffiliationData(values[person_end:])
-        if affiliation.organisation_id is not None and organisations is None:
-            organisations = _organisations_with_ancestry()
-        affiliation.organisation = organisations.get(affiliation.organisation_id) if organisations else None
-        contribution.affiliations.append(affiliation)
+        organisation = None
+        if values[organisation_at] is not None:
+            if organisations is None:
+                organisations = _organisations_with_ancestry()
+            organisation = organisations.get(values[organisation_at])
+        contribution.affiliations.append(AffiliationData._make((*values[person_end:], organisation)))
 
 
 def _organisations_with_ancestry() -> dict[int, Organisation]:
@@ -357,27 +392,29 @@ def _organisations_with_ancestry() -> dict[int, Organisation]:
     return organisations
 
 
-RELATED_LOOKUPS = tuple(f"related_record__{column}" for column in ("id", "local_id", "subtitle", "title"))
+RELATED_LOOKUPS = tuple(f"related_record__{column}" for column in RELATED_COLUMNS)
 
 
-def _load_identifiers(by_pk: dict[int, RecordData]) -> None:
+def _load_identifiers(by_pk: dict[int, RecordData], pks: QuerySet) -> None:
     identifiers = (
-        Identifier.objects.filter(record_id__in=by_pk)
+        Identifier.objects.filter(record_id__in=pks)
         .order_by("record_id", "relation", "position", "id")
         .values_list(*IDENTIFIER_COLUMNS, *RELATED_LOOKUPS)
     )
     for values in identifiers:
-        identifier = IdentifierData(values[: len(IDENTIFIER_COLUMNS)])
         related = values[len(IDENTIFIER_COLUMNS) :]
-        identifier.related_record = RelatedRecordData(related) if related[0] is not None else None
-        by_pk[identifier.record_id].identifiers.append(identifier)
+        related_record = RelatedRecordData._make(related) if related[0] is not None else None
+        identifier = IdentifierData._make((*values[: len(IDENTIFIER_COLUMNS)], related_record))
+        if identifier.record_id in by_pk:
+            by_pk[identifier.record_id].identifiers.append(identifier)
 
 
-def _load_subjects(by_pk: dict[int, RecordData]) -> None:
+def _load_subjects(by_pk: dict[int, RecordData], pks: QuerySet) -> None:
     """Subject categories in code order, as the relation's prefetch orders them."""
     categories = _Instances(SubjectCategory)
-    through = Record.subjects.through.objects.filter(record_id__in=by_pk).order_by(
+    through = Record.subjects.through.objects.filter(record_id__in=pks).order_by(
         "record_id", "subjectcategory_id"
     )
     for values in through.values_list("record_id", *categories.lookups("subjectcategory")):
-        by_pk[values[0]].subjects.append(categories.get(values[1:]))
+        if values[0] in by_pk:
+            by_pk[values[0]].subjects.append(categories.get(values[1:]))
