@@ -13,7 +13,6 @@ import re
 import unicodedata
 from functools import cache
 
-import pycountry
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
@@ -205,37 +204,7 @@ def status_label(record: Record) -> str:
     return STATUS_LABELS.get(record.publication_status, "")
 
 
-# ---------------------------------------------------------------- languages and texts
-
-
-# The language forms are cached, not only the lookup: a few codes are asked for every record, and each
-# attribute of a pycountry entry is read through its __getattr__ (2% of a BibTeX list export).
-
-
-@cache
-def _language(code: str):
-    return pycountry.languages.get(alpha_3=code) if code else None
-
-
-@cache
-def language_alpha2(code: str) -> str:
-    """BCP 47 / xml:lang form: "en" for "eng", the three-letter code where no two-letter one exists."""
-    language = _language(code)
-    return getattr(language, "alpha_2", code) if language else code
-
-
-@cache
-def language_bibliographic(code: str) -> str:
-    """ISO 639-2/B (MARC, MODS iso639-2b): "dut" for "nld", "swe" for "swe"."""
-    language = _language(code)
-    return getattr(language, "bibliographic", code) if language else code
-
-
-@cache
-def language_name(code: str) -> str:
-    """The English name: "English", "Swedish"."""
-    language = _language(code)
-    return language.name if language else code
+# ---------------------------------------------------------------- texts
 
 
 def main_abstract(record: Record) -> dict | None:

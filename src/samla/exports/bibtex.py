@@ -17,6 +17,7 @@ from bibtexparser.model import Entry, Field
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import english_language_name
 
 from . import bibliographic as bib
 
@@ -166,7 +167,7 @@ def entry_fields(record: Record) -> tuple[str, list[tuple[str, str]]]:
         ("url", verbatim(bib.permanent_link(record))),
         ("abstract", latex((bib.main_abstract(record) or {}).get("text", ""))),
         ("keywords", latex(", ".join(bib.keyword_terms(record)))),
-        ("language", bib.language_name(record.language).lower() if record.language else ""),
+        ("language", english_language_name(record.language).lower() if record.language else ""),
     ]
     return entry_type, [(key, value) for key, value in values if value]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib
 
@@ -50,7 +51,7 @@ def write(record: Record) -> dict[str, Any]:
         "ISBN": bib.first_identifier(record, "isbn"),
         "PMID": bib.first_identifier(record, "pmid"),
         "URL": bib.permanent_link(record),
-        "language": bib.language_alpha2(record.language),
+        "language": language_alpha2(record.language),
         "abstract": (bib.main_abstract(record) or {}).get("text", ""),
         "keyword": ", ".join(bib.keyword_terms(record)),
     }

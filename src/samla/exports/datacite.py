@@ -15,6 +15,7 @@ from django.conf import settings
 from lxml import etree
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib
 
@@ -91,7 +92,7 @@ def write(record: Record) -> etree._Element:
     if not creators:
         _sub(_sub(names, "creator"), "creatorName", ":unkn", nameType="Organizational")
     titles = _sub(resource, "titles")
-    language = bib.language_alpha2(record.title_language)
+    language = language_alpha2(record.title_language)
     _sub(titles, "title", record.title, lang=language)
     if record.subtitle:
         _sub(titles, "title", record.subtitle, titleType="Subtitle", lang=language)
@@ -101,7 +102,7 @@ def write(record: Record) -> etree._Element:
             "title",
             alternative["title"],
             titleType="TranslatedTitle",
-            lang=bib.language_alpha2(alternative.get("language", "")),
+            lang=language_alpha2(alternative.get("language", "")),
         )
     _sub(resource, "publisher", bib.publisher(record) or settings.REPOSITORY_NAME)
     _sub(resource, "publicationYear", bib.year(record) or str(record.created.year))
@@ -115,7 +116,7 @@ def write(record: Record) -> etree._Element:
     _contributors(resource, record, {c.pk for c in creators})
     _dates(resource, record)
     if record.language:
-        _sub(resource, "language", bib.language_alpha2(record.language))
+        _sub(resource, "language", language_alpha2(record.language))
     _alternate_identifiers(resource, record, scheme)
     _related_identifiers(resource, record)
     if record.page_count:
@@ -201,7 +202,7 @@ def _subjects(resource: etree._Element, record: Record) -> None:
     subjects = _sub(resource, "subjects")
     for group in record.keywords:
         for term in group.get("terms", []):
-            _sub(subjects, "subject", term, lang=bib.language_alpha2(group.get("language", "")))
+            _sub(subjects, "subject", term, lang=language_alpha2(group.get("language", "")))
     for code in codes:
         _sub(
             subjects,
@@ -262,7 +263,7 @@ def _descriptions(resource: etree._Element, record: Record) -> None:
             "description",
             abstract["text"],
             descriptionType="Abstract",
-            lang=bib.language_alpha2(abstract.get("language", "")),
+            lang=language_alpha2(abstract.get("language", "")),
         )
     if series:
         text = f"{series}, {record.series_number}" if record.series_number else series

@@ -11,6 +11,7 @@ from __future__ import annotations
 from lxml import etree
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import english_language_name
 
 from . import bibliographic as bib
 
@@ -87,7 +88,7 @@ def write(record: Record) -> etree._Element:
     _text(root, "electronic-resource-num", bib.first_identifier(record, "doi"))
     _text(root, "abstract", (bib.main_abstract(record) or {}).get("text", ""))
     _text(root, "work-type", bib.output_type(record).label_en)
-    _text(root, "language", bib.language_name(record.language) if record.language else "")
+    _text(root, "language", english_language_name(record.language) if record.language else "")
     urls = etree.SubElement(etree.SubElement(root, "urls"), "related-urls")
     _text(urls, "url", bib.permanent_link(record))
     _text(root, "custom7", record.article_number)  # "Article Number" of EndNote's Journal Article

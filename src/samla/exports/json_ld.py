@@ -14,6 +14,7 @@ from typing import Any
 
 from samla.records.identifiers import resolver_url
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib
 
@@ -72,7 +73,7 @@ def write(record: Record) -> dict[str, Any]:
     if record.issued:
         item["datePublished"] = record.issued
     if record.language:
-        item["inLanguage"] = bib.language_alpha2(record.language)
+        item["inLanguage"] = language_alpha2(record.language)
     if abstract := bib.main_abstract(record):
         item["abstract"] = abstract["text"]
     if terms := bib.keyword_terms(record):

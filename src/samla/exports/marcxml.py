@@ -15,6 +15,7 @@ from __future__ import annotations
 from lxml import etree
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import language_bibliographic
 
 from . import bibliographic as bib
 
@@ -54,7 +55,7 @@ def write(record: Record) -> etree._Element:
         if source := OTHER_IDENTIFIERS.get(item.scheme):
             _field(root, "035", " ", " ", [("a", f"({source}){item.value}")])
     if record.language:
-        _field(root, "041", " ", " ", [("a", bib.language_bibliographic(record.language))])
+        _field(root, "041", " ", " ", [("a", language_bibliographic(record.language))])
     for code in bib.subject_codes(record):
         _field(root, "084", " ", " ", [("a", code), ("2", "ssif")])
     people = bib.contributors(record)
@@ -103,7 +104,7 @@ def leader(record: Record) -> str:
 def fixed_data(record: Record) -> str:
     """008: date entered (yymmdd), single date and its year, no place, the language, source "d" (other)."""
     year = bib.year(record) or "uuuu"
-    language = bib.language_bibliographic(record.language) if record.language else "und"
+    language = language_bibliographic(record.language) if record.language else "und"
     return f"{record.created:%y%m%d}s{year:<4}    xx {' ' * 17}{language[:3]:<3} d"
 
 

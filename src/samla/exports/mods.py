@@ -13,6 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import language_bibliographic
 
 from . import bibliographic as bib
 
@@ -112,7 +113,7 @@ def sub(parent: etree._Element, tag: str, text: str | None = None, **attributes:
 
 
 def lang(code: str) -> str:
-    return bib.language_bibliographic(code) if code else ""
+    return language_bibliographic(code) if code else ""
 
 
 def title_infos(mods: etree._Element, record: Record) -> None:

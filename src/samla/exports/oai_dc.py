@@ -13,6 +13,7 @@ from lxml import etree
 
 from samla.records.identifiers import resolver_url
 from samla.records.models import Record
+from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib
 
@@ -63,21 +64,21 @@ def write(record: Record) -> etree._Element:
     """One record as an <oai_dc:dc> element."""
     dc = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap=NSMAP)
     dc.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {SCHEMA}")
-    _add(dc, "title", record.full_title, bib.language_alpha2(record.title_language))
+    _add(dc, "title", record.full_title, language_alpha2(record.title_language))
     for alternative in record.alternative_titles:
         text = alternative["title"] + (f": {alternative['subtitle']}" if alternative.get("subtitle") else "")
-        _add(dc, "title", text, bib.language_alpha2(alternative.get("language", "")))
+        _add(dc, "title", text, language_alpha2(alternative.get("language", "")))
     creators = {c.pk for c in bib.creators(record)}
     for contribution in bib.contributors(record):
         element = "creator" if contribution.pk in creators else "contributor"
         _add(dc, element, contribution.inverted_name)
     for group in record.keywords:
         for term in group.get("terms", []):
-            _add(dc, "subject", term, bib.language_alpha2(group.get("language", "")))
+            _add(dc, "subject", term, language_alpha2(group.get("language", "")))
     for code in bib.subject_codes(record):
         _add(dc, "subject", bib.subject_label(code), "en")
     for abstract in record.abstracts:
-        _add(dc, "description", abstract.get("text", ""), bib.language_alpha2(abstract.get("language", "")))
+        _add(dc, "description", abstract.get("text", ""), language_alpha2(abstract.get("language", "")))
     _add(dc, "publisher", bib.publisher(record))
     _add(dc, "date", record.issued)
     _add(dc, "type", "info:eu-repo/semantics/" + EU_REPO_TYPES.get(record.output_type, "other"))

@@ -8,6 +8,7 @@ rispy numbers references with "1." lines by default; they are left out, as other
 from __future__ import annotations
 
 from samla.records.models import Contribution, Record
+from samla.vocabularies.languages import english_language_name
 
 from . import bibliographic as bib
 
@@ -119,7 +120,7 @@ def reference(record: Record) -> dict:
         "urls": [bib.permanent_link(record)],
         "abstract": _one_line((bib.main_abstract(record) or {}).get("text", "")),
         "keywords": [_one_line(term) for term in bib.keyword_terms(record)],
-        "language": bib.language_name(record.language) if record.language else "",
+        "language": english_language_name(record.language) if record.language else "",
         "type_of_work": bib.output_type(record).label_en,
     }
     return {key: value for key, value in values.items() if value}
