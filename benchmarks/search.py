@@ -121,7 +121,7 @@ def _generated(name: str) -> bool:
     try:
         with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/" + name) as connection:
             count = connection.execute(
-                "SELECT COUNT(*) FROM records_record WHERE local_id LIKE 'bench:%%'"
+                "SELECT COUNT(*) FROM records_record WHERE local_id LIKE 'bench:%'"
             ).fetchone()[0]
     except psycopg.Error:
         return False

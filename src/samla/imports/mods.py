@@ -457,9 +457,9 @@ def _organisations(names: list[_Name]) -> list[OrganisationPath]:
         if name.element.get("type") != "corporate" or (roles and not roles & ORGANISATION_ROLES):
             continue
         identifier = _name_identifier(name)
-        names = tuple(text for part in name.parts.all("namePart") if (text := element_text(part)))
-        if identifier and names:
-            found.setdefault(identifier, OrganisationPath(identifier, names))
+        parts = tuple(text for part in name.parts.all("namePart") if (text := element_text(part)))
+        if identifier and parts:
+            found.setdefault(identifier, OrganisationPath(identifier, parts))
     return list(found.values())
 
 

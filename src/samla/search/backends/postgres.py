@@ -181,14 +181,12 @@ def _filler(positions: dict[str, list[str]]) -> str:
     pages, each read from outside shared buffers. Stored out of line (migration 0005), every row is
     about 60 bytes and the whole table about 7,500 pages."""
     size = TSVECTOR_HEADER + sum(
-        TSVECTOR_ENTRY
-        + len(lexeme.encode())
-        + (len(lexeme.encode()) % 2 + 2 + 2 * len(entries) if entries else 0)
-        for lexeme, entries in positions.items()
+        TSVECTOR_ENTRY + length + (length % 2 + 2 + 2 * len(entries) if entries else 0)
+        for length, entries in ((len(lexeme.encode()), entries) for lexeme, entries in positions.items())
     )
-    missing = OUT_OF_LINE_BYTES - size - TSVECTOR_ENTRY
     if size >= OUT_OF_LINE_BYTES:
         return ""
+    missing = OUT_OF_LINE_BYTES - size - TSVECTOR_ENTRY
     steps = max(1, -(-missing // FILLER_STEP))
     return " '" + "~" * min(MAX_LEXEME_BYTES, steps * FILLER_STEP) + "'"
 
