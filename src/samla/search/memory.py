@@ -244,9 +244,8 @@ class FacetSets:
     def _indexed_code_counts(self, record_ids: Sequence[int]) -> np.ndarray:
         """What these records add to the counts of all indexed records: `_counts_of_all` is patched by
         the difference, since counting a million records again after each change took 0.1–0.5 s."""
-        mask = np.zeros(self.capacity, dtype=bool)
-        mask[list(record_ids)] = True
-        return self._code_counts(mask & self.indexed)
+        ids = np.unique(np.asarray(record_ids, dtype=np.int64))
+        return self._id_code_counts(ids[self.indexed[ids]])
 
     def _code(self, field: str, value: str) -> int:
         pair = (field, value)
@@ -368,7 +367,10 @@ class FacetSets:
         return self._all_counts
 
     def _code_counts(self, mask: np.ndarray) -> np.ndarray:
-        ids = np.flatnonzero(mask)
+        return self._id_code_counts(np.flatnonzero(mask))
+
+    def _id_code_counts(self, ids: np.ndarray) -> np.ndarray:
+        """How many of the records `ids` (ascending, no repeats) have each facet code."""
         parts = []
         if self.overlay:
             dirty = self.dirty[ids]
