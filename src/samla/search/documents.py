@@ -88,6 +88,20 @@ class SourceRows:
     subjects: list[tuple[int, str]]  # (record id, SSIF code)
 
 
+_RECORD_ATTRIBUTES = [f for f in RECORD_FIELDS if "__" not in f]
+_JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.startswith("journal__")]
+
+
+def record_fields(record: Record) -> dict[str, Any]:
+    """A saved record's values of RECORD_FIELDS, as `read_rows` reads them: for a writer's `SourceRows`."""
+    values = {name: getattr(record, name) for name in _RECORD_ATTRIBUTES}
+    journal = record.journal
+    values.update(
+        {f"journal__{name}": getattr(journal, name) if journal else None for name in _JOURNAL_ATTRIBUTES}
+    )
+    return values
+
+
 def build_documents(
     record_ids: Iterable[int], extra_text: Mapping[int, str] | None = None
 ) -> list[IndexDocument]:

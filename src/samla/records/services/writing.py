@@ -22,7 +22,7 @@ from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, resolve_journal
 from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
-from samla.search.documents import RECORD_FIELDS, SourceRows
+from samla.search.documents import SourceRows, record_fields
 from samla.search.indexing import index_records, index_written
 
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
@@ -455,26 +455,12 @@ def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lo
     contributions, affiliations = _write_contributions(actor, pairs, lookups)
     _write_identifiers(pairs)
     return SourceRows(
-        records=[_document_fields(record) for record, _data in pairs],
+        records=[record_fields(record) for record, _data in pairs],
         contributions=contributions,
         affiliations=affiliations,
         identifiers=[(r.pk, i.scheme, i.value) for r, d in pairs for i in d.identifiers],
         subjects=subjects,
     )
-
-
-_RECORD_ATTRIBUTES = [f for f in RECORD_FIELDS if "__" not in f]
-_JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.startswith("journal__")]
-
-
-def _document_fields(record: Record) -> dict[str, Any]:
-    """The record's values of `search.documents.RECORD_FIELDS`, as the index reads them."""
-    values = {name: getattr(record, name) for name in _RECORD_ATTRIBUTES}
-    journal = record.journal
-    values.update(
-        {f"journal__{name}": getattr(journal, name) if journal else None for name in _JOURNAL_ATTRIBUTES}
-    )
-    return values
 
 
 CONTRIBUTION_FIELDS = ("record", "position", "role", "person", "family_name", "given_name", "is_organisation")
