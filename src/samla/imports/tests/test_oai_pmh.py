@@ -91,3 +91,17 @@ def test_read_records_html_page_raises_unreadable_file():
 )
 def test_local_id_from_source_identifier_is_deterministic_local_id(identifier, local_id):
     assert local_id_from(identifier) == local_id
+
+
+def test_read_records_indentation_is_dropped_but_spaces_in_mixed_content_are_kept(tmp_path: Path):
+    path = tmp_path / "mods.xml"
+    path.write_text(
+        '<mods xmlns="http://www.loc.gov/mods/v3">\n  <titleInfo>\n    <title>A title</title>\n'
+        "  </titleInfo>\n  <note>one <b>bold</b> <i>word</i> here</note>\n</mods>\n"
+    )
+
+    (record,) = read_records(path)
+
+    title_info = record.metadata[0]
+    assert (title_info.text, title_info[0].tail) == (None, None)
+    assert "".join(record.metadata[1].itertext()) == "one bold word here"
