@@ -71,6 +71,10 @@ class SqlBackend:
         """SELECT id FROM the text index WHERE it matches `node`."""
         raise NotImplementedError
 
+    def hits_among_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+        """SELECT id FROM the text index WHERE it matches `node`, of the records `ids` (ascending)."""
+        raise NotImplementedError
+
     def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
         """SELECT id, score (higher is better) of those of the records `ids` (ascending) that match
         `node`."""
@@ -177,9 +181,9 @@ class SqlBackend:
         visible, visible_params = self._visibility(query.visible)
         mask = sets.visible(self, visible, visible_params)
         if query.parsed.match is not None:
-            mask &= sets.mask_of(self._matches(query.parsed.match))
+            mask &= sets.match_mask(self, query.parsed.match)
         if query.parsed.exclude is not None:
-            mask &= ~sets.mask_of(self._matches(query.parsed.exclude))
+            mask &= ~sets.match_mask(self, query.parsed.exclude)
         for facet in query.filters:
             having = sets.having(facet.field, facet.values)
             mask &= ~having if facet.negated else having
@@ -203,10 +207,9 @@ class SqlBackend:
             scores[np.searchsorted(results, ranked)] = ranks
         return scores
 
-    def _matches(self, node: Node) -> np.ndarray:
-        """Ids of the records whose text matches, as one aggregate: a string crosses from the database
-        instead of a row per match."""
-        hits, params = self.hits_sql(node)
+    def matching_ids(self, hits: str, params: list[Any]) -> np.ndarray:
+        """Ids of the records `hits` (`hits_sql`) selects, as one aggregate: a string crosses from the
+        database instead of a row per match."""
         with self.connection.cursor() as cursor:
             cursor.execute(f"SELECT {self.id_aggregate.format('hits.id')} FROM ({hits}) hits", params)
             return id_array(cursor.fetchone()[0])

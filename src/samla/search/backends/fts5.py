@@ -88,6 +88,14 @@ class Fts5Backend(SqlBackend):
     def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
         return "SELECT rowid AS id FROM search_text WHERE search_text MATCH %s", [match_expression(node)]
 
+    def hits_among_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+        # As in `scores_sql`: the range bounds FTS5's scan, `+rowid` keeps the list out of FTS5.
+        return (
+            "SELECT rowid AS id FROM search_text WHERE search_text MATCH %s"
+            " AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))",
+            [match_expression(node), ids[0], ids[-1], json.dumps(ids)],
+        )
+
     def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
         # The range bounds FTS5's scan; `+rowid` keeps the list out of FTS5, which would otherwise run
         # the whole match once per listed rowid, and so bm25 runs for the listed rows only.

@@ -105,6 +105,20 @@ class PostgresBackend(SqlBackend):
     def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
         return "e.record_id = ANY(%s)", [ids]
 
+    def _scores(self, node: Node, ids: Any) -> Any:
+        """As on SQLite, with plain index scans off for this statement: the planner then intersects the
+        candidates' primary keys with the text index's matches (a BitmapAnd) and reads the (TOASTed)
+        documents of the matching candidates only. Walking the primary key instead filters every
+        candidate by its document: for a thousand candidates outside shared buffers, 50–150 ms against
+        10–15 ms (1–3 ms more when they are all cached)."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        try:
+            return super()._scores(node, ids)
+        finally:
+            with self.connection.cursor() as cursor:
+                cursor.execute("RESET enable_indexscan")
+
     def refresh_statistics(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("ANALYZE search_entry, search_facet, search_text, records_record")
@@ -118,6 +132,13 @@ class PostgresBackend(SqlBackend):
     def hits_sql(self, node: Node) -> tuple[str, list[Any]]:
         sql = "SELECT record_id AS id FROM search_text WHERE document @@ CAST(%s AS tsquery)"
         return sql, [tsquery(node)]
+
+    def hits_among_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+        sql = (
+            "SELECT record_id AS id FROM search_text"
+            " WHERE record_id = ANY(%s) AND document @@ CAST(%s AS tsquery)"
+        )
+        return sql, [ids, tsquery(node)]
 
     def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
         query = tsquery(node)

@@ -63,3 +63,95 @@ def test_facet_sets_count_a_changed_record_by_its_new_codes(monkeypatch, system)
     indexed = np.flatnonzero(sets.indexed)
     assert counted_by_sets(sets, indexed) == counted_directly(sets, indexed)
     assert np.array_equal(sets._all_counts, sets._id_code_counts(indexed))
+
+
+# ---------------------------------------------------------------- kept matches
+
+
+@pytest.fixture
+def matched(monkeypatch) -> list[str]:
+    """The SQL of every text match run against the index from now on."""
+    from samla.search.backends.base import SqlBackend
+
+    statements: list[str] = []
+    original = SqlBackend.matching_ids
+
+    def recording(self, hits, params):
+        statements.append(hits)
+        return original(self, hits, params)
+
+    monkeypatch.setattr(SqlBackend, "matching_ids", recording)
+    return statements
+
+
+def full_matches(statements: list[str], query: str) -> int:
+    """How many of `statements` matched `query`'s text against the whole index."""
+    from samla.search.query import parse_query
+
+    return statements.count(backend_for().hits_sql(parse_query(query).match)[0])
+
+
+def found(anonymous, query: str) -> set[str]:
+    from .conftest import all_results
+
+    return set(all_results(anonymous, query=query))
+
+
+def test_search_again_with_the_same_text_uses_the_kept_match(anonymous, matched):
+    from samla.search.schemas import SearchFilters
+    from samla.search.services import search_records
+
+    fresh_sets()
+    search_records(anonymous, query="health")
+    page = search_records(anonymous, query="health", filters=SearchFilters(language=["eng"]))
+
+    assert full_matches(matched, "health") == 1
+    assert {r.local_id for r in page.items} <= found(anonymous, "health")
+
+
+def test_a_kept_match_follows_changed_records_without_matching_everything_again(system, anonymous, matched):
+    fresh_sets()
+    before = found(anonymous, "coproduction")
+    assert SEED in before
+    data = record_to_input(Record.objects.get(local_id=SEED))
+    data.title, data.subtitle, data.abstracts, data.keywords = "A study of care", "", [], []
+    update_record(system, local_id=SEED, data=data)
+    other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
+    other.title = "Coproduction of vaccines"
+    update_record(system, local_id="diva:rkh-1935", data=other)
+
+    kept = found(anonymous, "coproduction")
+    assert full_matches(matched, "coproduction") == 1  # the first search's, before the changes
+    fresh_sets()
+
+    assert kept == found(anonymous, "coproduction")  # as matching everything again finds
+    assert "diva:rkh-1935" in kept and "diva:rkh-1935" not in before
+    assert SEED not in kept
+
+
+def test_a_kept_match_taken_in_a_rolled_back_change_is_not_used(system, anonymous):
+    from django.db import transaction
+
+    fresh_sets()
+    before = found(anonymous, "coproduction")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
+        other.title = "Coproduction of vaccines"
+        update_record(system, local_id="diva:rkh-1935", data=other)
+        assert "diva:rkh-1935" in found(anonymous, "coproduction")
+        raise RuntimeError
+
+    assert found(anonymous, "coproduction") == before
+
+
+def test_kept_matches_stay_within_their_budget(monkeypatch, anonymous):
+    from samla.search.services import search_records
+
+    sets = fresh_sets()
+    one = np.packbits(sets.indexed).nbytes
+    monkeypatch.setattr(memory, "MAX_KEPT_MATCH_BYTES", 2 * one)
+    for query in ("health", "care", "study", "leadership", "cat", "research"):
+        search_records(anonymous, query=query)
+
+    assert len(sets.kept_matches) == 2
+    assert sets.kept_bytes == sum(bits.nbytes for _version, bits, _size in sets.kept_matches.values())
