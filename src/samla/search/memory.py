@@ -147,6 +147,26 @@ def _changes_after(
     return None if len(changed) > limit else changed
 
 
+def changes_after_counter(cursor: Any, counter: int, limit: int) -> list[int] | None:
+    """The records whose index entries changed after `counter`, a change counter committed together with
+    what it dates (`LexemeSet`); None when the change log no longer reaches back that far, or when they
+    are more than `limit`."""
+    cursor.execute("SELECT counter FROM search_state WHERE id = 1")
+    row = cursor.fetchone()
+    current = row[0] if row else 0
+    if current == counter:
+        return []
+    cursor.execute("SELECT MIN(counter) FROM search_change")
+    oldest = cursor.fetchone()[0]
+    if current < counter or oldest is None or oldest > counter + 1:
+        return None
+    cursor.execute(
+        "SELECT DISTINCT record_id FROM search_change WHERE counter > %s LIMIT %s", [counter, limit + 1]
+    )
+    changed = [r[0] for r in cursor.fetchall()]
+    return None if len(changed) > limit else changed
+
+
 class FacetSets:
     def __init__(self) -> None:
         self.version: tuple[int, int] | None = None
@@ -357,7 +377,7 @@ class FacetSets:
                 self.kept_bytes -= kept[1].nbytes
         mask = self._kept_up_to_date(backend, node, kept, version) if kept is not None else None
         if mask is None:
-            mask = self.mask_of(backend.matching_ids(sql, params))
+            mask = backend.fresh_match(self, node)
         if version is not None:
             self._keep_match(key, version, mask)
         return mask

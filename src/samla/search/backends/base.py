@@ -207,6 +207,11 @@ class SqlBackend:
             scores[np.searchsorted(results, ranked)] = ranks
         return scores
 
+    def fresh_match(self, sets: FacetSets, node: Node) -> np.ndarray:
+        """The mask of the records whose text matches `node`, matched now (`FacetSets.match_mask` keeps
+        it)."""
+        return sets.mask_of(self.matching_ids(*self.hits_sql(node)))
+
     def matching_ids(self, hits: str, params: list[Any]) -> np.ndarray:
         """Ids of the records `hits` (`hits_sql`) selects, as one aggregate: a string crosses from the
         database instead of a row per match."""

@@ -4,7 +4,8 @@ The lexemes are the words `analysis` produced (folded, Snowball-stemmed Swedish 
 a tsvector literal with positions and weights (A title; B authors, keywords, identifiers; C journal,
 organisations, abstract, other; D full text), so PostgreSQL matches exactly the words SQLite FTS5 does.
 Fielded search uses a second lexeme at the same position, prefixed by the field ("t:leadership"), so
-phrases work within a field too. Queries are tsquery literals built from the tree, never from user text.
+phrases work within a field too. Queries are tsquery literals built from the tree, never from user text
+(`tsquery`); words that many records hold are matched from bitmaps instead (`lexeme_sets`).
 """
 
 from __future__ import annotations
@@ -14,20 +15,20 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
 from ..documents import COLUMNS, IndexDocument
-from ..query import And, Node, Not, Or, Phrase, Term
+from ..memory import FacetSets
+from ..query import Node
 from . import SearchQuery, SearchResult
 from .base import SqlBackend
+from .lexeme_sets import LexemeSets
+from .tsquery import FIELD_CODES, escape, tsquery
 
 WEIGHTS = {
     "title": "A", "author": "B", "orcid": "B", "issn": "B", "keyword": "B", "identifier": "B",
     "journal": "C", "organisation": "C", "abstract": "C", "other": "C", "fulltext": "D",
-}  # fmt: skip
-FIELD_CODES = {
-    "title": "t", "author": "a", "orcid": "o", "journal": "j", "issn": "s", "keyword": "k",
-    "identifier": "i", "organisation": "g",
 }  # fmt: skip
 # This session's settings during a rebuild (`rebuilding`): see there why.
 REBUILD_SETTINGS = {"gin_pending_list_limit": "64MB", "work_mem": "64MB", "synchronous_commit": "off"}
@@ -85,9 +86,16 @@ class PostgresBackend(SqlBackend):
                     cursor.execute(f"RESET {name}")
 
     def finish_rebuild(self) -> None:
-        """Merge the pending list now, so the first searches do not each read it."""
+        """Merge the pending list now, so the first searches do not each read it, and build the bitmaps
+        of the lexemes many records hold (`lexeme_sets`)."""
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT gin_clean_pending_list('search_text_document')")
+        LexemeSets(self).build()
+
+    def fresh_match(self, sets: FacetSets, node: Node) -> np.ndarray:
+        """Through the bitmaps of the query's frequent lexemes where they have them (`lexeme_sets`)."""
+        mask = LexemeSets(self).match(sets, node)
+        return super().fresh_match(sets, node) if mask is None else mask
 
     def delete_text(self, record_ids: Sequence[int]) -> None:
         with self.connection.cursor() as cursor:
@@ -149,14 +157,6 @@ class PostgresBackend(SqlBackend):
         )
 
 
-def _quote(lexeme: str) -> str:
-    return "'" + _escape(lexeme) + "'"
-
-
-def _escape(lexeme: str) -> str:
-    return lexeme.replace("\\", "\\\\").replace("'", "''")
-
-
 def tsvector_literal(document: IndexDocument) -> str:
     """The document as tsvector input: each lexeme with its positions and weight, and a filler lexeme
     that makes it large enough to be stored out of the row (`_filler`). (A reindex writes a million of
@@ -186,7 +186,7 @@ def tsvector_literal(document: IndexDocument) -> str:
     filler = _filler(kept)
     lexemes = "".join(kept)
     if "'" in lexemes or "\\" in lexemes:  # never from `analysis`, whose words are letters and digits
-        kept = {_escape(lexeme): entries for lexeme, entries in kept.items()}
+        kept = {escape(lexeme): entries for lexeme, entries in kept.items()}
     return " ".join(f"'{lexeme}':{','.join(entries)}" for lexeme, entries in kept.items()) + filler
 
 
@@ -210,38 +210,3 @@ def _filler(positions: dict[str, list[str]]) -> str:
     missing = OUT_OF_LINE_BYTES - size - TSVECTOR_ENTRY
     steps = max(1, -(-missing // FILLER_STEP))
     return " '" + "~" * min(MAX_LEXEME_BYTES, steps * FILLER_STEP) + "'"
-
-
-def tsquery(node: Node) -> str:
-    """The tsquery literal for a tree; words are letters and digits only, quoted all the same."""
-    if isinstance(node, Term):
-        star = ":*" if node.prefix else ""
-        return _any([_quote(lexeme) + star for form in node.forms for lexeme in _lexemes(form, node.columns)])
-    if isinstance(node, Phrase):
-        alternatives = []
-        for words in node.variants:
-            for code in _codes(node.columns):
-                quoted = [_quote(f"{code}{w}") for w in words]
-                if node.prefix:
-                    quoted[-1] += ":*"
-                alternatives.append(" <-> ".join(quoted))
-        return _any(alternatives)
-    if isinstance(node, Or):
-        return " | ".join(f"({tsquery(c)})" for c in node.children)
-    if isinstance(node, And):
-        parts = [f"({tsquery(c)})" for c in node.children if not isinstance(c, Not)]
-        parts += [f"!({tsquery(c.child)})" for c in node.children if isinstance(c, Not)]
-        return " & ".join(parts)
-    raise ValueError(f"cannot compile {node!r}")
-
-
-def _codes(columns: tuple[str, ...]) -> list[str]:
-    return [f"{FIELD_CODES[c]}:" for c in columns] if columns else [""]
-
-
-def _lexemes(form: str, columns: tuple[str, ...]) -> list[str]:
-    return [f"{code}{form}" for code in _codes(columns)]
-
-
-def _any(alternatives: list[str]) -> str:
-    return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"

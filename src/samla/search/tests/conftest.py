@@ -9,6 +9,10 @@ import pytest
 
 from samla.organisations.models import Organisation
 from samla.records.models import ContributionAffiliation, Record
+from samla.search import memory
+from samla.search.backends import backend_for
+from samla.search.backends.base import SqlBackend
+from samla.search.query import parse_query
 from samla.search.services import search_records
 
 
@@ -75,3 +79,28 @@ def flat_counts(page) -> dict[str, dict[str, int]]:
 def search():
     """search(actor, query, **kwargs) -> local ids of every result."""
     return all_results
+
+
+def fresh_sets() -> memory.FacetSets:
+    """This process's facet sets loaded afresh, without the matches kept by earlier searches."""
+    memory._CACHE.clear()
+    return memory.facet_sets(backend_for())
+
+
+@pytest.fixture
+def matched(monkeypatch) -> list[str]:
+    """The SQL of every text match run against the index from now on."""
+    statements: list[str] = []
+    original = SqlBackend.matching_ids
+
+    def recording(self, hits, params):
+        statements.append(hits)
+        return original(self, hits, params)
+
+    monkeypatch.setattr(SqlBackend, "matching_ids", recording)
+    return statements
+
+
+def full_matches(statements: list[str], query: str) -> int:
+    """How many of `statements` matched `query`'s text against the whole index."""
+    return statements.count(backend_for().hits_sql(parse_query(query).match)[0])

@@ -12,14 +12,11 @@ from samla.records.services import record_to_input, update_record
 from samla.search import memory
 from samla.search.backends import backend_for
 
+from .conftest import fresh_sets, full_matches
+
 pytestmark = pytest.mark.django_db
 
 SEED = "diva2:1897829"
-
-
-def fresh_sets() -> memory.FacetSets:
-    memory._CACHE.clear()
-    return memory.facet_sets(backend_for())
 
 
 def counted_directly(sets: memory.FacetSets, ids: np.ndarray) -> dict[tuple[str, str], int]:
@@ -66,29 +63,6 @@ def test_facet_sets_count_a_changed_record_by_its_new_codes(monkeypatch, system)
 
 
 # ---------------------------------------------------------------- kept matches
-
-
-@pytest.fixture
-def matched(monkeypatch) -> list[str]:
-    """The SQL of every text match run against the index from now on."""
-    from samla.search.backends.base import SqlBackend
-
-    statements: list[str] = []
-    original = SqlBackend.matching_ids
-
-    def recording(self, hits, params):
-        statements.append(hits)
-        return original(self, hits, params)
-
-    monkeypatch.setattr(SqlBackend, "matching_ids", recording)
-    return statements
-
-
-def full_matches(statements: list[str], query: str) -> int:
-    """How many of `statements` matched `query`'s text against the whole index."""
-    from samla.search.query import parse_query
-
-    return statements.count(backend_for().hits_sql(parse_query(query).match)[0])
 
 
 def found(anonymous, query: str) -> set[str]:
