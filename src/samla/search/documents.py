@@ -71,6 +71,9 @@ class IndexDocument:
     sort_title: str = ""
     last_updated: dt.date | None = None
     has_fulltext: bool = False
+    # The text as the backend writes it, when it was prepared ahead (`SqlBackend.prepare`, which then
+    # drops `columns`): a reindex prepares it in the process that builds the documents.
+    text: Any = None
 
 
 @dataclass

@@ -131,14 +131,17 @@ def _id_batches(after: int, batch_size: int) -> Iterator[list[int]]:
 
 
 def _built_batches(after: int, batch_size: int) -> Iterator[_Batch]:
-    """In the second process: each batch's documents, with the change counter read before building them.
-    It reads on connections of its own and writes nothing."""
+    """In the second process: each batch's documents, their text prepared for the backend, with the change
+    counter read before building them. It reads on connections of its own and writes nothing."""
     for wrapper in connections.all(initialized_only=True):
         _INHERITED.append(wrapper.connection)
         wrapper.connection = None  # the next query connects afresh
+    backend = backend_for()
     for ids in _id_batches(after, batch_size):
         counter = current_counter(connection)
-        yield _Batch(ids, build_documents(ids), counter)
+        documents = build_documents(ids)
+        backend.prepare(documents)
+        yield _Batch(ids, documents, counter)
 
 
 def _documents(batch: _Batch) -> list[IndexDocument]:

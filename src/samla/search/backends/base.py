@@ -55,7 +55,24 @@ class SqlBackend:
     max_ranked = 2_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
+        """Write the documents' text (`text_of` each, unless prepared ahead)."""
         raise NotImplementedError
+
+    def text_of(self, document: IndexDocument) -> Any:
+        """The document's text as `write_text` writes it."""
+        raise NotImplementedError
+
+    def prepare(self, documents: Sequence[IndexDocument]) -> None:
+        """Rebuild helper: put each document's text in the form `write_text` writes, and drop its word
+        lists, in the process that builds the documents. Why: the writing process and its database
+        session are the rebuild's critical path (the builder had time to spare), and the prepared text
+        crosses between the processes in one piece rather than as lists of words."""
+        for document in documents:
+            document.text = self.text_of(document)
+            document.columns = {}
+
+    def _texts(self, documents: Sequence[IndexDocument]) -> list[Any]:
+        return [d.text if d.text is not None else self.text_of(d) for d in documents]
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert many rows into one table."""

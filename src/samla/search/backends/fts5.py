@@ -36,11 +36,15 @@ class Fts5Backend(SqlBackend):
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
         marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
-        rows = [(d.record_id, *(" ".join(d.columns[c]) for c in COLUMNS)) for d in documents]
+        rows = [(d.record_id, *text) for d, text in zip(documents, self._texts(documents), strict=True)]
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO search_text (rowid, {', '.join(COLUMNS)}) VALUES ({marks})", rows
             )
+
+    def text_of(self, document: IndexDocument) -> tuple[str, ...]:
+        """Each column's words, space-separated."""
+        return tuple(" ".join(document.columns[c]) for c in COLUMNS)
 
     @contextmanager
     def rebuilding(self) -> Iterator[None]:

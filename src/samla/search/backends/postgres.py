@@ -54,9 +54,11 @@ class PostgresBackend(SqlBackend):
     max_ranked = 1_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
-        self.insert_rows(
-            "search_text", ("record_id", "document"), [(d.record_id, tsvector_literal(d)) for d in documents]
-        )
+        rows = [(d.record_id, text) for d, text in zip(documents, self._texts(documents), strict=True)]
+        self.insert_rows("search_text", ("record_id", "document"), rows)
+
+    def text_of(self, document: IndexDocument) -> str:
+        return tsvector_literal(document)
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """COPY: one statement for all rows, instead of a round of the protocol per row."""
