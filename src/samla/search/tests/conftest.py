@@ -9,6 +9,7 @@ import pytest
 
 from samla.organisations.models import Organisation
 from samla.records.models import ContributionAffiliation, Record
+from samla.records.services import record_to_input, update_record
 from samla.search import memory
 from samla.search.backends import backend_for
 from samla.search.backends.base import SqlBackend
@@ -104,3 +105,12 @@ def matched(monkeypatch) -> list[str]:
 def full_matches(statements: list[str], query: str) -> int:
     """How many of `statements` matched `query`'s text against the whole index."""
     return statements.count(backend_for().hits_sql(parse_query(query).match)[0])
+
+
+def retitle(actor, local_id: str, title: str, *, text_besides: bool = True) -> None:
+    """Give a stored record a new title; without `text_besides`, also no subtitle, abstract or keywords."""
+    data = record_to_input(Record.objects.get(local_id=local_id))
+    data.title = title
+    if not text_besides:
+        data.subtitle, data.abstracts, data.keywords = "", [], []
+    update_record(actor, local_id=local_id, data=data)

@@ -6,14 +6,12 @@ through FTS5, so every assertion on results holds on both databases."""
 import pytest
 from django.db import connection
 
-from samla.records.models import Record
-from samla.records.services import record_to_input, update_record
 from samla.search import memory
 from samla.search.backends import lexeme_sets
 from samla.search.models import LexemeSet
 from samla.search.rebuild import reindex
 
-from .conftest import all_results, fresh_sets, full_matches
+from .conftest import all_results, fresh_sets, full_matches, retitle
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +68,8 @@ def test_a_frequent_word_is_matched_from_its_bitmap(with_bitmaps, anonymous, mat
 
 
 def test_bitmaps_follow_changed_records(with_bitmaps, system, anonymous):
-    data = record_to_input(Record.objects.get(local_id=SEED))
-    data.title, data.subtitle, data.abstracts, data.keywords = "Sea ice", "", [], []
-    update_record(system, local_id=SEED, data=data)
-    other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
-    other.title = "Health and care of ticks"
-    update_record(system, local_id="diva:rkh-1935", data=other)
+    retitle(system, SEED, "Sea ice", text_besides=False)
+    retitle(system, "diva:rkh-1935", "Health and care of ticks")
 
     for query in ("health", "care study", "health -care"):
         assert results(anonymous, query) == without_bitmaps(anonymous, query), query
@@ -83,9 +77,7 @@ def test_bitmaps_follow_changed_records(with_bitmaps, system, anonymous):
 
 
 def test_a_bitmap_the_change_log_no_longer_reaches_is_built_again(with_bitmaps, system, anonymous):
-    other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
-    other.title = "Health and care of ticks"
-    update_record(system, local_id="diva:rkh-1935", data=other)
+    retitle(system, "diva:rkh-1935", "Health and care of ticks")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_change")  # as pruning does, long after
 

@@ -12,7 +12,7 @@ from samla.records.services import record_to_input, update_record
 from samla.search import memory
 from samla.search.backends import backend_for
 
-from .conftest import fresh_sets, full_matches
+from .conftest import fresh_sets, full_matches, retitle
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +87,8 @@ def test_a_kept_match_follows_changed_records_without_matching_everything_again(
     fresh_sets()
     before = found(anonymous, "coproduction")
     assert SEED in before
-    data = record_to_input(Record.objects.get(local_id=SEED))
-    data.title, data.subtitle, data.abstracts, data.keywords = "A study of care", "", [], []
-    update_record(system, local_id=SEED, data=data)
-    other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
-    other.title = "Coproduction of vaccines"
-    update_record(system, local_id="diva:rkh-1935", data=other)
+    retitle(system, SEED, "A study of care", text_besides=False)
+    retitle(system, "diva:rkh-1935", "Coproduction of vaccines")
 
     kept = found(anonymous, "coproduction")
     assert full_matches(matched, "coproduction") == 1  # the first search's, before the changes
@@ -109,9 +105,7 @@ def test_a_kept_match_taken_in_a_rolled_back_change_is_not_used(system, anonymou
     fresh_sets()
     before = found(anonymous, "coproduction")
     with pytest.raises(RuntimeError), transaction.atomic():
-        other = record_to_input(Record.objects.get(local_id="diva:rkh-1935"))
-        other.title = "Coproduction of vaccines"
-        update_record(system, local_id="diva:rkh-1935", data=other)
+        retitle(system, "diva:rkh-1935", "Coproduction of vaccines")
         assert "diva:rkh-1935" in found(anonymous, "coproduction")
         raise RuntimeError
 
