@@ -140,11 +140,7 @@ def _changes_after(
     row = cursor.fetchone()
     if row is None or row[0] != token:
         return None  # that version was a change rolled back, or the log was pruned since
-    cursor.execute(
-        "SELECT DISTINCT record_id FROM search_change WHERE counter > %s LIMIT %s", [counter, limit + 1]
-    )
-    changed = [r[0] for r in cursor.fetchall()]
-    return None if len(changed) > limit else changed
+    return _changed_records(cursor, counter, limit)
 
 
 def changes_after_counter(cursor: Any, counter: int, limit: int) -> list[int] | None:
@@ -160,6 +156,10 @@ def changes_after_counter(cursor: Any, counter: int, limit: int) -> list[int] | 
     oldest = cursor.fetchone()[0]
     if current < counter or oldest is None or oldest > counter + 1:
         return None
+    return _changed_records(cursor, counter, limit)
+
+
+def _changed_records(cursor: Any, counter: int, limit: int) -> list[int] | None:
     cursor.execute(
         "SELECT DISTINCT record_id FROM search_change WHERE counter > %s LIMIT %s", [counter, limit + 1]
     )

@@ -136,12 +136,12 @@ class LexemeSets:
         index, and the records changed since the oldest bitmap matched again."""
         lexemes = _term_lexemes(term)
         held = [lexeme for lexeme in lexemes if lexeme in stored]
-        with self.connection.cursor() as cursor:
-            changed = changes_after_counter(cursor, min(stored[lexeme][0] for lexeme in held), MAX_PATCH)
+        changed = self._changes(min(stored[lexeme][0] for lexeme in held))
         if changed is None:
             stored = {**stored, **self._rebuilt(held)}
-            with self.connection.cursor() as cursor:
-                changed = changes_after_counter(cursor, stored[held[0]][0], MAX_PATCH) or []
+            changed = self._changes(stored[held[0]][0])
+        if changed is None:  # changed again past what the log holds, meanwhile: match through the index
+            return sets.mask_of(self.backend.matching_ids(*self.backend.hits_sql(term)))
         mask = np.zeros(sets.capacity, dtype=bool)
         for lexeme in held:
             mask |= _unpacked(stored[lexeme][1], sets.capacity)
@@ -152,6 +152,10 @@ class LexemeSets:
             mask[ids[ids < sets.capacity]] = False
             mask |= sets.mask_of(self.backend.matching_ids(*self.backend.hits_among_sql(term, ids.tolist())))
         return mask
+
+    def _changes(self, counter: int) -> list[int] | None:
+        with self.connection.cursor() as cursor:
+            return changes_after_counter(cursor, counter, MAX_PATCH)
 
 
 def _any_sql(lexemes: list[str]) -> tuple[str, list[Any]]:
