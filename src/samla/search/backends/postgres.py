@@ -115,7 +115,7 @@ class PostgresBackend(SqlBackend):
     def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
         return "e.record_id = ANY(%s)", [ids]
 
-    def _scores(self, node: Node, ids: Any) -> Any:
+    def _scores(self, node: Node, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """As on SQLite, with plain index scans off for this statement: the planner then intersects the
         candidates' primary keys with the text index's matches (a BitmapAnd) and reads the (TOASTed)
         documents of the matching candidates only. Walking the primary key instead filters every
