@@ -12,10 +12,11 @@ date (more than MAX_PATCH records changed since, or the log pruned) is built aga
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 
 from ..memory import FacetSets, changes_after_counter, current_counter
 from ..query import And, Node, Not, Or, Phrase, Term
@@ -27,6 +28,7 @@ LEXEME_SETS = 256  # bitmaps at most: 32 MB at a million records
 MIN_RECORDS = 50_000  # fewer matches than this cost the GIN index less than 25 ms
 SAMPLED_DOCUMENTS = 10_000
 MAX_PATCH = 5_000
+BUILDERS = 2  # connections matching lexemes at once after a full reindex
 
 # A lexeme's records: the change counter they hold for, and their bitmap (numpy.packbits of the mask).
 Entry = tuple[int, bytes]
@@ -70,10 +72,30 @@ class LexemeSets:
 
     def _entries(self, lexemes: list[str]) -> dict[str, Entry]:
         """Each lexeme's bitmap as matched now, dated by the counter read before matching (a change
-        committed meanwhile is in the log after it, so it is matched again when the bitmap is used)."""
+        committed meanwhile is in the log after it, so it is matched again when the bitmap is used).
+
+        Outside a transaction, BUILDERS connections match at once (a match is PostgreSQL's work, on a
+        core of its own, while the threads wait); inside one, this connection alone, since other
+        connections would not see what it has not committed."""
         counter = current_counter(self.connection)
-        match = self.backend.matching_ids
-        return {lexeme: (counter, _bits(match(*_any_sql([lexeme])))) for lexeme in lexemes}
+        if self.connection.in_atomic_block or len(lexemes) < 2:
+            bitmaps = _bitmaps(self.backend, lexemes)
+        else:
+            chunks = [lexemes[start::BUILDERS] for start in range(BUILDERS)]
+            built: dict[str, bytes] = {}
+            with ThreadPoolExecutor(BUILDERS) as pool:
+                for part in pool.map(self._bitmaps_elsewhere, chunks):
+                    built.update(part)
+            bitmaps = [built[lexeme] for lexeme in lexemes]
+        return {lexeme: (counter, bits) for lexeme, bits in zip(lexemes, bitmaps, strict=True)}
+
+    def _bitmaps_elsewhere(self, lexemes: list[str]) -> dict[str, bytes]:
+        """In a thread: the bitmaps of `lexemes` on that thread's own connection, closed afterwards."""
+        connection = connections[self.connection.alias]
+        try:
+            return dict(zip(lexemes, _bitmaps(type(self.backend)(connection), lexemes), strict=True))
+        finally:
+            connection.close()
 
     @staticmethod
     def _write(cursor: Any, entries: dict[str, Entry]) -> None:
@@ -156,6 +178,10 @@ class LexemeSets:
     def _changes(self, counter: int) -> list[int] | None:
         with self.connection.cursor() as cursor:
             return changes_after_counter(cursor, counter, MAX_PATCH)
+
+
+def _bitmaps(backend: Any, lexemes: list[str]) -> list[bytes]:
+    return [_bits(backend.matching_ids(*_any_sql([lexeme]))) for lexeme in lexemes]
 
 
 def _any_sql(lexemes: list[str]) -> tuple[str, list[Any]]:
