@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.urls import get_script_prefix
 
+from samla.core.collection import collecting_less
+
 from .models import AuthorityChange, RenderedItem
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,8 @@ def item_texts(key: str, heads: Sequence[Head], render: Renderer) -> list[str]:
     texts = {pk: text for pk, version, text in kept if versions[pk] == version}
     missing = [pk for pk in versions if pk not in texts]
     if missing:
-        fresh = render(missing)
+        with collecting_less():  # loading and writing allocate many objects and hardly any cycles
+            fresh = render(missing)
         _keep(key, [(pk, versions[pk], text) for pk, text in fresh.items()])
         texts.update(fresh)
     return [texts[pk] for pk, _, _ in heads if pk in texts]

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from samla.core.access import Actor
+from samla.core.collection import collecting_less
 from samla.core.errors import SamlaError
 from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
@@ -87,27 +88,21 @@ def import_files(
                     progress(len(item))
 
 
-COLLECT_EVERY = 50_000  # allocations between two runs of the cyclic garbage collector (Python: 700)
-
-
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run Python's cyclic garbage collector far less often during an import, in both its processes.
 
     Why: an import allocates millions of short-lived containers (parsed values, inputs, rows, index words)
-    that reference counting frees, and hardly any cycles; by default the collector runs every 700
-    allocations, and its full passes walk everything the process holds (Django, the parsed file), which
-    was a fifth to a third of each process's time. What exists when the import starts is frozen out of
-    the collector (the forked reading process shares those pages instead of touching them), and the
-    collector runs every COLLECT_EVERY allocations; the settings are restored afterwards.
+    that reference counting frees, and hardly any cycles, and the collector's full passes walk everything
+    the process holds (Django, the parsed file): a fifth to a third of each process's time. What exists
+    when the import starts is frozen out of the collector (the forked reading process shares those pages
+    instead of touching them), and the collector runs as `core.collection.collecting_less` has it.
     """
-    thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(COLLECT_EVERY, *thresholds[1:])
     try:
-        yield
+        with collecting_less():
+            yield
     finally:
-        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 

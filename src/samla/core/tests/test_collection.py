@@ -1,0 +1,38 @@
+"""`collecting_less` raises the collector's threshold while it runs, and overlapping uses restore the
+threshold from before the first, whatever order they leave in."""
+
+import gc
+
+import pytest
+
+from samla.core.collection import COLLECT_EVERY, collecting_less
+
+
+@pytest.fixture
+def threshold():
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*before)
+
+
+def test_collecting_less_raises_the_threshold_for_its_block_only(threshold):
+    with collecting_less():
+        assert gc.get_threshold() == (COLLECT_EVERY, 10, 10)
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_overlapping_uses_restore_the_first_threshold_when_the_last_leaves(threshold):
+    first, second = collecting_less(), collecting_less()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == (COLLECT_EVERY, 10, 10)
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def test_an_error_in_the_block_restores_the_threshold(threshold):
+    with pytest.raises(RuntimeError), collecting_less():
+        raise RuntimeError
+    assert gc.get_threshold() == (700, 10, 10)
