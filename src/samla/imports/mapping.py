@@ -6,11 +6,9 @@ Mappers copy values as the source gives them. Checking identifiers, ORCIDs, code
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-from dataclasses import dataclass, replace
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
@@ -19,7 +17,6 @@ from pydantic import ValidationError
 
 from samla.core.errors import InvalidInput
 from samla.records.schemas import RecordIn
-from samla.search.documents import TEXT_FIELDS, Stems, stems_of
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _MARKUP = re.compile(r"<[A-Za-z/!]")
@@ -48,29 +45,21 @@ class Header:
 
 @dataclass(frozen=True)
 class MappedRecord:
-    """A source record in the service's input shape, with the organisations that must exist before it,
-    and the stems of its texts when the reading process worked them out (`with_stems`)."""
+    """A source record in the service's input shape, with the organisations that must exist before it."""
 
     record: RecordIn
     organisations: tuple[OrganisationPath, ...] = ()
-    stems: Stems = dataclasses.field(default_factory=dict)
-
-    def with_stems(self) -> MappedRecord:
-        """This record with the stems of its titles, keywords and abstracts (`documents.stems_of`), which
-        the writing process then looks up instead of working them out."""
-        texts = SimpleNamespace(**self.record.model_dump(include=set(TEXT_FIELDS)))
-        return replace(self, stems=stems_of(texts))
 
     def __reduce__(self) -> tuple:
         """Pickled as the record's JSON, for the reading process (`core.pipeline`) to hand on: unpickling a
         pydantic model object by object costs about four times what validating its dump again does, and
         pydantic writes and reads JSON in one call each, at half what pickling its dump and validating
         that cost (the writing process pays the second half, and it is the slower of the two)."""
-        return _mapped_record, (self.record.model_dump_json(), self.organisations, self.stems)
+        return _mapped_record, (self.record.model_dump_json(), self.organisations)
 
 
-def _mapped_record(record: str, organisations: tuple[OrganisationPath, ...], stems: Stems) -> MappedRecord:
-    return MappedRecord(RecordIn.model_validate_json(record), organisations, stems)
+def _mapped_record(record: str, organisations: tuple[OrganisationPath, ...]) -> MappedRecord:
+    return MappedRecord(RecordIn.model_validate_json(record), organisations)
 
 
 def localname(element: etree._Element) -> str:

@@ -12,7 +12,6 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from django.db import transaction
@@ -31,7 +30,6 @@ from samla.records.services import (
     upsert_record,
     withdraw_record,
 )
-from samla.search.documents import prepared_stems
 
 from .errors import UnreadableFile
 from .mapping import Header, MappedRecord
@@ -77,10 +75,7 @@ def import_files(
     organisations: dict[tuple, int] = {}
     names = [str(path) for path in paths]
     with fewer_collections():
-        if _worth_a_worker(names):
-            items = run_in_worker(partial(mapped_batches, with_stems=True), names)
-        else:
-            items = mapped_batches(names)
+        items = run_in_worker(mapped_batches, names) if _worth_a_worker(names) else mapped_batches(names)
         for item in items:
             if isinstance(item, ImportResult):
                 yield item
@@ -131,12 +126,9 @@ class MappedSource:
     failure: ImportResult | None = None
 
 
-def mapped_batches(
-    paths: list[str], *, with_stems: bool = False
-) -> Iterator[ImportResult | int | list[MappedSource]]:
+def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[MappedSource]]:
     """For each file, how many records it holds, then its records mapped BATCH_SIZE at a time; or the
-    failure of a file that cannot be read. `with_stems` (in the reading process): with the stems of their
-    texts (`MappedRecord.with_stems`), work moved off the writing process, the slower of the two."""
+    failure of a file that cannot be read."""
     for path in paths:
         try:
             records = read_file(Path(path))
@@ -145,16 +137,15 @@ def mapped_batches(
             continue
         yield len(records)
         for start in range(0, len(records), BATCH_SIZE):
-            yield [_map(source, with_stems=with_stems) for source in records[start : start + BATCH_SIZE]]
+            yield [_map(source) for source in records[start : start + BATCH_SIZE]]
 
 
-def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
+def _map(source: SourceRecord) -> MappedSource:
     where = (source.path, source.line, source.header)
     if source.header.deleted:
         return MappedSource(*where)
     try:
-        mapped = source.map()
-        return MappedSource(*where, mapped=mapped.with_stems() if with_stems else mapped)
+        return MappedSource(*where, mapped=source.map())
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
 
@@ -196,9 +187,7 @@ def _import_batch(
             _prepare(actor, mapped[index], organisations)
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
-    stems = {key: words for item in mapped.values() for key, words in item.stems.items()}
-    with prepared_stems(stems):
-        outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
+    outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
     for index, outcome in zip(mapped, outcomes, strict=True):
         source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
         if outcome.error is not None:

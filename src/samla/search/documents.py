@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -49,9 +47,6 @@ RECORD_FIELDS = (
 
 TextSource = Callable[[Sequence[int]], Mapping[int, str]]
 _TEXT_SOURCES: list[TextSource] = []
-# Stems of texts worked out ahead (`prepared_stems`), by (text, language).
-Stems = Mapping[tuple[str, str], list[str]]
-_PREPARED_STEMS: ContextVar[Stems | None] = ContextVar("prepared_stems", default=None)
 
 
 def register_text_source(source: TextSource) -> None:
@@ -191,12 +186,9 @@ class _Parts:
     _words: dict[str, list[str]] = field(default_factory=dict)
 
     def stemmed(self, text: str, language: str = "") -> list[str]:
-        """`analysis.stemmed`, once per text and language in a batch (organisation names, affiliations and
-        journal titles recur across the records of a batch), or as worked out ahead (`prepared_stems`).
-        Callers extend with it, never change it."""
+        """`analysis.stemmed`, once per text and language in a batch: organisation names, affiliations
+        and journal titles recur across the records of a batch (callers extend with it, never change it)."""
         found = self._stemmed.get((text, language))
-        if found is None and (prepared := _PREPARED_STEMS.get()):
-            found = prepared.get((text, language))
         if found is None:
             found = self._stemmed[text, language] = analysis.stemmed(text, language)
         return found
@@ -268,61 +260,17 @@ def _category_levels(code: str) -> list[str]:
     return [code[:n] for n in (1, 3, 5) if n <= len(code)]
 
 
-# The fields `record_texts` reads.
-TEXT_FIELDS = (
-    "title", "subtitle", "title_language", "language", "alternative_titles", "keywords", "abstracts",
-    "host_title", "conference", "publisher", "funders",
-)  # fmt: skip
-
-
-def record_texts(record: Any) -> Iterator[tuple[str, str, str]]:
-    """(column, text, language) of each natural-language text of a record that its document stems, in
-    the order of each column: `record` has the attributes of RECORD_FIELDS, JSON fields as lists of
-    dicts (a row, or a record input dumped)."""
-    language = record.language
-    title_language = record.title_language or language
-    yield "title", record.title, title_language
-    yield "title", record.subtitle, title_language
-    for alt in record.alternative_titles:
-        yield "title", f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt.get("language", "")
-    for terms in record.keywords:
-        for term in terms.get("terms", []):
-            yield "keyword", term, terms.get("language", "") or language
-    for abstract in record.abstracts:
-        yield "abstract", abstract.get("text", ""), abstract.get("language", "") or language
-    other = [
-        record.host_title,
-        record.conference,
-        record.publisher,
-        *(f.get("name", "") for f in record.funders),
-    ]
-    yield "other", " ".join(o for o in other if o), language
-
-
-def stems_of(record: Any) -> dict[tuple[str, str], list[str]]:
-    """The stems of a record's texts (`record_texts`), worked out ahead of writing it: an import's reading
-    process hands them on with each record, so the writing process, the slower of the two, looks them up
-    (`prepared_stems`) instead of stemming titles, keywords and abstracts."""
-    return {(text, language): analysis.stemmed(text, language) for _c, text, language in record_texts(record)}
-
-
-@contextmanager
-def prepared_stems(stems: Stems) -> Iterator[None]:
-    """Documents built inside take the stems of these (text, language) pairs from `stems`."""
-    token = _PREPARED_STEMS.set(stems)
-    try:
-        yield
-    finally:
-        _PREPARED_STEMS.reset(token)
-
-
 def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> IndexDocument:
     """The document of one record (a row of RECORD_FIELDS)."""
     doc = IndexDocument(record_id=record.id)
     cols = doc.columns
     language = record.language
-    for column, text, text_language in record_texts(record):
-        cols[column] += parts.stemmed(text, text_language)
+    title_language = record.title_language or language
+    cols["title"] += analysis.stemmed(record.title, title_language)
+    cols["title"] += analysis.stemmed(record.subtitle, title_language)
+    for alt in record.alternative_titles:
+        alt_language = alt.get("language", "")
+        cols["title"] += analysis.stemmed(f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt_language)
     for contribution in parts.contributions.get(record.id, []):
         family, given, person_id, orcid, person_family, person_given = contribution
         cols["author"] += parts.words(f"{given} {family}")
@@ -338,6 +286,9 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         cols["journal"] += parts.stemmed(record.journal__title)
         cols["issn"] += [analysis.compact(n) for n in (record.journal__issn, record.journal__eissn) if n]
         doc.facets.add(("journal", str(record.journal_id)))
+    for terms in record.keywords:
+        for term in terms.get("terms", []):
+            cols["keyword"] += analysis.stemmed(term, terms.get("language", "") or language)
     cols["identifier"].append(analysis.compact(record.local_id))
     for scheme, value in parts.identifiers.get(record.id, []):
         if scheme == "isbn":
@@ -352,6 +303,17 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         doc.facets.add(("organisation", str(organisation_id)))
     for text in dict.fromkeys(parts.affiliation_texts.get(record.id, [])):
         cols["organisation"] += parts.stemmed(text)
+    for abstract in record.abstracts:
+        cols["abstract"] += analysis.stemmed(
+            abstract.get("text", ""), abstract.get("language", "") or language
+        )
+    other = [
+        record.host_title,
+        record.conference,
+        record.publisher,
+        *(f.get("name", "") for f in record.funders),
+    ]
+    cols["other"] += analysis.stemmed(" ".join(o for o in other if o), language)
     if full_text is not None:
         doc.has_fulltext = True
         cols["fulltext"] += analysis.stemmed(full_text, language)

@@ -8,8 +8,6 @@ import pytest
 from samla.core.pipeline import ReaderFailed, run_in_worker
 from samla.imports import services
 from samla.records.models import Record
-from samla.search import analysis
-from samla.search.services import search_records
 
 from .conftest import DIVA_SWEPUB
 
@@ -75,28 +73,3 @@ def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, i
         ("delete_kth_post.xml", results[1].line, "deleted"),
     ]
     assert Record.objects.get(local_id="diva2:459554").state == "withdrawn"
-
-
-def test_import_files_in_worker_hands_on_the_stems_of_each_records_texts(
-    db, system, anonymous, in_worker, kth_thesis_copies, monkeypatch
-):
-    """The reading process works out the stems of each record's titles, keywords and abstracts; the
-    writing process indexes with them instead of stemming those texts again."""
-    path = kth_thesis_copies((9200011, {}), (9200012, {}))
-    (batch,) = [
-        item for item in services.mapped_batches([str(path)], with_stems=True) if isinstance(item, list)
-    ]
-    title = batch[0].mapped.record.title
-    assert all(source.mapped.stems for source in batch)
-    calls: list[str] = []
-    stemmed = analysis.stemmed
-    monkeypatch.setattr(
-        analysis, "stemmed", lambda text, language="": calls.append(text) or stemmed(text, language)
-    )
-
-    results = list(services.import_files(system, [path]))
-
-    assert [r.status for r in results] == ["created", "created"]
-    assert title not in calls  # (the calls of this, the writing, process)
-    found = search_records(anonymous, query=f'"{title}"')
-    assert {r.local_id for r in found.items} >= {"diva2:9200011", "diva2:9200012"}  # and the original

@@ -1,22 +1,11 @@
 """Index documents: a writer builds those of the records it has just written from the rows it holds, and
 they must be the very documents the index builds by reading the records back (`samla reindex`)."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from samla.records.models import Record
 from samla.records.services import import_records, record_to_input, update_record, writing
-from samla.search import analysis
-from samla.search.documents import (
-    TEXT_FIELDS,
-    IndexDocument,
-    SourceRows,
-    build_documents,
-    documents_from_rows,
-    prepared_stems,
-    stems_of,
-)
+from samla.search.documents import IndexDocument, SourceRows, build_documents, documents_from_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -68,29 +57,3 @@ def test_documents_of_an_updated_record_equal_documents_read_back(system, writte
     assert list(built) == [record.pk]
     assert built == {d.record_id: d for d in build_documents([record.pk])}
     assert "okapi" in built[record.pk].columns["title"]
-
-
-def test_documents_written_with_stems_worked_out_ahead_equal_those_read_back(system, written, monkeypatch):
-    """An import's reading process hands on the stems of each record's texts (`stems_of`): documents built
-    with them are the ones built without, and those texts are not stemmed again while writing."""
-    inputs = [_copy_of(r) for r in Record.objects.order_by("pk")]
-    stems = {}
-    for data in inputs:
-        stems.update(stems_of(SimpleNamespace(**data.model_dump(include=set(TEXT_FIELDS)))))
-    calls: list[tuple[str, str]] = []
-    stemmed = analysis.stemmed
-
-    def counted(text: str, language: str = "") -> list[str]:
-        calls.append((text, language))
-        return stemmed(text, language)
-
-    monkeypatch.setattr(analysis, "stemmed", counted)
-    with prepared_stems(stems):
-        outcomes = import_records(system, inputs)
-    stemmed_while_writing = set(calls)
-
-    built = _as_written(written)
-    assert sorted(built) == sorted(o.record.pk for o in outcomes)
-    assert built == {d.record_id: d for d in build_documents(built)}
-    assert not stemmed_while_writing & stems.keys()
-    assert len(stems) > len(inputs)
