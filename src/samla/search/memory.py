@@ -121,6 +121,15 @@ def _padded(counts: np.ndarray, length: int) -> np.ndarray:
     return np.concatenate([counts, np.zeros(length - len(counts), dtype=counts.dtype)])
 
 
+def unpacked(bits: np.ndarray, capacity: int) -> np.ndarray:
+    """A bitmap (numpy.packbits of a mask) as a mask of `capacity` records: records past the bitmap's end
+    are not in it."""
+    mask = np.zeros(capacity, dtype=bool)
+    size = min(capacity, len(bits) * 8)
+    mask[:size] = np.unpackbits(bits, count=size).view(bool)
+    return mask
+
+
 def id_array(text: str | None) -> np.ndarray:
     """Record ids from a comma-separated aggregate (group_concat / string_agg)."""
     if not text:
@@ -193,9 +202,8 @@ class FacetSets:
         self._all_counts = np.zeros(0, dtype=np.int64)  # counts of every indexed record, by code
         self._field_codes: tuple[int, dict[str, np.ndarray]] | None = None  # (codes known, by field)
         # The records matching recent search texts, by the text's SQL: the version the match holds for,
-        # its mask packed into bits, and the mask's length.
-        self.kept_matches: OrderedDict[tuple, tuple[tuple[int, int], np.ndarray, int]] = OrderedDict()
-        self.kept_bytes = 0
+        # and its mask packed into bits.
+        self.kept_matches: OrderedDict[tuple, tuple[tuple[int, int], np.ndarray]] = OrderedDict()
 
     # ------------------------------------------------------------ keeping up
 
@@ -243,7 +251,6 @@ class FacetSets:
         self.visibility.clear()
         self._field_codes = None
         self.kept_matches.clear()
-        self.kept_bytes = 0
 
     def _load_counting(self, codes: np.ndarray, lengths: np.ndarray) -> None:
         """The bitmaps of the codes many records have, and the other codes by record (`codes` is the code
@@ -373,8 +380,6 @@ class FacetSets:
         key = (sql, tuple(params))
         with _LOCK:
             kept = self.kept_matches.pop(key, None)
-            if kept is not None:
-                self.kept_bytes -= kept[1].nbytes
         mask = self._kept_up_to_date(backend, node, kept, version) if kept is not None else None
         if mask is None:
             mask = backend.fresh_match(self, node)
@@ -383,33 +388,38 @@ class FacetSets:
         return mask
 
     def _kept_up_to_date(
-        self, backend: Any, node: Any, kept: tuple, version: tuple[int, int]
+        self, backend: Any, node: Any, kept: tuple[tuple[int, int], np.ndarray], version: tuple[int, int]
     ) -> np.ndarray | None:
         """A kept match as of `version`; None when the changes since it was taken cannot be known."""
-        since, bits, size = kept
-        mask = np.zeros(self.capacity, dtype=bool)
-        mask[:size] = np.unpackbits(bits, count=size).view(bool)
+        since, bits = kept
+        mask = unpacked(bits, self.capacity)
         if since == version:
             return mask
         with backend.connection.cursor() as cursor:
             changed = _changes_after(cursor, since, version, MAX_OVERLAY)
-        if changed is None:
-            return None
+        return None if changed is None else self.rematched(backend, node, mask, changed)
+
+    def rematched(self, backend: Any, node: Any, mask: np.ndarray, changed: Sequence[int]) -> np.ndarray:
+        """`mask` (a match of `node`, changed in place) with the records `changed` matched again."""
         if changed:
-            changed_ids = np.array(sorted(changed), dtype=np.int64)
-            mask[changed_ids[changed_ids < self.capacity]] = False
-            mask |= self.mask_of(backend.matching_ids(*backend.hits_among_sql(node, changed_ids.tolist())))
+            ids = np.array(sorted(changed), dtype=np.int64)
+            mask[ids[ids < self.capacity]] = False
+            mask |= self.mask_of(backend.matching_ids(*backend.hits_among_sql(node, ids.tolist())))
         return mask
 
     def _keep_match(self, key: tuple, version: tuple[int, int], mask: np.ndarray) -> None:
         bits = np.packbits(mask)
         with _LOCK:
-            previous = self.kept_matches.pop(key, None)
-            self.kept_bytes += bits.nbytes - (previous[1].nbytes if previous is not None else 0)
-            self.kept_matches[key] = (version, bits, len(mask))
-            while self.kept_bytes > MAX_KEPT_MATCH_BYTES and len(self.kept_matches) > 1:
-                _key, (_version, oldest, _size) = self.kept_matches.popitem(last=False)
-                self.kept_bytes -= oldest.nbytes
+            self.kept_matches.pop(key, None)
+            self.kept_matches[key] = (version, bits)
+            held = self.kept_bytes
+            while held > MAX_KEPT_MATCH_BYTES and len(self.kept_matches) > 1:
+                _key, (_version, oldest) = self.kept_matches.popitem(last=False)
+                held -= oldest.nbytes
+
+    @property
+    def kept_bytes(self) -> int:
+        return sum(bits.nbytes for _version, bits in self.kept_matches.values())
 
     # ------------------------------------------------------------ filters and counts
 

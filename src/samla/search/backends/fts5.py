@@ -93,27 +93,28 @@ class Fts5Backend(SqlBackend):
         return "SELECT rowid AS id FROM search_text WHERE search_text MATCH %s", [match_expression(node)]
 
     def hits_among_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
-        # As in `scores_sql`: the range bounds FTS5's scan, `+rowid` keeps the list out of FTS5.
-        return (
-            "SELECT rowid AS id FROM search_text WHERE search_text MATCH %s"
-            " AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))",
-            [match_expression(node), ids[0], ids[-1], json.dumps(ids)],
-        )
+        where, params = _matching_among(node, ids)
+        return f"SELECT rowid AS id FROM search_text WHERE {where}", params
 
     def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
-        # The range bounds FTS5's scan; `+rowid` keeps the list out of FTS5, which would otherwise run
-        # the whole match once per listed rowid, and so bm25 runs for the listed rows only.
-        return (
-            f"SELECT rowid AS id, {BM25} AS score FROM search_text WHERE search_text MATCH %s"
-            " AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))",
-            [match_expression(node), ids[0], ids[-1], json.dumps(ids)],
-        )
+        where, params = _matching_among(node, ids)
+        return f"SELECT rowid AS id, {BM25} AS score FROM search_text WHERE {where}", params
 
     def date_param(self, value: dt.date) -> Any:
         return value.isoformat()
 
     def ids_condition(self, ids: list[int]) -> tuple[str, list[Any]]:
         return "e.record_id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
+def _matching_among(node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+    """The rows of `ids` (ascending) that match `node`. The range bounds FTS5's scan; `+rowid` keeps the
+    list out of FTS5, which would otherwise run the whole match once per listed rowid (and bm25, in a
+    score, runs for the listed rows only)."""
+    return (
+        "search_text MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN (SELECT value FROM json_each(%s))",
+        [match_expression(node), ids[0], ids[-1], json.dumps(ids)],
+    )
 
 
 def match_expression(node: Node) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import DatabaseError, connections, transaction
 
-from ..memory import FacetSets, changes_after_counter, current_counter
+from ..memory import FacetSets, changes_after_counter, current_counter, unpacked
 from ..query import And, Node, Not, Or, Phrase, Term
 from .tsquery import field_lexemes, quote
 
@@ -53,11 +53,10 @@ class LexemeSets:
     def _frequent_lexemes(self) -> list[str]:
         """The lexemes a sample of about SAMPLED_DOCUMENTS documents says MIN_RECORDS records hold, most
         frequent first (ts_stat over every document would read them all: minutes at a million)."""
+        total = self.backend.indexed_count()
+        if total < MIN_RECORDS:
+            return []
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM search_text")
-            total = cursor.fetchone()[0]
-            if total < MIN_RECORDS:
-                return []
             percent = min(100.0, 100.0 * SAMPLED_DOCUMENTS / total)
             sample = f"FROM search_text TABLESAMPLE SYSTEM ({percent:.6f}) REPEATABLE (1)"
             cursor.execute(f"SELECT COUNT(*) {sample}")
@@ -120,10 +119,18 @@ class LexemeSets:
 
     def match(self, sets: FacetSets, node: Node) -> np.ndarray | None:
         """The mask of the records matching `node`, using the bitmaps of its words' lexemes; None when
-        none of them has one."""
+        none of them has one, or when the change log cannot bring them up to date even once rebuilt."""
         lexemes = _tree_lexemes(node)
         stored = self._read(lexemes) if lexemes else {}
-        return self._mask(sets, node, stored) if stored else None
+        if not stored:
+            return None
+        changed = self._changes(min(counter for counter, _bits in stored.values()))
+        if changed is None:  # rebuilt now, dated by one counter
+            stored = self._rebuilt(list(stored))
+            changed = self._changes(next(iter(stored.values()))[0])
+        if changed is None:  # changed again past what the log holds, meanwhile
+            return None
+        return self._mask(sets, node, stored, changed)
 
     def _read(self, lexemes: set[str]) -> dict[str, Entry]:
         with self.connection.cursor() as cursor:
@@ -133,51 +140,45 @@ class LexemeSets:
             )
             return {lexeme: (counter, bytes(records)) for lexeme, counter, records in cursor.fetchall()}
 
-    def _mask(self, sets: FacetSets, node: Node, stored: dict[str, Entry]) -> np.ndarray:
+    def _changes(self, counter: int) -> list[int] | None:
+        with self.connection.cursor() as cursor:
+            return changes_after_counter(cursor, counter, MAX_PATCH)
+
+    def _mask(self, sets: FacetSets, node: Node, stored: dict[str, Entry], changed: list[int]) -> np.ndarray:
+        """The matches of `node` as of now: its words with bitmaps from them (`changed`: the records
+        changed since the oldest of them), every other part through the GIN index."""
         if not _tree_lexemes(node) & stored.keys():
             return sets.mask_of(self.backend.matching_ids(*self.backend.hits_sql(node)))
         if isinstance(node, Term):
-            return self._term(sets, node, stored)
+            return self._term(sets, node, stored, changed)
         if isinstance(node, Or):
             mask = np.zeros(sets.capacity, dtype=bool)
             for child in node.children:
-                mask |= self._mask(sets, child, stored)
+                mask |= self._mask(sets, child, stored, changed)
             return mask
         if isinstance(node, And):
             mask = np.ones(sets.capacity, dtype=bool)
             for child in node.children:
                 if isinstance(child, Not):
-                    mask &= ~self._mask(sets, child.child, stored)
+                    mask &= ~self._mask(sets, child.child, stored, changed)
                 else:
-                    mask &= self._mask(sets, child, stored)
+                    mask &= self._mask(sets, child, stored, changed)
             return mask
         raise ValueError(f"cannot match {node!r}")
 
-    def _term(self, sets: FacetSets, term: Term, stored: dict[str, Entry]) -> np.ndarray:
-        """A word's matches: its lexemes' bitmaps ORed, with its other lexemes matched through the GIN
-        index, and the records changed since the oldest bitmap matched again."""
-        lexemes = _term_lexemes(term)
-        held = [lexeme for lexeme in lexemes if lexeme in stored]
-        changed = self._changes(min(stored[lexeme][0] for lexeme in held))
-        if changed is None:
-            stored = {**stored, **self._rebuilt(held)}
-            changed = self._changes(stored[held[0]][0])
-        if changed is None:  # changed again past what the log holds, meanwhile: match through the index
-            return sets.mask_of(self.backend.matching_ids(*self.backend.hits_sql(term)))
+    def _term(self, sets: FacetSets, term: Term, stored: dict[str, Entry], changed: list[int]) -> np.ndarray:
+        """A word's matches: its lexemes' bitmaps ORed, its other lexemes matched through the GIN index,
+        and the records changed since matched again."""
         mask = np.zeros(sets.capacity, dtype=bool)
-        for lexeme in held:
-            mask |= _unpacked(stored[lexeme][1], sets.capacity)
-        if rest := [lexeme for lexeme in lexemes if lexeme not in stored]:
+        rest = []
+        for lexeme in _term_lexemes(term):
+            if lexeme in stored:
+                mask |= unpacked(np.frombuffer(stored[lexeme][1], dtype=np.uint8), sets.capacity)
+            else:
+                rest.append(lexeme)
+        if rest:
             mask |= sets.mask_of(self.backend.matching_ids(*_any_sql(rest)))
-        if changed:
-            ids = np.array(sorted(changed), dtype=np.int64)
-            mask[ids[ids < sets.capacity]] = False
-            mask |= sets.mask_of(self.backend.matching_ids(*self.backend.hits_among_sql(term, ids.tolist())))
-        return mask
-
-    def _changes(self, counter: int) -> list[int] | None:
-        with self.connection.cursor() as cursor:
-            return changes_after_counter(cursor, counter, MAX_PATCH)
+        return sets.rematched(self.backend, term, mask, changed)
 
 
 def _bitmaps(backend: Any, lexemes: list[str]) -> list[bytes]:
@@ -210,12 +211,3 @@ def _bits(ids: np.ndarray) -> bytes:
     mask = np.zeros(int(ids.max(initial=-1)) + 1, dtype=bool)
     mask[ids] = True
     return np.packbits(mask).tobytes()
-
-
-def _unpacked(bits: bytes, capacity: int) -> np.ndarray:
-    """A bitmap as a mask of `capacity` records (records past the bitmap's end are not in it)."""
-    packed = np.frombuffer(bits, dtype=np.uint8)
-    mask = np.zeros(capacity, dtype=bool)
-    size = min(capacity, len(packed) * 8)
-    mask[:size] = np.unpackbits(packed, count=size).view(bool)
-    return mask

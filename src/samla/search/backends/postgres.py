@@ -144,19 +144,21 @@ class PostgresBackend(SqlBackend):
         return sql, [tsquery(node)]
 
     def hits_among_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
-        sql = (
-            "SELECT record_id AS id FROM search_text"
-            " WHERE record_id = ANY(%s) AND document @@ CAST(%s AS tsquery)"
-        )
-        return sql, [ids, tsquery(node)]
+        where, params = _matching_among(node, ids)
+        return f"SELECT record_id AS id FROM search_text WHERE {where}", params
 
     def scores_sql(self, node: Node, ids: list[int]) -> tuple[str, list[Any]]:
-        query = tsquery(node)
+        where, params = _matching_among(node, ids)
         return (
             "SELECT record_id AS id, CAST(ts_rank(document, CAST(%s AS tsquery)) AS float8) AS score"
-            " FROM search_text WHERE record_id = ANY(%s) AND document @@ CAST(%s AS tsquery)",
-            [query, ids, query],
+            f" FROM search_text WHERE {where}",
+            [tsquery(node), *params],
         )
+
+
+def _matching_among(node: Node, ids: list[int]) -> tuple[str, list[Any]]:
+    """The rows of `ids` that match `node`."""
+    return "record_id = ANY(%s) AND document @@ CAST(%s AS tsquery)", [ids, tsquery(node)]
 
 
 def tsvector_literal(document: IndexDocument) -> str:

@@ -11,6 +11,7 @@ from samla.records.models import Record
 from samla.records.services import record_to_input, update_record
 from samla.search import memory
 from samla.search.backends import backend_for
+from samla.search.query import parse_query
 
 from .conftest import fresh_sets, full_matches, retitle
 
@@ -121,5 +122,7 @@ def test_kept_matches_stay_within_their_budget(monkeypatch, anonymous):
     for query in ("health", "care", "study", "leadership", "cat", "research"):
         search_records(anonymous, query=query)
 
-    assert len(sets.kept_matches) == 2
-    assert sets.kept_bytes == sum(bits.nbytes for _version, bits, _size in sets.kept_matches.values())
+    backend = backend_for()
+    latest = [backend.hits_sql(parse_query(query).match) for query in ("cat", "research")]
+    assert [(sql, tuple(params)) for sql, params in latest] == list(sets.kept_matches)  # oldest out first
+    assert sets.kept_bytes <= 2 * one
