@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.transaction import TransactionManagementError
 
 Adapter = Callable[[Any], Any] | None
 
@@ -37,6 +38,36 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     if batch:
         with connection.cursor() as cursor:
             cursor.executemany(sql, batch)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for `count` rows of `model` about to be inserted with `insert_rows`, so a batch writer
+    can link child rows to them without reading them back (which cost a query per 500 parents and a
+    tenth of writing a batch of new records).
+
+    PostgreSQL hands them out from the table's sequence, as inserts without a key would. SQLite takes the
+    ones after the largest key ever given (AUTOINCREMENT keeps it in sqlite_sequence); this is safe only
+    inside a transaction, which on SQLite holds the write lock from its start (`transaction_mode` is
+    IMMEDIATE): no other connection can take a key before the caller commits.
+    """
+    if count == 0:
+        return []
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("reserve_ids needs the transaction its rows are inserted in")
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"COALESCE((SELECT MAX({connection.ops.quote_name(column)}) FROM "
+                f"{connection.ops.quote_name(table)}), 0))",
+                [table],
+            )
+            last = cursor.fetchone()[0]
+            return list(range(last + 1, last + 1 + count))
+        sequence = "nextval(pg_get_serial_sequence(%s, %s))"
+        cursor.execute(f"SELECT {sequence} FROM generate_series(1, %s)", [table, column, count])
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def _adapter(field: models.Field) -> Adapter:
