@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from samla.records.services import (
     upsert_record,
     withdraw_record,
 )
+from samla.search.indexing import writing_many
 
 from .errors import UnreadableFile
 from .mapping import Header, MappedRecord
@@ -70,12 +71,14 @@ def import_files(
 
     `found` hears how many records each file holds as it is read (each file is parsed once, whole, before
     any of it is imported), `progress` how many have been imported since. Large imports are read and
-    mapped in a second process (`pipeline`) while this one writes; small ones are not worth starting it.
+    mapped in a second process (`pipeline`) while this one writes, with the index's settings for writing
+    many records (`search.indexing.writing_many`); small ones are not worth either.
     """
     organisations: dict[tuple, int] = {}
     names = [str(path) for path in paths]
-    with fewer_collections():
-        items = run_in_worker(mapped_batches, names) if _worth_a_worker(names) else mapped_batches(names)
+    large = _worth_a_worker(names)
+    with fewer_collections(), writing_many() if large else nullcontext():
+        items = run_in_worker(mapped_batches, names) if large else mapped_batches(names)
         for item in items:
             if isinstance(item, ImportResult):
                 yield item

@@ -6,6 +6,7 @@ This module imports only models (never `records.services`), so record services c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 
 from .backends import backend_for
 from .documents import SourceRows, build_documents, documents_from_rows
@@ -21,6 +22,11 @@ def index_written(rows: SourceRows) -> None:
     """`index_records` for records a writer has just written, from the rows it holds: reading them back
     cost about a third of writing a batch of new records."""
     backend_for().index(documents_from_rows(rows))
+
+
+def writing_many() -> AbstractContextManager[None]:
+    """The index's settings for writing many records at once (a large import), for the time of it."""
+    return backend_for().bulk_writing()
 
 
 def remove_records(record_ids: Iterable[int]) -> None:

@@ -95,7 +95,7 @@ def reindex(
         after = _start(restart)
         backend = backend_for()
         # closing(): a run stopped early ends the builder process at once
-        with backend.rebuilding(), closing(_batches(after, batch_size)) as batches:
+        with backend.bulk_writing(), closing(_batches(after, batch_size)) as batches:
             for batch in batches:
                 ids = batch.ids
                 with transaction.atomic():

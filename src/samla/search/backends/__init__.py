@@ -77,11 +77,11 @@ class SearchBackend(Protocol):
     def delete_orphans(self) -> int:
         """Rebuild helper: remove index rows of records that no longer exist; returns how many."""
 
-    def rebuilding(self) -> AbstractContextManager[None]:
-        """Rebuild helper: settings for writing the whole index, for the time of a rebuild."""
+    def bulk_writing(self) -> AbstractContextManager[None]:
+        """Settings for writing many records' entries at once (a rebuild, a large import), restored after."""
 
     def finish_rebuild(self) -> None:
-        """Rebuild helper: tidy the index after a complete rebuild and restore everyday settings."""
+        """Rebuild helper: tidy the index after a complete rebuild."""
 
     def refresh_statistics(self) -> None:
         """Rebuild helper: refresh the query planner's statistics of the index tables."""

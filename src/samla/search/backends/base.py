@@ -150,12 +150,12 @@ class SqlBackend:
             return removed + max(cursor.rowcount, 0)
 
     @contextmanager
-    def rebuilding(self) -> Iterator[None]:
-        """Rebuild helper: settings for writing the whole index, for the time of a rebuild."""
+    def bulk_writing(self) -> Iterator[None]:
+        """Settings for writing many records' entries at once (a rebuild, a large import), restored after."""
         yield
 
     def finish_rebuild(self) -> None:
-        """Rebuild helper: tidy the index after a complete rebuild and restore everyday settings."""
+        """Rebuild helper: tidy the index after a complete rebuild."""
 
     def refresh_statistics(self) -> None:
         """Rebuild helper: let the query planner see the index tables as they now are."""

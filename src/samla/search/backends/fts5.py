@@ -22,10 +22,10 @@ WEIGHTS = {
     "title": 10.0, "author": 6.0, "orcid": 6.0, "journal": 3.0, "issn": 6.0, "keyword": 5.0,
     "identifier": 8.0, "organisation": 2.0, "abstract": 2.0, "other": 1.0, "fulltext": 0.5,
 }  # fmt: skip
-# FTS5's own defaults of the settings a rebuild changes (`rebuilding`), and the connection's settings
-# during a rebuild: 256 MB of page cache, a WAL checkpoint every 10,000 pages.
+# FTS5's own defaults of the settings bulk writing changes (`bulk_writing`), and the connection's settings
+# meanwhile: 64 MB of page cache, a WAL checkpoint every 10,000 pages.
 FTS5_DEFAULTS = {"automerge": 4, "crisismerge": 16}
-REBUILD_PRAGMAS = {"cache_size": -65_536, "wal_autocheckpoint": 10_000}
+BULK_PRAGMAS = {"cache_size": -65_536, "wal_autocheckpoint": 10_000}
 BM25 = "-bm25(search_text, " + ", ".join(str(WEIGHTS[c]) for c in COLUMNS) + ")"
 
 
@@ -47,25 +47,27 @@ class Fts5Backend(SqlBackend):
         return tuple(" ".join(document.columns[c]) for c in COLUMNS)
 
     @contextmanager
-    def rebuilding(self) -> Iterator[None]:
+    def bulk_writing(self) -> Iterator[None]:
         """FTS5 merges its segments 16 at a time instead of 4 (and merges by force only when 64 wait at
-        one level), so a rebuild rewrites each posting list about half as often (`finish_rebuild` merges
-        them all into one segment); this connection caches more pages and checkpoints the WAL every
-        40 MB instead of after each batch, so pages written by several batches reach the file once."""
+        one level), so writing many records rewrites each posting list about half as often (a rebuild then
+        merges them all into one segment: `finish_rebuild`); this connection caches more pages and
+        checkpoints the WAL every 40 MB instead of after each batch, so pages written by several batches
+        reach the file once. The merge settings are the table's own, so they are restored whatever
+        happens: an interrupted import leaves the everyday ones."""
         self._configure(automerge=16, crisismerge=64)
-        kept = {name: self._pragma(name) for name in REBUILD_PRAGMAS}
-        for name, value in REBUILD_PRAGMAS.items():
+        kept = {name: self._pragma(name) for name in BULK_PRAGMAS}
+        for name, value in BULK_PRAGMAS.items():
             self._pragma(name, value)
         try:
             yield
         finally:
             for name, value in kept.items():
                 self._pragma(name, value)
+            self._configure(**FTS5_DEFAULTS)
 
     def finish_rebuild(self) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_text (search_text) VALUES ('optimize')")
-        self._configure(**FTS5_DEFAULTS)
 
     def _pragma(self, name: str, value: int | None = None) -> int:
         with self.connection.cursor() as cursor:

@@ -30,8 +30,8 @@ WEIGHTS = {
     "title": "A", "author": "B", "orcid": "B", "issn": "B", "keyword": "B", "identifier": "B",
     "journal": "C", "organisation": "C", "abstract": "C", "other": "C", "fulltext": "D",
 }  # fmt: skip
-# This session's settings during a rebuild (`rebuilding`): see there why.
-REBUILD_SETTINGS = {"gin_pending_list_limit": "64MB", "work_mem": "64MB", "synchronous_commit": "off"}
+# This session's settings while writing many records (`bulk_writing`): see there why.
+BULK_SETTINGS = {"gin_pending_list_limit": "64MB", "work_mem": "64MB", "synchronous_commit": "off"}
 MAX_POSITION = 16383
 # A tsvector's size (tsvector.h): a header, an entry per lexeme, each lexeme's bytes and, when it has
 # positions, a pad to an even length, their count and two bytes each. A row of a document at least
@@ -71,20 +71,21 @@ class PostgresBackend(SqlBackend):
                     copy.write_row(row)
 
     @contextmanager
-    def rebuilding(self) -> Iterator[None]:
+    def bulk_writing(self) -> Iterator[None]:
         """New GIN entries wait in the index's pending list until it holds 64 MB instead of 4 MB, and are
         then merged with 64 MB of working memory instead of 4 MB (both per session), so each posting list
         of a common word is rewritten about 16 times less often (searches read the pending list too, so
         they stay exact meanwhile). Commits do not wait for the WAL to reach the disk: a crash can lose
-        the last batches, but each batch's checkpoint goes with it, so the run resumes before them."""
+        the last batches, but a rebuild's checkpoint goes with each batch, so the run resumes before them,
+        and an import run again writes them again."""
         with self.connection.cursor() as cursor:
-            for name, value in REBUILD_SETTINGS.items():
+            for name, value in BULK_SETTINGS.items():
                 cursor.execute(f"SET {name} = '{value}'")
         try:
             yield
         finally:
             with self.connection.cursor() as cursor:
-                for name in REBUILD_SETTINGS:
+                for name in BULK_SETTINGS:
                     cursor.execute(f"RESET {name}")
 
     def finish_rebuild(self) -> None:

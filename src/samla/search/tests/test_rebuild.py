@@ -9,7 +9,10 @@ from django.db import connection
 from samla.core.errors import Conflict, PermissionDenied
 from samla.records.models import Record
 from samla.records.services import record_to_input, update_record
+from samla.search.backends.fts5 import FTS5_DEFAULTS
+from samla.search.backends.postgres import BULK_SETTINGS
 from samla.search.documents import build_documents
+from samla.search.indexing import writing_many
 from samla.search.memory import current_counter
 from samla.search.models import ReindexCheckpoint, SearchEntry
 from samla.search.rebuild import _Batch, _documents, plan_reindex, reindex, reindex_lock
@@ -116,3 +119,26 @@ def test_reindex_batch_built_before_the_change_log_reaches_is_built_again():
     documents = _documents(_Batch(ids, built, counter=-5))
     assert sorted(d.record_id for d in documents) == ids
     assert not {id(d) for d in documents} & {id(b) for b in built}
+
+
+def _everyday_settings() -> dict[str, object]:
+    """The settings bulk writing changes, as this connection and the index have them now."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT k, v FROM search_text_config WHERE k IN ('automerge', 'crisismerge')")
+            found: dict[str, object] = {**FTS5_DEFAULTS, **dict(cursor.fetchall())}
+            for pragma in ("cache_size", "wal_autocheckpoint"):
+                cursor.execute(f"PRAGMA {pragma}")
+                found[pragma] = cursor.fetchone()[0]
+            return found
+        cursor.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(BULK_SETTINGS)])
+        return dict(cursor.fetchall())
+
+
+def test_bulk_writing_stopped_by_an_error_leaves_the_everyday_settings():
+    """An import that fails or is stopped half-way must not leave the index merging less often."""
+    before = _everyday_settings()
+    with pytest.raises(RuntimeError), writing_many():
+        assert _everyday_settings() != before
+        raise RuntimeError("stopped")
+    assert _everyday_settings() == before
