@@ -67,8 +67,9 @@ class Record(models.Model):
     last_updated = models.DateField()
     approved = models.BooleanField("bibliographically approved", default=False)
     revision = models.PositiveIntegerField(default=1, help_text="Bumped by every change")
-    # When the stored record last changed, to the second: the datestamp harvesters see.
-    datestamp = models.DateTimeField(db_index=True)
+    # When the stored record last changed, to the second: the datestamp harvesters see (indexed with
+    # the id, as OAI-PMH pages read them: Meta.indexes).
+    datestamp = models.DateTimeField()
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
     )
@@ -105,7 +106,8 @@ class Record(models.Model):
 class Contribution(models.Model):
     """One person's or body's part in a record, in the order the publication lists them."""
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="contributions")
+    # Not indexed alone: unique_contribution_position starts with it (migration 0004).
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="contributions", db_index=False)
     position = models.PositiveSmallIntegerField()
     role = models.CharField(max_length=3, choices=CONTRIBUTOR_ROLES, default="aut")
     person = models.ForeignKey(
@@ -177,7 +179,8 @@ class Identifier(models.Model):
         ("local", "Local"),
     ]
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="identifiers")
+    # Not indexed alone: unique_identifier_per_record starts with it.
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="identifiers", db_index=False)
     scheme = models.CharField(max_length=10, choices=SCHEMES)
     value = models.CharField(max_length=300)
     relation = models.CharField(max_length=24, choices=RELATION_CHOICES, blank=True)
@@ -212,7 +215,8 @@ class Identifier(models.Model):
 class Revision(models.Model):
     """One change to a record: who, when, and each changed field's old and new value."""
 
-    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
+    # Not indexed alone: unique_revision_number starts with it.
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     number = models.PositiveIntegerField()
     at = models.DateTimeField()
     actor = models.CharField(max_length=150)
