@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -124,7 +123,7 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     Each element the mapping reads is asked for its children once (`Children`), and each value read
     once: asking lxml for children, text and attributes is most of what mapping a record costs."""
     top = Children(mods)
-    names = [_Name.of(name) for name in top.all("name")]
+    names = [_Name(name) for name in top.all("name")]
     organisations = _organisations(names)
     contributors, linked = _contributors(names, organisations)
     genres = _genres(top)
@@ -430,23 +429,21 @@ def _licence(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
-@dataclass(frozen=True)
 class _Name:
     """A <name>: its type, children by local name and roles, each read from lxml once.
 
     Why: a record has some ten names, and mapping one asked lxml apart for its nameParts, roles,
-    identifiers, descriptions and affiliations; `Children` finds them in one pass, as for <mods>."""
+    identifiers, descriptions and affiliations; `Children` finds them in one pass, as for <mods>.
+    A plain class with slots, as a frozen dataclass's __init__ sets each field through object.__setattr__."""
 
-    element: etree._Element
-    kind: str | None  # personal, corporate, conference
-    parts: Children
-    roles: list[str]
+    __slots__ = ("element", "kind", "parts", "roles")
 
-    @classmethod
-    def of(cls, element: etree._Element) -> _Name:
-        parts = Children(element)
-        terms = (clean(t.text) for r in parts.all("role") for t in Children(r).all("roleTerm"))
-        return cls(element, element.get("type"), parts, [term for term in terms if term])
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.kind = element.get("type")  # personal, corporate, conference
+        self.parts = Children(element)
+        terms = (clean(t.text) for r in self.parts.all("role") for t in Children(r).all("roleTerm"))
+        self.roles = [term for term in terms if term]
 
     @property
     def names_organisation(self) -> bool:
