@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,14 +85,20 @@ class Children:
     children, and mapping a record asks its <mods> for about twenty names.
     """
 
-    def __init__(self, element: etree._Element) -> None:
-        self._by_name: dict[str, list[etree._Element]] = {}
-        for item in element:
-            if name := localname(item):
-                self._by_name.setdefault(name, []).append(item)
+    __slots__ = ("_by_name",)
 
-    def all(self, name: str) -> list[etree._Element]:
-        return list(self._by_name.get(name, ()))
+    def __init__(self, element: etree._Element) -> None:
+        by_name: dict[str, list[etree._Element]] = {}
+        for item in element.iterchildren(etree.Element):
+            name = item.tag.rpartition("}")[2]
+            if name in by_name:
+                by_name[name].append(item)
+            else:
+                by_name[name] = [item]
+        self._by_name = by_name
+
+    def all(self, name: str) -> Sequence[etree._Element]:
+        return self._by_name.get(name, ())
 
     def first(self, name: str) -> etree._Element | None:
         found = self._by_name.get(name)
@@ -99,8 +106,16 @@ class Children:
 
 
 def clean(text: str | None) -> str:
-    """Whitespace collapsed: source XML is pretty-printed, so values carry newlines and indentation."""
-    return " ".join((text or "").split())
+    """Whitespace collapsed: source XML is pretty-printed, so values carry newlines and indentation.
+
+    A long text (a paragraph of an abstract) that is clean already is returned as it is: checking it
+    costs about half of splitting it into words, though more than splitting a short value. Every
+    whitespace character but the space is unprintable."""
+    if not text:
+        return ""
+    if len(text) > 64 and text.isprintable() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def element_text(element: etree._Element | None) -> str:

@@ -9,7 +9,7 @@ returns those organisations with the record so the importer can create them befo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
@@ -25,8 +25,6 @@ from .mapping import (
     MappedRecord,
     OrganisationPath,
     add_header,
-    child,
-    children,
     clean,
     date_part,
     element_text,
@@ -112,61 +110,72 @@ ROLE_SYNONYMS = {"cre": "aut"}
 # Notes that are bookkeeping of the sending system, not statements about the publication.
 BOOKKEEPING_NOTES = {"creatorCount", "verificationStatus", "publicationChannel"}
 SSIF_AUTHORITIES = {"uka.se", "hsv"}
+ORIGIN_FIELDS = {"dateIssued", "dateOther", "publisher", "place", "edition"}
+PART_DETAILS = {"volume": "volume", "issue": "issue", "artNo": "article_number"}
+ISBD_COLON = re.compile(r"\s*:$")
+PAGES = re.compile(r"(\d+)(\s*(s|p|pp|pages|sidor)\.?)?")
+BIRTH_YEAR = re.compile(r"\d{4}")
 
 
 def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecord:
-    """The record a <mods> element describes, with the organisations its affiliations link to."""
+    """The record a <mods> element describes, with the organisations its affiliations link to.
+
+    Each element the mapping reads is asked for its children once (`Children`), and each value read
+    once: asking lxml for children, text and attributes is most of what mapping a record costs."""
     top = Children(mods)
-    names = [_Name.of(name) for name in top.all("name")]
+    names = [_Name(name) for name in top.all("name")]
     organisations = _organisations(names)
     contributors, linked = _contributors(names, organisations)
-    output_type = _output_type(top)
+    genres = _genres(top)
+    output_type = _output_type(genres)
+    host, series = _related(top, "host"), _related(top, "series")
     raw: dict[str, Any] = {
         **_record_info(top),
         **_titles(top),
         "output_type": output_type,
-        "content_type": _content_type(top),
+        "content_type": _content_type(genres),
         "language": _language(top),
         **_origin(top),
         "page_count": _page_count(top),
-        **_host_and_series(top, output_type),
-        "conference": ", ".join(element_text(n) for n in top.all("name") if n.get("type") == "conference"),
+        **_host_and_series(host, series, output_type),
+        "conference": ", ".join(element_text(n.element) for n in names if n.kind == "conference"),
         "abstracts": _abstracts(top),
-        "keywords": _keywords(top),
-        "subjects": _subjects(top),
+        **_subjects_and_keywords(top),
         **_notes(top),
         "relations": _relations(top),
         "contributors": contributors,
     }
     raw["identifiers"], article_number = _identifiers(top)
-    raw["identifiers"] += _host_isbns(top)
+    raw["identifiers"] += _host_isbns(host)
     raw["article_number"] = raw.get("article_number") or article_number
     add_header(raw, header)
     return MappedRecord(record_in(raw), tuple(o for o in organisations if o.identifier in linked))
 
 
-def _genre(mods: Children, authority: str, kind: str) -> str:
-    """A coded genre (no lang attribute: the labelled ones repeat it in three languages)."""
+def _genres(mods: Children) -> dict[tuple[str | None, str | None], str]:
+    """The coded genres by authority and type, the first of each (no lang attribute: the labelled
+    ones repeat it in three languages)."""
+    genres: dict[tuple[str | None, str | None], str] = {}
     for genre in mods.all("genre"):
-        if genre.get("authority") == authority and genre.get("type") == kind and not genre.get("lang"):
-            return clean(genre.text)
-    return ""
+        if not genre.get("lang"):
+            genres.setdefault((genre.get("authority"), genre.get("type")), genre.text)
+    return {key: clean(text) for key, text in genres.items()}
 
 
-def _output_type(mods: Children) -> str:
+def _output_type(genres: dict[tuple[str | None, str | None], str]) -> str:
     """The Swepub output type; an unknown source code is passed on prefixed, so the service names it."""
-    if output_type := _genre(mods, "kb.se", "outputType"):
+    if output_type := genres.get(("kb.se", "outputType")):
         return output_type
-    if code := _genre(mods, "diva", "publicationTypeCode"):
-        subtype = _genre(mods, "diva", "publicationSubTypeCode")
+    if code := genres.get(("diva", "publicationTypeCode")):
+        subtype = genres.get(("diva", "publicationSubTypeCode"), "")
         return DIVA_SUBTYPES.get((code, subtype)) or DIVA_TYPES.get(code) or f"diva:{code}"
-    if code := _genre(mods, "svep", "publicationType"):
+    if code := genres.get(("svep", "publicationType")):
         return SVEP_TYPES.get(code, f"svep:{code}")
     return ""
 
 
-def _content_type(mods: Children) -> str:
-    code = _genre(mods, "diva", "contentTypeCode") or _genre(mods, "svep", "contentType")
+def _content_type(genres: dict[tuple[str | None, str | None], str]) -> str:
+    code = genres.get(("diva", "contentTypeCode")) or genres.get(("svep", "contentType"), "")
     return CONTENT_TYPES.get(code, code)
 
 
@@ -174,44 +183,47 @@ def _record_info(mods: Children) -> dict[str, Any]:
     info = mods.first("recordInfo")
     if info is None:
         return {}
+    fields = Children(info)
     return {
-        "local_id": element_text(child(info, "recordIdentifier")),
-        "created": date_part(element_text(child(info, "recordCreationDate"))) or None,
-        "last_updated": date_part(element_text(child(info, "recordChangeDate"))) or None,
+        "local_id": element_text(fields.first("recordIdentifier")),
+        "created": date_part(element_text(fields.first("recordCreationDate"))) or None,
+        "last_updated": date_part(element_text(fields.first("recordChangeDate"))) or None,
     }
 
 
 def _titles(mods: Children) -> dict[str, Any]:
     """The first untyped titleInfo is the title; every other one (alternative, translated) is an
     alternative title."""
-    infos = [t for t in mods.all("titleInfo") if element_text(child(t, "title"))]
+    infos = []
+    for info in mods.all("titleInfo"):
+        found = Children(info)
+        if title := element_text(found.first("title")):
+            infos.append((info, _title_parts(title, element_text(found.first("subTitle")))))
     if not infos:
         return {"title": ""}
-    main = next((t for t in infos if not t.get("type")), infos[0])
-    title, subtitle = _title_parts(main)
+    main, (title, subtitle) = next(((i, p) for i, p in infos if not i.get("type")), infos[0])
     return {
         "title": title,
         "subtitle": subtitle,
         "title_language": main.get("lang", ""),
         "alternative_titles": [
-            dict(zip(("title", "subtitle"), _title_parts(t), strict=True), language=t.get("lang", ""))
-            for t in infos
-            if t is not main
+            {"title": parts[0], "subtitle": parts[1], "language": info.get("lang", "")}
+            for info, parts in infos
+            if info is not main
         ],
     }
 
 
-def _title_parts(info: etree._Element) -> tuple[str, str]:
+def _title_parts(title: str, subtitle: str) -> tuple[str, str]:
     """Title and subtitle; DiVA ends a title followed by a subtitle with the ISBD colon, which goes."""
-    title, subtitle = element_text(child(info, "title")), element_text(child(info, "subTitle"))
-    return (re.sub(r"\s*:$", "", title) if subtitle else title), subtitle
+    return (ISBD_COLON.sub("", title) if subtitle else title), subtitle
 
 
 def _language(mods: Children) -> str:
     """The language of the publication (not of the defence: objectPart="defence")."""
     for language in mods.all("language"):
         if not language.get("objectPart"):
-            for term in children(language, "languageTerm"):
+            for term in Children(language).all("languageTerm"):
                 if term.get("type") == "code":
                     return clean(term.text)
     return ""
@@ -220,14 +232,14 @@ def _language(mods: Children) -> str:
 def _origin(mods: Children) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for origin in mods.all("originInfo"):
-        for element in origin:
+        for element in origin.iterchildren(etree.Element):
             _origin_field(element, fields)
     return fields
 
 
 def _origin_field(element: etree._Element, fields: dict[str, Any]) -> None:
-    name, value = localname(element), element_text(element)
-    if not value:
+    name = localname(element)
+    if name not in ORIGIN_FIELDS or not (value := element_text(element)):
         return
     if name == "dateOther" and element.get("type") == "availableFrom":
         fields.setdefault("available_from", date_part(value))
@@ -240,48 +252,47 @@ def _origin_field(element: etree._Element, fields: dict[str, Any]) -> None:
 def _page_count(mods: Children) -> int | None:
     """The extent when it is a number of pages ("73", "18 s."); other extents say nothing countable."""
     for description in mods.all("physicalDescription"):
-        for extent in children(description, "extent"):
-            if match := re.fullmatch(r"(\d+)(\s*(s|p|pp|pages|sidor)\.?)?", element_text(extent)):
+        for extent in Children(description).all("extent"):
+            if match := PAGES.fullmatch(element_text(extent)):
                 return int(match.group(1))
     return None
 
 
-def _related(mods: Children, kind: str) -> etree._Element | None:
-    return next((r for r in mods.all("relatedItem") if r.get("type") == kind), None)
+def _related(mods: Children, kind: str) -> Children | None:
+    item = next((r for r in mods.all("relatedItem") if r.get("type") == kind), None)
+    return Children(item) if item is not None else None
 
 
-def _related_title(item: etree._Element) -> str:
-    info = child(item, "titleInfo")
-    return element_text(child(info, "title")) if info is not None else ""
+def _related_title(item: Children) -> str:
+    info = item.first("titleInfo")
+    return element_text(Children(info).first("title")) if info is not None else ""
 
 
-def _related_numbers(item: etree._Element) -> dict[str, str]:
+def _related_numbers(item: Children) -> dict[str, str]:
     numbers = {"issn": "", "eissn": ""}
-    for identifier in children(item, "identifier"):
-        if identifier.get("type") in numbers and not numbers[identifier.get("type")]:
-            numbers[identifier.get("type")] = element_text(identifier)
+    for identifier in item.all("identifier"):
+        if (kind := identifier.get("type")) in numbers and not numbers[kind]:
+            numbers[kind] = element_text(identifier)
     return numbers
 
 
-def _host_and_series(mods: Children, output_type: str) -> dict[str, Any]:
+def _host_and_series(host: Children | None, series: Children | None, output_type: str) -> dict[str, Any]:
     """Journal, or book/proceedings title, with volume, issue and pages; a series when there is no journal."""
     fields: dict[str, Any] = {}
-    host = _related(mods, "host")
     if host is not None:
-        fields.update(_part(child(host, "part")))
+        fields.update(_part(host.first("part")))
         title, numbers = _related_title(host), _related_numbers(host)
         if title and (any(numbers.values()) or output_type in JOURNAL_TYPES):
-            origin = child(host, "originInfo")
-            publisher = element_text(child(origin, "publisher")) if origin is not None else ""
+            origin = host.first("originInfo")
+            publisher = element_text(Children(origin).first("publisher")) if origin is not None else ""
             fields["journal"] = {"title": title, **numbers, "publisher": publisher}
         elif title:
             fields["host_title"] = title
-    series = _related(mods, "series")
     title = _related_title(series) if series is not None else ""
     if title and "journal" not in fields:
         fields["journal"] = {"title": title, **_related_numbers(series), "kind": "series"}
         fields["series_number"] = next(
-            (element_text(i) for i in children(series, "identifier") if i.get("type") == "issue number"), ""
+            (element_text(i) for i in series.all("identifier") if i.get("type") == "issue number"), ""
         )
     return fields
 
@@ -290,14 +301,15 @@ def _part(part: etree._Element | None) -> dict[str, str]:
     if part is None:
         return {}
     fields = {}
-    for detail in children(part, "detail"):
-        field = {"volume": "volume", "issue": "issue", "artNo": "article_number"}.get(detail.get("type", ""))
-        if field:
-            fields[field] = element_text(child(detail, "number"))
-    extent = child(part, "extent")
+    found = Children(part)
+    for detail in found.all("detail"):
+        if field := PART_DETAILS.get(detail.get("type", "")):
+            fields[field] = element_text(Children(detail).first("number"))
+    extent = found.first("extent")
     if extent is not None:
-        fields["pages_start"] = element_text(child(extent, "start"))
-        fields["pages_end"] = element_text(child(extent, "end"))
+        pages = Children(extent)
+        fields["pages_start"] = element_text(pages.first("start"))
+        fields["pages_end"] = element_text(pages.first("end"))
     return {field: value for field, value in fields.items() if value}
 
 
@@ -305,30 +317,27 @@ def _relations(mods: Children) -> list[dict[str, str]]:
     """Related works written as Samla's exports write them: relatedItem with the relation as displayLabel."""
     relations = []
     for item in mods.all("relatedItem"):
-        relation = item.get("displayLabel", "")
-        identifier = next(
-            (i for i in children(item, "identifier") if i.get("type") not in ("uri", None)), None
-        )
-        if relation in RELATIONS and identifier is not None:
+        if (relation := item.get("displayLabel", "")) not in RELATIONS:
+            continue
+        found = Children(item)
+        identifier = next((i for i in found.all("identifier") if i.get("type") not in ("uri", None)), None)
+        if identifier is not None:
             scheme = {"hdl": "handle"}.get(identifier.get("type"), identifier.get("type"))
-            label = next(
-                (element_text(n) for n in children(item, "note") if n.get("type") == "relationLabel"), ""
-            )
+            label = next((element_text(n) for n in found.all("note") if n.get("type") == "relationLabel"), "")
             relations.append(
                 {"relation": relation, "scheme": scheme, "value": element_text(identifier), "label": label}
             )
     return relations
 
 
-def _host_isbns(mods: Children) -> list[dict[str, str]]:
+def _host_isbns(host: Children | None) -> list[dict[str, str]]:
     """The ISBN of the book a chapter appears in, which DiVA shows on the chapter's record."""
-    host = _related(mods, "host")
     if host is None:
         return []
     return [
-        {"scheme": "isbn", "value": element_text(i)}
-        for i in children(host, "identifier")
-        if i.get("type") == "isbn" and element_text(i)
+        {"scheme": "isbn", "value": value}
+        for i in host.all("identifier")
+        if i.get("type") == "isbn" and (value := element_text(i))
     ]
 
 
@@ -355,29 +364,32 @@ def _abstracts(mods: Children) -> list[dict[str, str]]:
     return [a for a in abstracts if a["text"]]
 
 
-def _keywords(mods: Children) -> list[dict[str, Any]]:
-    """Free keywords (subjects without an authority), one list a language in the order they come."""
+def _subjects_and_keywords(mods: Children) -> dict[str, Any]:
+    """SSIF categories (authority uka.se, or hsv in older records) that Samla knows, and free keywords
+    (subjects without an authority), one list a language in the order they come.
+
+    DiVA repeats each category once a language, and categories withdrawn from SSIF are not
+    classifications any more."""
+    codes: list[str] = []
     terms: dict[str, list[str]] = {}
     for subject in mods.all("subject"):
-        if subject.get("authority"):
+        if authority := subject.get("authority"):
+            if (
+                authority in SSIF_AUTHORITIES
+                and (code := clean(subject.get(XLINK_HREF)))
+                and code not in codes
+            ):
+                codes.append(code)
             continue
         found = terms.setdefault(subject.get("lang", ""), [])
-        for topic in children(subject, "topic"):
+        for topic in Children(subject).all("topic"):
             if (term := element_text(topic)) and term not in found:
                 found.append(term)
-    return [{"language": language, "terms": found} for language, found in terms.items() if found]
-
-
-def _subjects(mods: Children) -> list[str]:
-    """SSIF categories (authority uka.se, or hsv in older records) that Samla knows; DiVA repeats each
-    category once a language, and categories withdrawn from SSIF are not classifications any more."""
-    codes = []
-    for subject in mods.all("subject"):
-        code = clean(subject.get(XLINK_HREF))
-        if subject.get("authority") in SSIF_AUTHORITIES and code and code not in codes:
-            codes.append(code)
     known = ssif_codes()
-    return [code for code in codes if code in known]
+    return {
+        "keywords": [{"language": language, "terms": found} for language, found in terms.items() if found],
+        "subjects": [code for code in codes if code in known],
+    }
 
 
 def _notes(mods: Children) -> dict[str, Any]:
@@ -417,22 +429,27 @@ def _licence(text: str) -> str:
 # ---------------------------------------------------------------- names
 
 
-@dataclass(frozen=True)
 class _Name:
-    """A <name>, its children by local name and its roles.
+    """A <name>: its type, children by local name and roles, each read from lxml once.
 
     Why: a record has some ten names, and mapping one asked lxml apart for its nameParts, roles,
-    identifiers, descriptions and affiliations; `Children` finds them in one pass, as for <mods>."""
+    identifiers, descriptions and affiliations; `Children` finds them in one pass, as for <mods>.
+    A plain class with slots, as a frozen dataclass's __init__ sets each field through object.__setattr__."""
 
-    element: etree._Element
-    parts: Children
-    roles: list[str]
+    __slots__ = ("element", "kind", "parts", "roles")
 
-    @classmethod
-    def of(cls, element: etree._Element) -> _Name:
-        parts = Children(element)
-        terms = (clean(t.text) for r in parts.all("role") for t in children(r, "roleTerm"))
-        return cls(element, parts, [term for term in terms if term])
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        self.kind = element.get("type")  # personal, corporate, conference
+        self.parts = Children(element)
+        terms = (clean(t.text) for r in self.parts.all("role") for t in Children(r).all("roleTerm"))
+        self.roles = [term for term in terms if term]
+
+    @property
+    def names_organisation(self) -> bool:
+        """Whether a corporate name is the organisation hierarchy (role pbl or org, or none), not a
+        corporate author."""
+        return not self.roles or any(role in ORGANISATION_ROLES for role in self.roles)
 
 
 def _name_identifier(name: _Name) -> str:
@@ -440,8 +457,8 @@ def _name_identifier(name: _Name) -> str:
     nameIdentifier typed with the authority ("lu:teok-ury"); DiVA writes "n/a" for none."""
     element = name.element
     href = clean(element.get(XLINK_HREF))
-    if element.get("authority") and href and href != "n/a":
-        return f"{element.get('authority')}:{href}"
+    if href and href != "n/a" and (authority := element.get("authority")):
+        return f"{authority}:{href}"
     for identifier in name.parts.all("nameIdentifier"):
         kind, value = identifier.get("type", ""), element_text(identifier)
         if kind and kind != "orcid" and value:
@@ -453,8 +470,7 @@ def _organisations(names: list[_Name]) -> list[OrganisationPath]:
     """The record's organisation hierarchy: identified corporate names that are not contributors."""
     found: dict[str, OrganisationPath] = {}
     for name in names:
-        roles = set(name.roles)
-        if name.element.get("type") != "corporate" or (roles and not roles & ORGANISATION_ROLES):
+        if name.kind != "corporate" or not name.names_organisation:
             continue
         identifier = _name_identifier(name)
         parts = tuple(text for part in name.parts.all("namePart") if (text := element_text(part)))
@@ -469,11 +485,12 @@ def _contributors(
     """People (and corporate authors) in the order the source lists them, and the organisations their
     affiliations link to."""
     contributors, linked = [], set()
+    links = _links(organisations)
     for name in names:
-        roles, kind = set(name.roles), name.element.get("type")
-        if kind == "personal":
-            contributors.append(_person(name, organisations))
-        elif kind == "corporate" and roles and not roles & ORGANISATION_ROLES:
+        if name.kind == "personal":
+            contributors.append(_person(name, links))
+            linked.update(a["organisation"] for a in contributors[-1]["affiliations"] if a["organisation"])
+        elif name.kind == "corporate" and not name.names_organisation:
             parts = [element_text(p) for p in name.parts.all("namePart")]
             contributors.append(
                 {
@@ -482,18 +499,17 @@ def _contributors(
                     "is_organisation": True,
                 }
             )
-        else:
-            continue
-        linked |= {a["organisation"] for a in contributors[-1].get("affiliations", []) if a["organisation"]}
     return contributors, linked
 
 
-def _role(role_list: list[str]) -> str:
-    roles = [ROLE_SYNONYMS.get(r, r) for r in role_list]
-    return next((r for r in roles if r in KNOWN_ROLES), "ctb" if roles else "aut")
+def _role(roles: list[str]) -> str:
+    for role in roles:
+        if (role := ROLE_SYNONYMS.get(role, role)) in KNOWN_ROLES:
+            return role
+    return "ctb" if roles else "aut"
 
 
-def _person(name: _Name, organisations: list[OrganisationPath]) -> dict[str, Any]:
+def _person(name: _Name, links: list[_Link]) -> dict[str, Any]:
     parts: dict[str, str] = {}
     for part in name.parts.all("namePart"):
         parts.setdefault(part.get("type", ""), element_text(part))
@@ -507,7 +523,7 @@ def _person(name: _Name, organisations: list[OrganisationPath]) -> dict[str, Any
         "role": _role(name.roles),
         **({"person": person} if person else {}),
         "affiliations": [
-            _affiliation(a, organisations) for a in _most_specific(name.parts.all("affiliation"))
+            _affiliation(text, uri, links) for uri, text in _most_specific(name.parts.all("affiliation"))
         ],
     }
 
@@ -515,7 +531,7 @@ def _person(name: _Name, organisations: list[OrganisationPath]) -> dict[str, Any
 def _person_ref(name: _Name, date: str) -> dict[str, Any] | None:
     """ORCID, local and DiVA authority ids; none of them means no authority record, as in DiVA."""
     ref: dict[str, Any] = {"orcid": "", "local_id": _name_identifier(name), "authority_id": ""}
-    for element in name.parts.all("nameIdentifier") + name.parts.all("description"):
+    for element in (*name.parts.all("nameIdentifier"), *name.parts.all("description")):
         text = element_text(element)
         if element.get("type") == "orcid":
             ref["orcid"] = ref["orcid"] or text
@@ -525,32 +541,43 @@ def _person_ref(name: _Name, date: str) -> dict[str, Any] | None:
             ref["authority_id"] = "diva:" + text.removeprefix("diva-portal.org=")
     if not any(ref.values()):
         return None
-    birth = re.match(r"\d{4}", date)
+    birth = BIRTH_YEAR.match(date)
     return {**ref, "birth_year": int(birth.group()) if birth else None}
 
 
-def _most_specific(affiliations: list[etree._Element]) -> list[etree._Element]:
-    """Swepub's structured affiliations list every level of the hierarchy (each naming its parent in
+def _most_specific(affiliations: Sequence[etree._Element]) -> list[tuple[str, str]]:
+    """The valueURI and text of the affiliations that say something.
+
+    Swepub's structured affiliations list every level of the hierarchy (each naming its parent in
     `authority`) in each language; the most specific level, once, is the affiliation."""
-    parents = {a.get("authority") for a in affiliations}
+    read = [(a.get("authority"), a.get("valueURI"), a) for a in affiliations]
+    parents = {authority for authority, _uri, _a in read}
     kept, seen = [], set()
-    for affiliation in affiliations:
-        uri = affiliation.get("valueURI")
+    for _authority, uri, affiliation in read:
         if uri and (uri in parents or uri in seen):
             continue
         seen.add(uri)
-        kept.append(affiliation)
-    return [a for a in kept if element_text(a)]
+        if text := element_text(affiliation):
+            kept.append((uri or "", text))
+    return kept
 
 
-def _affiliation(affiliation: etree._Element, organisations: list[OrganisationPath]) -> dict[str, str]:
+# An organisation as affiliations name it: its identifier, the texts that link to it (the whole path,
+# or "<university>, <unit>") and the last part of its identifier, which Swepub gives as valueURI.
+_Link = tuple[str, tuple[str, str], str]
+
+
+def _links(organisations: list[OrganisationPath]) -> list[_Link]:
+    return [
+        (o.identifier, (", ".join(o.names), f"{o.names[0]}, {o.names[-1]}"), o.identifier.split(":")[-1])
+        for o in organisations
+    ]
+
+
+def _affiliation(text: str, uri: str, links: list[_Link]) -> dict[str, str]:
     """The affiliation text, linked to the corporate name it repeats: DiVA writes the path whole or as
     "<university>, <unit>", Swepub gives the organisation's id as valueURI."""
-    text, uri = element_text(affiliation), affiliation.get("valueURI", "")
-    for organisation in organisations:
-        names = organisation.names
-        if text in (", ".join(names), f"{names[0]}, {names[-1]}") or (
-            uri and uri == organisation.identifier.split(":")[-1]
-        ):
-            return {"organisation": organisation.identifier, "text": text}
+    for identifier, texts, suffix in links:
+        if text in texts or (uri and uri == suffix):
+            return {"organisation": identifier, "text": text}
     return {"organisation": "", "text": text}
