@@ -96,7 +96,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
         summary=summary or "updated",
         changes=changes,
     )
-    _link_waiting_relations([record])
+    _link_waiting_relations(written)
     index_written(written)
     return record, True
 
@@ -361,7 +361,7 @@ def _insert_records(
         ("record", "number", "at", "actor", "summary", "changes"),
         ((r.pk, 1, now, actor.label, "created", {}) for r in records),
     )
-    _link_waiting_relations(records)
+    _link_waiting_relations(written)
     index_written(written)
     return records
 
@@ -542,16 +542,10 @@ def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str],
     return holders
 
 
-def _link_waiting_relations(records: list[Record]) -> None:
-    """Point relations (of any record) naming these records' identifiers at these records."""
-    own = {
-        (scheme, value): record_id
-        for scheme, value, record_id in Identifier.objects.filter(
-            record_id__in=[r.pk for r in records], relation=""
-        )
-        .order_by()
-        .values_list("scheme", "value", "record_id")
-    }
+def _link_waiting_relations(written: SourceRows) -> None:
+    """Point relations (of any record) naming the identifiers these records were just written with at
+    these records."""
+    own = {(scheme, value): record_id for record_id, scheme, value in written.identifiers}
     if not own:
         return
     # Which relations wait is checked here, not in SQL: given `related_record IS NULL`, SQLite read
