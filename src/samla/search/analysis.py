@@ -19,6 +19,9 @@ from samla.records.identifiers import InvalidIdentifier, normalise_identifier, n
 MAX_WORD_LENGTH = 64
 MAX_CACHED_STEMS = 200_000  # per language: a cache this large is emptied and starts again
 WORD = re.compile(r"[^\W_]+")
+# Each ASCII byte that is not a letter or digit as a space: the words of ASCII text are then split on
+# whitespace, the same words WORD finds, in a tenth to a half of its time (most text is ASCII once folded).
+_ASCII_SPACED = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 # Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss"})
 _SPECIAL_FOUND = re.compile("[øæœłđðþß]")
@@ -62,7 +65,11 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of `text`, in order (overlong runs, such as base64 noise, are dropped)."""
-    found = WORD.findall(fold(text))
+    folded = fold(text)
+    if folded.isascii():
+        found = folded.encode("ascii").translate(_ASCII_SPACED).decode("ascii").split()
+    else:
+        found = WORD.findall(folded)
     if found and max(map(len, found)) > MAX_WORD_LENGTH:
         return [w for w in found if len(w) <= MAX_WORD_LENGTH]
     return found
