@@ -11,8 +11,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.db import transaction
 
@@ -30,6 +31,8 @@ from samla.records.services import (
     upsert_record,
     withdraw_record,
 )
+from samla.search.analysis import stemmed_ahead
+from samla.search.documents import NATURAL_FIELDS, natural_stems
 from samla.search.indexing import writing_many
 
 from .errors import UnreadableFile
@@ -130,6 +133,9 @@ class MappedSource:
     header: Header
     mapped: MappedRecord | None = None  # None when deleted at the source or failed
     failure: ImportResult | None = None
+    # The stems of the record's titles, keywords and abstracts (`search.documents.natural_stems`),
+    # worked out here so that the writing process, the slower one, does not have to.
+    stems: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[MappedSource]]:
@@ -151,9 +157,11 @@ def _map(source: SourceRecord) -> MappedSource:
     if source.header.deleted:
         return MappedSource(*where)
     try:
-        return MappedSource(*where, mapped=source.map())
+        mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
+    fields = mapped.record.model_dump(include=set(NATURAL_FIELDS))
+    return MappedSource(*where, mapped=mapped, stems=natural_stems(SimpleNamespace(**fields)))
 
 
 def import_sources(
@@ -193,7 +201,8 @@ def _import_batch(
             _prepare(actor, mapped[index], organisations)
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
-    outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
+    with stemmed_ahead({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
+        outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
     for index, outcome in zip(mapped, outcomes, strict=True):
         source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
         if outcome.error is not None:

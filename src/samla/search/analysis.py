@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import snowballstemmer
 
@@ -86,7 +88,37 @@ def stem(word: str, stemmer: str) -> str:
 
 def stemmed(text: str, language: str = "") -> list[str]:
     """Words of natural-language text as indexed: folded, then stemmed for the text's language."""
-    return list(map(_STEMS[stemmer_for(language)].__getitem__, words(text)))
+    stemmer = stemmer_for(language)
+    ahead = _STEMMED_AHEAD.get((text, stemmer))
+    if ahead is not None:
+        return ahead.split()
+    return list(map(_STEMS[stemmer].__getitem__, words(text)))
+
+
+def stems_ahead(text: str, language: str = "") -> tuple[tuple[str, str], str]:
+    """`stemmed(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
+    stemmer = stemmer_for(language)
+    return (text, stemmer), " ".join(map(_STEMS[stemmer].__getitem__, words(text)))
+
+
+# Stems worked out ahead, by (text, stemmer): the words `stemmed` gives, space-separated (a stem has
+# no space in it). Only ever the output of this module's own functions, so a text found here is
+# stemmed exactly as it would be, whichever process worked it out.
+_STEMMED_AHEAD: dict[tuple[str, str], str] = {}
+
+
+@contextmanager
+def stemmed_ahead(stems: Mapping[tuple[str, str], str]) -> Iterator[None]:
+    """Let `stemmed` take these stems (`stems_ahead`) instead of working them out again, meanwhile.
+
+    Why: an import's reading process works out the stems of each record's titles, keywords and
+    abstracts while the writing process, the slower of the two, writes the batch before; stems cross
+    between them as one string a text (splitting it costs a fraction of stemming)."""
+    _STEMMED_AHEAD.update(stems)
+    try:
+        yield
+    finally:
+        _STEMMED_AHEAD.clear()
 
 
 def query_forms(word: str) -> list[str]:

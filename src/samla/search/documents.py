@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -260,17 +260,49 @@ def _category_levels(code: str) -> list[str]:
     return [code[:n] for n in (1, 3, 5) if n <= len(code)]
 
 
+# The record fields `natural_texts` reads.
+NATURAL_FIELDS = (
+    "title", "subtitle", "title_language", "language", "alternative_titles", "keywords", "abstracts",
+    "host_title", "conference", "publisher", "funders",
+)  # fmt: skip
+
+
+def natural_texts(record: Any) -> Iterator[tuple[str, str, str]]:
+    """(column, text, language) of each natural-language text of the record itself, in column order:
+    the texts its document stems. `record` has NATURAL_FIELDS, lists of items as dicts."""
+    language = record.language
+    title_language = record.title_language or language
+    yield "title", record.title, title_language
+    yield "title", record.subtitle, title_language
+    for alt in record.alternative_titles:
+        yield "title", f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt.get("language", "")
+    for terms in record.keywords:
+        for term in terms.get("terms", []):
+            yield "keyword", term, terms.get("language", "") or language
+    for abstract in record.abstracts:
+        yield "abstract", abstract.get("text", ""), abstract.get("language", "") or language
+    other = [
+        record.host_title,
+        record.conference,
+        record.publisher,
+        *(f.get("name", "") for f in record.funders),
+    ]
+    yield "other", " ".join(o for o in other if o), language
+
+
+def natural_stems(record: Any) -> dict[tuple[str, str], str]:
+    """The stems of the record's natural-language texts (`natural_texts`), for `analysis.stemmed_ahead`:
+    an import's reading process works them out while the writing process writes."""
+    return dict(analysis.stems_ahead(text, language) for _column, text, language in natural_texts(record))
+
+
 def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> IndexDocument:
     """The document of one record (a row of RECORD_FIELDS)."""
     doc = IndexDocument(record_id=record.id)
     cols = doc.columns
     language = record.language
-    title_language = record.title_language or language
-    cols["title"] += analysis.stemmed(record.title, title_language)
-    cols["title"] += analysis.stemmed(record.subtitle, title_language)
-    for alt in record.alternative_titles:
-        alt_language = alt.get("language", "")
-        cols["title"] += analysis.stemmed(f"{alt.get('title', '')} {alt.get('subtitle', '')}", alt_language)
+    for column, text, text_language in natural_texts(record):
+        cols[column] += analysis.stemmed(text, text_language)
     for contribution in parts.contributions.get(record.id, []):
         family, given, person_id, orcid, person_family, person_given = contribution
         cols["author"] += parts.words(f"{given} {family}")
@@ -286,9 +318,6 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         cols["journal"] += parts.stemmed(record.journal__title)
         cols["issn"] += [analysis.compact(n) for n in (record.journal__issn, record.journal__eissn) if n]
         doc.facets.add(("journal", str(record.journal_id)))
-    for terms in record.keywords:
-        for term in terms.get("terms", []):
-            cols["keyword"] += analysis.stemmed(term, terms.get("language", "") or language)
     cols["identifier"].append(analysis.compact(record.local_id))
     for scheme, value in parts.identifiers.get(record.id, []):
         if scheme == "isbn":
@@ -303,17 +332,6 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         doc.facets.add(("organisation", str(organisation_id)))
     for text in dict.fromkeys(parts.affiliation_texts.get(record.id, [])):
         cols["organisation"] += parts.stemmed(text)
-    for abstract in record.abstracts:
-        cols["abstract"] += analysis.stemmed(
-            abstract.get("text", ""), abstract.get("language", "") or language
-        )
-    other = [
-        record.host_title,
-        record.conference,
-        record.publisher,
-        *(f.get("name", "") for f in record.funders),
-    ]
-    cols["other"] += analysis.stemmed(" ".join(o for o in other if o), language)
     if full_text is not None:
         doc.has_fulltext = True
         cols["fulltext"] += analysis.stemmed(full_text, language)

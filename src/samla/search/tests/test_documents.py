@@ -1,11 +1,21 @@
 """Index documents: a writer builds those of the records it has just written from the rows it holds, and
 they must be the very documents the index builds by reading the records back (`samla reindex`)."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from samla.records.models import Record
 from samla.records.services import import_records, record_to_input, update_record, writing
-from samla.search.documents import IndexDocument, SourceRows, build_documents, documents_from_rows
+from samla.search import analysis
+from samla.search.documents import (
+    NATURAL_FIELDS,
+    IndexDocument,
+    SourceRows,
+    build_documents,
+    documents_from_rows,
+    natural_stems,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +67,22 @@ def test_documents_of_an_updated_record_equal_documents_read_back(system, writte
     assert list(built) == [record.pk]
     assert built == {d.record_id: d for d in build_documents([record.pk])}
     assert "okapi" in built[record.pk].columns["title"]
+
+
+def test_documents_built_with_stems_worked_out_ahead_equal_those_built_without():
+    """What an import's reading process works out (`natural_stems`) is what the writer would."""
+    records = list(Record.objects.order_by("pk"))
+    expected = build_documents([r.pk for r in records])
+    ahead = {}
+    for record in records:
+        fields = record_to_input(record).model_dump(include=set(NATURAL_FIELDS))
+        ahead.update(natural_stems(SimpleNamespace(**fields)))
+    assert len(ahead) > 3 * len(records)
+    with analysis.stemmed_ahead(ahead):
+        assert analysis._STEMMED_AHEAD
+        got = build_documents([r.pk for r in records])
+    assert not analysis._STEMMED_AHEAD
+    assert [(d.columns, d.facets) for d in got] == [(d.columns, d.facets) for d in expected]
+    with analysis.stemmed_ahead(dict.fromkeys(ahead, "ahead")):  # and they are the ones taken
+        marked = build_documents([r.pk for r in records])
+    assert all(d.columns["title"][0] == "ahead" for d in marked)
