@@ -64,6 +64,7 @@ class ImportResult:
 # pages a commit rewrites are shared by more records (2,000 rather than 500 wrote a tenth faster), and
 # an interrupted run still loses only one batch.
 BATCH_SIZE = 2000
+FIRST_BATCH_SIZE = 200
 
 
 def import_files(
@@ -140,7 +141,11 @@ class MappedSource:
 
 def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[MappedSource]]:
     """For each file, how many records it holds, then its records mapped BATCH_SIZE at a time; or the
-    failure of a file that cannot be read."""
+    failure of a file that cannot be read.
+
+    The first batch of the run is FIRST_BATCH_SIZE records: the writing process waits for it, and for
+    nothing after it (later batches are mapped while it writes)."""
+    size = FIRST_BATCH_SIZE
     for path in paths:
         try:
             records = read_file(Path(path))
@@ -148,8 +153,10 @@ def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[Mappe
             yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
             continue
         yield len(records)
-        for start in range(0, len(records), BATCH_SIZE):
-            yield [_map(source) for source in records[start : start + BATCH_SIZE]]
+        start = 0
+        while start < len(records):
+            yield [_map(source) for source in records[start : start + size]]
+            start, size = start + size, BATCH_SIZE
 
 
 def _map(source: SourceRecord) -> MappedSource:

@@ -73,3 +73,25 @@ def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, i
         ("delete_kth_post.xml", results[1].line, "deleted"),
     ]
     assert Record.objects.get(local_id="diva2:459554").state == "withdrawn"
+
+
+def test_mapped_batches_start_small_then_take_full_batches(monkeypatch, kth_thesis_copies):
+    """The writer waits only for the first batch; the rest are mapped while it writes."""
+    monkeypatch.setattr(services, "FIRST_BATCH_SIZE", 1)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    first = kth_thesis_copies(*((9300000 + n, {}) for n in range(4)), name="first.xml")
+    second = kth_thesis_copies(*((9310000 + n, {}) for n in range(3)), name="second.xml")
+
+    items = list(services.mapped_batches([str(first), str(second)]))
+
+    shapes = [item if isinstance(item, int) else [m.mapped.record.local_id for m in item] for item in items]
+    assert shapes == [
+        4,
+        ["diva2:9300000"],
+        ["diva2:9300001", "diva2:9300002"],
+        ["diva2:9300003"],
+        3,
+        ["diva2:9310000", "diva2:9310001"],
+        ["diva2:9310002"],
+    ]
+    assert all(m.stems for item in items if isinstance(item, list) for m in item)
