@@ -142,3 +142,18 @@ def test_bulk_writing_stopped_by_an_error_leaves_the_everyday_settings():
         assert _everyday_settings() != before
         raise RuntimeError("stopped")
     assert _everyday_settings() == before
+
+
+def test_index_tables_are_clustered_on_their_keys_on_sqlite():
+    """Migration search/0007 (SQLite only): one B-tree fewer for every facet, entry and change row."""
+    tables = ["search_change", "search_entry", "search_facet"]
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            cursor.execute("SELECT relname FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [tables])
+            assert [row[0] for row in cursor.fetchall()] == tables  # unchanged
+            return
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'search_%%' "
+            "AND sql LIKE '%%WITHOUT ROWID' AND name NOT LIKE 'search_text_%%' ORDER BY name"
+        )
+        assert [row[0] for row in cursor.fetchall()] == tables
