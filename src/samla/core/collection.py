@@ -1,11 +1,12 @@
 """Running Python's cyclic garbage collector less often while work allocates many short-lived objects.
 
-Loading a chunk of records and writing them out, or importing a batch, allocates hundreds of thousands of
-containers (rows, parts, strings' lists) that reference counting frees and that hold hardly any cycles.
-By default the collector runs every 700 allocations and walks the young objects each time: a tenth to a
-sixth of writing an export, a fifth to a third of an import. Inside `collecting_less` it runs every
-COLLECT_EVERY allocations; the threshold is the process's, so uses that overlap (threads of one worker)
-share one raised threshold and the last to leave restores the one before.
+Loading a chunk of records and writing them out allocates hundreds of thousands of containers (rows,
+parts, strings' lists) that reference counting frees and that hold hardly any cycles. By default the
+collector runs every 700 allocations and walks the young objects each time: a tenth to a sixth of writing
+an export. Inside `collecting_less` it runs every COLLECT_EVERY allocations; the threshold is the
+process's, so uses that overlap (threads of one worker) share one raised threshold and the last to leave
+restores the one before. (An import, which has its process to itself, goes further:
+`imports.services.fewer_collections`.)
 """
 
 from __future__ import annotations

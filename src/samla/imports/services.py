@@ -18,7 +18,6 @@ from types import SimpleNamespace
 from django.db import transaction
 
 from samla.core.access import Actor
-from samla.core.collection import collecting_less
 from samla.core.errors import SamlaError
 from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
@@ -94,26 +93,39 @@ def import_files(
                     found(item)
             else:
                 yield from _import_batch(actor, item, organisations)
+                collect_batch()
                 if progress:
                     progress(len(item))
 
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Run Python's cyclic garbage collector far less often during an import, in both its processes.
+    """Run Python's cyclic garbage collector once a batch during an import, in both its processes.
 
     Why: an import allocates millions of short-lived containers (parsed values, inputs, rows, index words)
-    that reference counting frees, and hardly any cycles, and the collector's full passes walk everything
-    the process holds (Django, the parsed file): a fifth to a third of each process's time. What exists
-    when the import starts is frozen out of the collector (the forked reading process shares those pages
-    instead of touching them), and the collector runs as `core.collection.collecting_less` has it.
+    that reference counting frees, and hardly any cycles, and the collector's passes walk everything
+    young the process holds: a batch of 2,000 records is hundreds of thousands of objects, walked again
+    by every automatic pass while it lives. What exists when the import starts is frozen out of the
+    collector (the forked reading process shares those pages instead of touching them), automatic
+    collection is off, and each process collects once it is done with a batch (`collect_batch`), when
+    little of it is left. Writing 10,000 records: 0.57 s in the collector with it running every 50,000
+    allocations, 0.15 s this way (688 -> 615 us a record).
     """
+    enabled = gc.isenabled()
     gc.freeze()
+    gc.disable()
     try:
-        with collecting_less():
-            yield
+        yield
     finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
+
+
+def collect_batch() -> None:
+    """Collect what the batch just done left in cycles: the young objects only (survivors of earlier
+    batches have been walked once already)."""
+    gc.collect(1)
 
 
 WORKER_MIN_BYTES = 5_000_000  # about 500 MODS records: less is read sooner than a process starts
@@ -156,6 +168,7 @@ def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[Mappe
         start = 0
         while start < len(records):
             yield [_map(source) for source in records[start : start + size]]
+            collect_batch()
             start, size = start + size, BATCH_SIZE
 
 

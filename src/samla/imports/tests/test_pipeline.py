@@ -1,5 +1,7 @@
 """Reading in a second process: the same results as reading inline, errors carried over, no orphan."""
 
+import gc
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +97,26 @@ def test_mapped_batches_start_small_then_take_full_batches(monkeypatch, kth_thes
         ["diva2:9310002"],
     ]
     assert all(m.stems for item in items if isinstance(item, list) for m in item)
+
+
+def test_fewer_collections_collects_once_a_batch_and_restores_the_collector():
+    assert gc.isenabled()
+    with services.fewer_collections():
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what existed before the import is left out
+        cycle: list = []
+        cycle.append(cycle)
+        found = weakref.ref(_Marker(cycle))
+        del cycle
+        assert found() is not None  # nothing collects it automatically meanwhile
+        services.collect_batch()
+        assert found() is None
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+class _Marker:
+    """An object in a reference cycle, to see when the collector frees it."""
+
+    def __init__(self, cycle: list) -> None:
+        cycle.append(self)
