@@ -9,8 +9,10 @@ resumes, because re-importing a record changes nothing.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from ctypes import c_byte
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -59,11 +61,10 @@ class ImportResult:
         return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
 
 
-# Records a transaction writes: the queries of a batch (matching, conflicts, people, journals) and the
-# pages a commit rewrites are shared by more records (2,000 rather than 500 wrote a tenth faster), and
-# an interrupted run still loses only one batch.
-BATCH_SIZE = 2000
-FIRST_BATCH_SIZE = 200
+# Records a transaction writes. 2,000 shared a batch's queries among more records, but the two processes
+# then waited longer for each other (a 30,000-record import took 3-5% longer, a re-import 15-25%), and an
+# interrupted run loses only one batch.
+BATCH_SIZE = 500
 
 
 def import_files(
@@ -83,8 +84,11 @@ def import_files(
     organisations: dict[tuple, int] = {}
     names = [str(path) for path in paths]
     large = _worth_a_worker(names)
+    # Whether the reading process works out stems ahead (`MappedSource.stems`): only while batches bring
+    # records to write. In shared memory, so the reading process sees what this one sets.
+    stems_wanted = multiprocessing.RawValue("b", large)
     with fewer_collections(), writing_many() if large else nullcontext():
-        items = run_in_worker(mapped_batches, names) if large else mapped_batches(names)
+        items = run_in_worker(mapped_batches, names, stems_wanted) if large else mapped_batches(names)
         for item in items:
             if isinstance(item, ImportResult):
                 yield item
@@ -92,10 +96,18 @@ def import_files(
                 if found:
                     found(item)
             else:
-                yield from _import_batch(actor, item, organisations)
+                results = _import_batch(actor, item, organisations)
+                yield from results
                 collect_batch()
+                stems_wanted.value = large and _mostly_written(results)
                 if progress:
                     progress(len(item))
+
+
+def _mostly_written(results: list[ImportResult]) -> bool:
+    """Whether most of a batch was written (created or updated): a re-run or re-harvest of records already
+    here is mostly unchanged, and their stems would be worked out for nothing."""
+    return 2 * sum(r.status in ("created", "updated") for r in results) > len(results)
 
 
 @contextmanager
@@ -151,13 +163,12 @@ class MappedSource:
     stems: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[MappedSource]]:
+def mapped_batches(
+    paths: list[str], stems_wanted: c_byte | None = None
+) -> Iterator[ImportResult | int | list[MappedSource]]:
     """For each file, how many records it holds, then its records mapped BATCH_SIZE at a time; or the
-    failure of a file that cannot be read.
-
-    The first batch of the run is FIRST_BATCH_SIZE records: the writing process waits for it, and for
-    nothing after it (later batches are mapped while it writes)."""
-    size = FIRST_BATCH_SIZE
+    failure of a file that cannot be read. Each batch comes with the stems of its records' texts while
+    `stems_wanted.value` is true."""
     for path in paths:
         try:
             records = read_file(Path(path))
@@ -165,14 +176,15 @@ def mapped_batches(paths: list[str]) -> Iterator[ImportResult | int | list[Mappe
             yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
             continue
         yield len(records)
-        start = 0
-        while start < len(records):
-            yield [_map(source) for source in records[start : start + size]]
+        for start in range(0, len(records), BATCH_SIZE):
+            with_stems = bool(stems_wanted and stems_wanted.value)
+            yield [_map(source, with_stems=with_stems) for source in records[start : start + BATCH_SIZE]]
             collect_batch()
-            start, size = start + size, BATCH_SIZE
 
 
-def _map(source: SourceRecord) -> MappedSource:
+def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
+    """The source record mapped; with the stems of its texts for the writing process if `with_stems` (in
+    one process, working them out ahead would only add to its work)."""
     where = (source.path, source.line, source.header)
     if source.header.deleted:
         return MappedSource(*where)
@@ -180,6 +192,8 @@ def _map(source: SourceRecord) -> MappedSource:
         mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
+    if not with_stems:
+        return MappedSource(*where, mapped=mapped)
     fields = mapped.record.model_dump(include=set(NATURAL_FIELDS))
     return MappedSource(*where, mapped=mapped, stems=natural_stems(SimpleNamespace(**fields)))
 
