@@ -5,8 +5,10 @@ parts, strings' lists) that reference counting frees and that hold hardly any cy
 collector runs every 700 allocations and walks the young objects each time: a tenth to a sixth of writing
 an export. Inside `collecting_less` it runs every COLLECT_EVERY allocations; the threshold is the
 process's, so uses that overlap (threads of one worker) share one raised threshold and the last to leave
-restores the one before. (An import, which has its process to itself, goes further:
-`imports.services.fewer_collections`.)
+restores the one before.
+
+A command that has its process to itself and works in batches (an import) goes further:
+`collecting_per_batch`.
 """
 
 from __future__ import annotations
@@ -37,3 +39,34 @@ def collecting_less() -> Iterator[None]:
             _users -= 1
             if _users == 0:
                 gc.set_threshold(*_before)
+
+
+@contextmanager
+def collecting_per_batch() -> Iterator[None]:
+    """Run the collector once a batch instead of automatically: call `collect_batch` after each one.
+    For a process of its own (a command), in it and in the processes it forks meanwhile.
+
+    Why: an import allocates millions of short-lived containers (parsed values, inputs, rows, index words)
+    that reference counting frees, and hardly any cycles, and the collector's passes walk everything
+    young the process holds: a batch in the making is a hundred thousand objects or more, walked again
+    by every automatic pass while it lives. What exists when the block starts is frozen out of the
+    collector (a forked process shares those pages instead of touching them), automatic collection is
+    off, and each batch is collected once done with, when little of it is left. Writing 10,000 records
+    in batches of 2,000: 0.57 s in the collector within `collecting_less`, 0.15 s this way (688 -> 615
+    us a record).
+    """
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.unfreeze()
+
+
+def collect_batch() -> None:
+    """Collect what the batch just done left in cycles: the young objects only (survivors of earlier
+    batches have been walked once already)."""
+    gc.collect(1)

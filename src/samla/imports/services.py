@@ -8,18 +8,17 @@ resumes, because re-importing a record changes nothing.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from ctypes import c_byte
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.db import transaction
 
 from samla.core.access import Actor
+from samla.core.collection import collect_batch, collecting_per_batch
 from samla.core.errors import SamlaError
 from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
@@ -33,7 +32,7 @@ from samla.records.services import (
     withdraw_record,
 )
 from samla.search.analysis import stemmed_ahead
-from samla.search.documents import NATURAL_FIELDS, natural_stems
+from samla.search.documents import natural_stems
 from samla.search.indexing import writing_many
 
 from .errors import UnreadableFile
@@ -87,7 +86,7 @@ def import_files(
     # Whether the reading process works out stems ahead (`MappedSource.stems`): only while batches bring
     # records to write. In shared memory, so the reading process sees what this one sets.
     stems_wanted = multiprocessing.RawValue("b", large)
-    with fewer_collections(), writing_many() if large else nullcontext():
+    with collecting_per_batch(), writing_many() if large else nullcontext():
         items = run_in_worker(mapped_batches, names, stems_wanted) if large else mapped_batches(names)
         for item in items:
             if isinstance(item, ImportResult):
@@ -108,36 +107,6 @@ def _mostly_written(results: list[ImportResult]) -> bool:
     """Whether most of a batch was written (created or updated): a re-run or re-harvest of records already
     here is mostly unchanged, and their stems would be worked out for nothing."""
     return 2 * sum(r.status in ("created", "updated") for r in results) > len(results)
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run Python's cyclic garbage collector once a batch during an import, in both its processes.
-
-    Why: an import allocates millions of short-lived containers (parsed values, inputs, rows, index words)
-    that reference counting frees, and hardly any cycles, and the collector's passes walk everything
-    young the process holds: a batch in the making is a hundred thousand objects or more, walked again
-    by every automatic pass while it lives. What exists when the import starts is frozen out of the
-    collector (the forked reading process shares those pages instead of touching them), automatic
-    collection is off, and each process collects once it is done with a batch (`collect_batch`), when
-    little of it is left. Writing 10,000 records in batches of 2,000: 0.57 s in the collector with it
-    running every 50,000 allocations, 0.15 s this way (688 -> 615 us a record).
-    """
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-        gc.unfreeze()
-
-
-def collect_batch() -> None:
-    """Collect what the batch just done left in cycles: the young objects only (survivors of earlier
-    batches have been walked once already)."""
-    gc.collect(1)
 
 
 WORKER_MIN_BYTES = 5_000_000  # about 500 MODS records: less is read sooner than a process starts
@@ -194,8 +163,7 @@ def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
     if not with_stems:
         return MappedSource(*where, mapped=mapped)
-    fields = mapped.record.model_dump(include=set(NATURAL_FIELDS))
-    return MappedSource(*where, mapped=mapped, stems=natural_stems(SimpleNamespace(**fields)))
+    return MappedSource(*where, mapped=mapped, stems=natural_stems(mapped.record))
 
 
 def import_sources(

@@ -90,15 +90,17 @@ def stemmed(text: str, language: str = "") -> list[str]:
     """Words of natural-language text as indexed: folded, then stemmed for the text's language."""
     stemmer = stemmer_for(language)
     ahead = _STEMMED_AHEAD.get((text, stemmer))
-    if ahead is not None:
-        return ahead.split()
-    return list(map(_STEMS[stemmer].__getitem__, words(text)))
+    return ahead.split() if ahead is not None else _stems(text, stemmer)
 
 
 def stems_ahead(text: str, language: str = "") -> tuple[tuple[str, str], str]:
     """`stemmed(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
     stemmer = stemmer_for(language)
-    return (text, stemmer), " ".join(map(_STEMS[stemmer].__getitem__, words(text)))
+    return (text, stemmer), " ".join(_stems(text, stemmer))
+
+
+def _stems(text: str, stemmer: str) -> list[str]:
+    return list(map(_STEMS[stemmer].__getitem__, words(text)))
 
 
 # Stems worked out ahead, by (text, stemmer): the words `stemmed` gives, space-separated (a stem has

@@ -19,6 +19,7 @@ from samla.core.queries import among
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
 from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record
+from samla.records.schemas import RecordIn
 
 from . import analysis
 
@@ -261,15 +262,16 @@ def _category_levels(code: str) -> list[str]:
 
 
 # The record fields `natural_texts` reads.
-NATURAL_FIELDS = (
+_NATURAL_FIELDS = frozenset((
     "title", "subtitle", "title_language", "language", "alternative_titles", "keywords", "abstracts",
     "host_title", "conference", "publisher", "funders",
-)  # fmt: skip
+))  # fmt: skip
 
 
 def natural_texts(record: Any) -> Iterator[tuple[str, str, str]]:
     """(column, text, language) of each natural-language text of the record itself, in column order:
-    the texts its document stems. `record` has NATURAL_FIELDS, lists of items as dicts."""
+    the texts its document stems. `record` has _NATURAL_FIELDS, lists of items as dicts (a row of
+    RECORD_FIELDS)."""
     language = record.language
     title_language = record.title_language or language
     yield "title", record.title, title_language
@@ -290,9 +292,11 @@ def natural_texts(record: Any) -> Iterator[tuple[str, str, str]]:
     yield "other", " ".join(o for o in other if o), language
 
 
-def natural_stems(record: Any) -> dict[tuple[str, str], str]:
-    """The stems of the record's natural-language texts (`natural_texts`), for `analysis.stemmed_ahead`:
-    an import's reading process works them out while the writing process writes."""
+def natural_stems(data: RecordIn) -> dict[tuple[str, str], str]:
+    """The stems of the natural-language texts (`natural_texts`) of a record's input, for
+    `analysis.stemmed_ahead`: an import's reading process works them out while the writing process
+    writes."""
+    record = SimpleNamespace(**data.model_dump(include=_NATURAL_FIELDS))
     return dict(analysis.stems_ahead(text, language) for _column, text, language in natural_texts(record))
 
 

@@ -1,8 +1,6 @@
 """Reading in a second process: the same results as reading inline, errors carried over, no orphan."""
 
-import gc
 import multiprocessing
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,26 +99,3 @@ def test_mapped_batches_bring_stems_while_the_writer_wants_them(monkeypatch, kth
     ]
     with_stems = [bool(item[0].stems) for item in items if isinstance(item, list)]
     assert with_stems == [True, True, False, False]
-
-
-def test_fewer_collections_collects_once_a_batch_and_restores_the_collector():
-    assert gc.isenabled()
-    with services.fewer_collections():
-        assert not gc.isenabled()
-        assert gc.get_freeze_count() > 0  # what existed before the import is left out
-        cycle: list = []
-        cycle.append(cycle)
-        found = weakref.ref(_Marker(cycle))
-        del cycle
-        assert found() is not None  # nothing collects it automatically meanwhile
-        services.collect_batch()
-        assert found() is None
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
-
-
-class _Marker:
-    """An object in a reference cycle, to see when the collector frees it."""
-
-    def __init__(self, cycle: list) -> None:
-        cycle.append(self)
