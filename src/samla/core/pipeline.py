@@ -13,12 +13,19 @@ The reader is forked, so it starts at once with Django set up and shares the par
 writes to them. It inherits the database connection but never uses it (a generator that reads opens
 connections of its own, as `search.rebuild` does), and it leaves with `os._exit` (as every
 multiprocessing child does), so the connection is not closed under the parent either.
+
+Each item is pickled by the reader's own thread as soon as it is produced, not later by the queue's
+feeder thread: the item is then garbage before the producer goes on, so the producer's collector pass
+(`core.collection.collect_batch`) does not walk a batch that is only waiting to be sent, and the two
+threads do not pass the interpreter lock back and forth over it. On this side, the item is handed on
+without this generator keeping a reference to it while the consumer works, for the same reason.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 import time
@@ -48,7 +55,7 @@ def run_in_worker(produce: Callable[..., Iterator[Any]], *args: Any) -> Iterator
                 return
             if kind == "error":
                 raise ReaderFailed(f"the reading process failed:\n{payload}")
-            yield payload
+            yield pickle.loads(payload)  # only the bytes stay referenced here
     finally:
         worker.join(timeout=POLL_SECONDS)
         if worker.is_alive():  # the consumer stopped early: nobody will take what it reads
@@ -71,7 +78,9 @@ def _serve(items: multiprocessing.Queue, produce: Callable, args: tuple, parent:
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     try:
         for item in produce(*args):
-            _give(items, ("item", item), parent)
+            message = ("item", pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+            del item  # garbage now, before the producer goes on
+            _give(items, message, parent)
     except BaseException:
         _give(items, ("error", traceback.format_exc()), parent)
     else:
