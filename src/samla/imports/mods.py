@@ -249,12 +249,14 @@ def _origin_field(element: etree._Element, fields: dict[str, Any]) -> None:
         fields.setdefault("issued", date_part(value))
 
 
-def _page_count(mods: Children) -> int | None:
-    """The extent when it is a number of pages ("73", "18 s."); other extents say nothing countable."""
+def _page_count(mods: Children) -> str | None:
+    """The number of an extent that is a number of pages ("73", "18 s."); other extents say nothing
+    countable. Passed on as the digits: the input schema makes the number, and names page_count when
+    it is not one (a number of 5,000 digits made int() raise, which stopped the whole import)."""
     for description in mods.all("physicalDescription"):
         for extent in Children(description).all("extent"):
             if match := PAGES.fullmatch(element_text(extent)):
-                return int(match.group(1))
+                return match.group(1)
     return None
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+MAX_PAGE_COUNT = 100_000  # more is a mistake in the source (past 2**31 it would not fit a PostgreSQL integer)
 
 
 class Strict(BaseModel):
@@ -105,7 +106,7 @@ class RecordIn(Strict):
     article_number: Code = ""
     pages_start: Code = ""
     pages_end: Code = ""
-    page_count: int | None = None
+    page_count: Annotated[int, Field(ge=0, le=MAX_PAGE_COUNT)] | None = None
     publisher: Short = ""
     place: Short = ""
     edition: Code = ""

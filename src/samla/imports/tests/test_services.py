@@ -100,6 +100,29 @@ def test_import_files_invalid_orcid_fails_that_record_and_imports_the_other(db, 
     assert record.contributions.all()[0].person.orcid == "0000-0001-9329-9088"
 
 
+HOSTILE_EXTENT = {"<extent>73</extent>": f"<extent>{'9' * 5000}</extent>"}
+BODYLESS_ABSTRACT = {'<abstract lang="eng">': '<abstract lang="eng">&lt;html&gt;&lt;/html&gt;'}
+
+
+def test_import_files_hostile_values_fail_their_record_or_give_no_text_and_the_import_goes_on(
+    db, system, kth_thesis_copies
+):
+    """A page count of 5,000 digits and an abstract that is a whole HTML document: each once stopped the
+    whole import (int() and lxml.html raised errors no mapper expected)."""
+    path = kth_thesis_copies((9100011, HOSTILE_EXTENT), (9100012, BODYLESS_ABSTRACT), (9100013, {}))
+
+    extent, bodyless, plain = import_files(system, [path])
+
+    assert (extent.status, extent.record, extent.field) == (
+        "failed",
+        "oai:DiVA.org:kth-9100011",
+        "page_count",
+    )
+    assert (bodyless.status, plain.status) == ("created", "created")
+    assert not Record.objects.filter(local_id="diva2:9100011").exists()
+    assert get_record_for(system, "diva2:9100013").page_count == 73
+
+
 def test_import_files_same_file_twice_reports_unchanged_and_writes_no_revision(db, system, kth_thesis_copies):
     path = kth_thesis_copies((9100003, {}), (9100004, {}))
     assert statuses(import_files(system, [path])) == {"created": 2}
