@@ -326,6 +326,16 @@ def test_record_create_without_title_returns_400_naming_field(curator_client):
     assert body["errors"] == {"body.data.title": "Field required"}
 
 
+@pytest.mark.parametrize("page_count", [-1, 10**12])
+def test_record_create_page_count_out_of_range_returns_400_naming_field(curator_client, page_count):
+    """Past 2**31 the number would not even fit PostgreSQL's integer column."""
+    response = post_json(curator_client, "/api/records/", {**NEW_RECORD, "page_count": page_count})
+
+    body = assert_matches_openapi(response)
+    assert response.status_code == 400
+    assert list(body["errors"]) == ["body.data.page_count"]
+
+
 def test_record_create_unknown_field_returns_400_naming_field(curator_client):
     response = post_json(curator_client, "/api/records/", {**NEW_RECORD, "colour": "blue"})
 
