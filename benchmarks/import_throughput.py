@@ -11,6 +11,7 @@ import os
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -87,30 +88,39 @@ PARSE_ONLY = (
 )
 
 
-# `samla import`, reporting the peak memory of the importing process and of the reading process it
-# starts (`core.pipeline`); their sum bounds what the import held at once.
-WITH_PEAK = (
+# `samla import`, reporting the peak memory and the CPU time of the importing (writing) process and of the
+# reading process it starts (`core.pipeline`): the sum of the peaks bounds what the import held at once,
+# and CPU time near the wall time says a process was the one the other waited for.
+WITH_USAGE = (
     "import atexit, resource, sys\n"
     "from samla.cli import main\n"
-    "def peak():\n"
-    "    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "    print(f'peak-kb {own} {reader}', file=sys.stderr)\n"
-    "atexit.register(peak)\n"
+    "def usage():\n"
+    "    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):\n"
+    "        u = resource.getrusage(who)\n"
+    "        print(f'usage {u.ru_maxrss} {u.ru_utime + u.ru_stime}', file=sys.stderr)\n"
+    "atexit.register(usage)\n"
     "main(['import', *sys.argv[1:]])\n"
 )
 
 
-def timed_import(paths: list[str], env: dict) -> tuple[float, str, int, int]:
-    """Seconds, output, and peak memory (MB) of the importing and of the reading process."""
+@dataclass(frozen=True)
+class ProcessUsage:
+    peak_mb: int
+    cpu_seconds: float
+
+
+def timed_import(paths: list[str], env: dict) -> tuple[float, str, ProcessUsage, ProcessUsage]:
+    """Seconds, output, and the usage of the importing and of the reading process."""
     started = time.perf_counter()
     result = subprocess.run(
-        [BIN / "python", "-c", WITH_PEAK, *paths], cwd=ROOT, env=env, capture_output=True, text=True
+        [BIN / "python", "-c", WITH_USAGE, *paths], cwd=ROOT, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
-    line = next(line for line in reversed(result.stderr.splitlines()) if line.startswith("peak-kb"))
-    own, reader = (int(kb) // 1024 for kb in line.split()[1:3])
-    return seconds, result.stdout.strip() or result.stderr.strip()[-300:], own, reader
+    writer, reader = (
+        ProcessUsage(int(kb) // 1024, float(cpu))
+        for _, kb, cpu in (line.split() for line in result.stderr.splitlines() if line.startswith("usage "))
+    )
+    return seconds, result.stdout.strip() or result.stderr.strip()[-300:], writer, reader
 
 
 def run() -> str:
@@ -119,7 +129,7 @@ def run() -> str:
         env = instance_env()
         manage(env, "migrate", "--noinput", "-v", "0")
         parse_seconds, parse_out = timed([BIN / "python", "-c", PARSE_ONLY, *paths], env)
-        import_seconds, import_out, own_mb, reader_mb = timed_import(paths, env)
+        import_seconds, import_out, writer, reader = timed_import(paths, env)
         again_seconds, again_out = timed([BIN / "samla", "import", *paths[:1]], env)
     rate, parse_rate = RECORDS / import_seconds, RECORDS / parse_seconds
     rows = [
@@ -138,6 +148,12 @@ def run() -> str:
         "DiVA records in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
         + table(rows)
         + f"\n\nImport / read-and-map rate: **{rate / parse_rate:.2f}**. Import rate {rate:,.0f} records/s "
-        f"(target ≥ 2,000: {verdict}). Peak memory: {own_mb + reader_mb} MB, the sum of the importing "
-        f"process ({own_mb} MB) and the reading process it starts ({reader_mb} MB).\n"
+        f"(target ≥ 2,000: {verdict}). Peak memory: {writer.peak_mb + reader.peak_mb} MB, the sum of the "
+        f"importing process ({writer.peak_mb} MB) and the reading process it starts ({reader.peak_mb} MB). "
+        f"CPU time: the importing process {_busy(writer, import_seconds)}; the reading process "
+        f"{_busy(reader, import_seconds)}. A process busy nearly all the time is one the other waits for.\n"
     )
+
+
+def _busy(usage: ProcessUsage, seconds: float) -> str:
+    return f"{usage.cpu_seconds:.1f} s, {usage.cpu_seconds / seconds:.0%} of the import's time"
