@@ -7,7 +7,15 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie
 
 from samla.citations.api import router as citations_router
-from samla.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied, SamlaError
+from samla.core.errors import (
+    Conflict,
+    Gone,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    SamlaError,
+    field_problem,
+)
 from samla.files.api import router as files_router
 from samla.journals.api import router as journals_router
 from samla.organisations.api import router as organisations_router
@@ -54,7 +62,7 @@ def samla_error(request: HttpRequest, error: SamlaError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError):
-    fields = {".".join(str(p) for p in e.get("loc", [])): e.get("msg", "") for e in error.errors}
+    fields = {".".join(str(p) for p in e.get("loc", [])): field_problem(e) for e in error.errors}
     body = SamlaError("The request is not valid.", fields=fields).as_dict()
     return api.create_response(request, {**body, "code": "invalid_input"}, status=400)
 

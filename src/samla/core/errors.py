@@ -6,7 +6,22 @@ Anything else that escapes a service is a bug and becomes a 500.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+# Input text: no control characters but tab, line feed and carriage return. XML cannot carry them (exports
+# and OAI-PMH would fail on the record), and PostgreSQL refuses NUL in text.
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+def field_problem(error: Mapping[str, Any]) -> str:
+    """What one of pydantic's errors says about its field, in words where pydantic would quote a pattern."""
+    if (
+        error.get("type") == "string_pattern_mismatch"
+        and (error.get("ctx") or {}).get("pattern") == PRINTABLE
+    ):
+        return "control characters are not allowed"
+    return error.get("msg", "")
 
 
 class SamlaError(Exception):

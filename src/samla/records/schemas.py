@@ -11,9 +11,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+from samla.core.errors import PRINTABLE
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=PRINTABLE)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=PRINTABLE)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60, pattern=PRINTABLE)]
 MAX_PAGE_COUNT = 100_000  # more is a mistake in the source (past 2**31 it would not fit a PostgreSQL integer)
 
 

@@ -300,6 +300,24 @@ def test_csl_json_syntax_error_names_the_line_and_imports_nothing(tmp_path):
     assert Record.objects.count() == before
 
 
+def test_csl_json_item_with_a_control_character_fails_alone_naming_the_field(tmp_path):
+    """JSON can carry NUL (\\u0000), which PostgreSQL refused with an error that stopped the import, and
+    other control characters, which no XML export could write."""
+    path = tmp_path / "items.json"
+    items = [
+        {"type": "book", "title": "Kept", "issued": {"date-parts": [[2001]]}},
+        {"type": "book", "title": "Nul\u0000in title", "issued": {"date-parts": [[2001]]}},
+        {"type": "book", "title": "Bell", "publisher": "Press\u0007", "issued": {"date-parts": [[2001]]}},
+    ]
+    path.write_text(json.dumps(items), encoding="utf-8")
+
+    kept, nul, bell = import_files(Actor.system("test"), [path])
+
+    assert kept.status == "created"
+    assert (nul.status, nul.field, bell.status, bell.field) == ("failed", "title", "failed", "publisher")
+    assert "control characters are not allowed" in nul.message
+
+
 def test_csl_json_item_of_wrong_shape_fails_alone(tmp_path):
     path = tmp_path / "items.json"
     items = [

@@ -336,6 +336,16 @@ def test_record_create_page_count_out_of_range_returns_400_naming_field(curator_
     assert list(body["errors"]) == ["body.data.page_count"]
 
 
+@pytest.mark.parametrize("title", ["NUL\x00inside", "bell\x07", "escape\x1b[31m"])
+def test_record_create_control_character_returns_400_naming_field(curator_client, title):
+    """PostgreSQL refuses NUL in text (a server error before), and no XML export can write any of these."""
+    response = post_json(curator_client, "/api/records/", {**NEW_RECORD, "title": title})
+
+    body = assert_matches_openapi(response)
+    assert response.status_code == 400
+    assert body["errors"] == {"body.data.title": "control characters are not allowed"}
+
+
 def test_record_create_unknown_field_returns_400_naming_field(curator_client):
     response = post_json(curator_client, "/api/records/", {**NEW_RECORD, "colour": "blue"})
 
