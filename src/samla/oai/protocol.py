@@ -60,6 +60,8 @@ def parse_request(params: QueryDict) -> OaiRequest:
             raise OaiError("badArgument", f"{verb} does not take the argument {name[:100]!r}.")
         if len(values) > 1:
             raise OaiError("badArgument", f"The argument {name} is repeated.")
+        if "\x00" in values[0]:  # no identifier, set or token has one, and PostgreSQL refuses it in text
+            raise OaiError("badArgument", f"The argument {name} contains a NUL character.")
         arguments[name] = values[0]
     if exclusive and exclusive in arguments:
         if len(arguments) > 1:

@@ -15,12 +15,11 @@ PATHS = [
     "/api/journals/?title=a%00",
     "/api/stats/records/a%00b",
 ]
-PAGES = [
-    "/record/diva2:1%00",
+PAGES = ["/record/diva2:1%00", "/search/?q=a%00b"]
+OAI = [
     "/oai?verb=GetRecord&identifier=oai:DiVA.org:his-24521%00&metadataPrefix=oai_dc",
     "/oai?verb=ListRecords&metadataPrefix=oai_dc&set=a%00",
     "/oai?verb=ListRecords&resumptionToken=a%00",
-    "/search/?q=a%00b",
 ]
 
 
@@ -39,6 +38,15 @@ def test_page_request_with_nul_answers_400_error_page(client, db, url):
 
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", OAI)
+def test_oai_request_with_nul_answers_bad_argument(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 200  # OAI-PMH reports errors in its response
+    assert b'<error code="badArgument">' in response.content
+    assert b"contains a NUL character" in response.content
 
 
 def test_page_request_with_nul_answers_in_swedish_when_asked(client, db):
