@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "samla.core.middleware.RefuseNulMiddleware",
+    "samla.core.middleware.RefuseNulInApiMiddleware",
     "samla.core.middleware.SamlaErrorMiddleware",
 ]
 
