@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samla.citations.forms import asks_to_cite
 from samla.citations.negotiation import negotiates_citation
 from samla.core.access import Actor
 from samla.core.views import actor_for, requested_page
@@ -28,9 +27,11 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     """The record page. Anonymous readers (most traffic, harvesters and crawlers) get a cached copy,
     checked against the record's version with one small query, so a change to the record shows at once;
     names of people, organisations and related records it shows are refreshed within
-    RECORD_PAGE_CACHE_SECONDS. A page whose Cite box is asked for a style (?style=…) is not cached."""
+    RECORD_PAGE_CACHE_SECONDS. A page asked for with parameters (?style=… for the Cite box, or any other)
+    is neither taken from the cache nor put in it: the page links back to the address as asked (the
+    language switch), and a cached copy of one asked as /record/…?q=x sent everybody's switch there."""
     actor = actor_for(request)
-    cacheable = actor.role == "anonymous" and not asks_to_cite(request.GET)
+    cacheable = actor.role == "anonymous" and not request.GET
     key = f"record-page:{local_id}:{get_language()}"
     cached = cache.get(key) if cacheable else None
     if cached is not None:

@@ -80,6 +80,16 @@ def test_unknown_record_answers_404_page(client):
     assert b"does not exist" in response.content
 
 
+def test_record_page_asked_with_parameters_leaves_the_cached_copy_alone(client):
+    """The language switch links back to the address as asked; a copy cached from /record/…?q=x sent
+    every later reader's switch to that address."""
+    client.get(SEED + "?q=somebody-elses")
+    response = client.get(SEED)
+
+    assert b"somebody-elses" not in response.content
+    assert b"q%3Danother" in client.get(SEED + "?q=another").content  # the switch keeps what was asked
+
+
 def test_malformed_record_id_answers_404(client):
     assert client.get("/record/%00%3Cscript%3E").status_code == 404
 
