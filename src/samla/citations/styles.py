@@ -28,7 +28,9 @@ DEPENDENT_DIR = STYLES_DIR / "dependent"
 # The styles DiVA's Cite box offers, in its order; "Other style" reaches every other one.
 DIVA_STYLES = ("apa", "apa-cv", "ieee", "modern-language-association-8th-edition", "vancouver")
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+# A style id, bounded: the longest CSL id has 119 characters, and a longer name than a file system takes
+# (255 bytes) made the look-up fail with OSError, a server error.
+_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,199}")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
 _PARENT = re.compile(
     rb'<link\s[^>]*?href="([^"]+)"[^>]*?rel="independent-parent"|'
@@ -59,7 +61,9 @@ def get_style(style_id: str) -> Style:
     wanted = renamed_styles().get(asked, asked)
     path = _style_path(wanted) if _ID.fullmatch(wanted) and ".." not in wanted else None
     if path is None:
-        close = difflib.get_close_matches(asked, all_style_ids(), n=5, cutoff=0.6)
+        close = (
+            difflib.get_close_matches(asked, all_style_ids(), n=5, cutoff=0.6) if len(asked) <= 200 else []
+        )
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownCitationOption(
             f"There is no citation style {style_id!r}.{hint}", option="style", closest=close

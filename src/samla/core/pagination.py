@@ -47,5 +47,7 @@ def paginate(queryset, page: int, size: int) -> Page:
     """Slice a queryset into a Page; an out-of-range page is an empty page, not an error."""
     page, size = check_page(page, size)
     total = queryset.count()
-    items = list(queryset[(page - 1) * size : page * size])
+    start = (page - 1) * size
+    # Past the end nothing is asked of the database: an offset beyond 64 bits failed there, a server error.
+    items = list(queryset[start : start + size]) if start < total else []
     return Page(items=items, total=total, page=page, size=size)

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 
 from samla.citations.negotiation import bibliography_request, bibliography_response
 from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
+from samla.core.queries import Key
 from samla.core.views import actor_for
 from samla.exports.http import negotiate, openapi_content, record_response
 
@@ -40,9 +41,9 @@ class RecordPageOut(Schema):
 
 
 class ListFilters(Schema):
-    person: int | None = None
-    organisation: int | None = None
-    journal: int | None = None
+    person: Key | None = None
+    organisation: Key | None = None
+    journal: Key | None = None
     subject: str = ""
     page: int = 1
     size: int = 25

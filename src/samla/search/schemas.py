@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from samla.core.queries import Key
+
 Value = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Sort = Literal["relevance", "year_desc", "year_asc", "title", "updated"]
 MAX_VALUES = 20
@@ -24,12 +26,12 @@ class SearchFilters(BaseModel):
     year_to: int | None = Field(None, ge=1, le=9999)
     content: list[Value] = Field(default_factory=list, max_length=MAX_VALUES, description="Content type")
     category: list[Value] = Field(default_factory=list, max_length=MAX_VALUES, description="SSIF code")
-    organisation: list[int] = Field(
+    organisation: list[Key] = Field(
         default_factory=list, max_length=MAX_VALUES, description="Organisation id"
     )
     language: list[Value] = Field(default_factory=list, max_length=MAX_VALUES, description="ISO 639-3")
-    journal: list[int] = Field(default_factory=list, max_length=MAX_VALUES, description="Journal id")
-    author: list[int] = Field(default_factory=list, max_length=MAX_VALUES, description="Person id")
+    journal: list[Key] = Field(default_factory=list, max_length=MAX_VALUES, description="Journal id")
+    author: list[Key] = Field(default_factory=list, max_length=MAX_VALUES, description="Person id")
     fulltext: bool = Field(False, description="Only records with full text")
 
 

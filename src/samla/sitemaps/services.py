@@ -37,6 +37,8 @@ def sitemap_page(section: str, number: int, *, page_size: int = PAGE_SIZE) -> li
     """Page `number` (from 1) of a section, in a stable order (by id), so pages do not shift as records
     are added; an empty list for a page past the end."""
     offset = (number - 1) * page_size
+    if offset >= 2**62:  # past the end of any table; the database refuses an offset beyond 64 bits
+        return []
     if section == "records":
         rows = _public_records().order_by("pk").values_list("local_id", "datestamp")
         return [
