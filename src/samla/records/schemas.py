@@ -16,6 +16,12 @@ from samla.core.errors import PRINTABLE
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=PRINTABLE)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=PRINTABLE)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60, pattern=PRINTABLE)]
+# Values stored in narrower columns are as long as their column at most: PostgreSQL refuses a longer
+# one with an error that stopped an import or answered 500 (SQLite stores it regardless).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=PRINTABLE)]
+SourceId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100, pattern=PRINTABLE)]
+Number = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=PRINTABLE)]
+Page = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20, pattern=PRINTABLE)]
 MAX_PAGE_COUNT = 100_000  # more is a mistake in the source (past 2**31 it would not fit a PostgreSQL integer)
 
 
@@ -48,8 +54,8 @@ class PersonRef(Strict):
     """Identifies (or creates) the authority record of a contributor: matched by ORCID, then local ids."""
 
     orcid: Code = ""
-    local_id: Short = ""
-    authority_id: Short = ""
+    local_id: SourceId = ""
+    authority_id: SourceId = ""
     birth_year: int | None = None
 
 
@@ -59,8 +65,8 @@ class AffiliationIn(Strict):
 
 
 class ContributorIn(Strict):
-    family_name: Short
-    given_name: Short = ""
+    family_name: Name
+    given_name: Name = ""
     role: Code = "aut"
     is_organisation: bool = False
     person: PersonRef | None = None
@@ -103,16 +109,16 @@ class RecordIn(Strict):
     issued: Code = ""
     journal: JournalIn | None = None
     host_title: Text = ""
-    volume: Code = ""
-    issue: Code = ""
-    article_number: Code = ""
-    pages_start: Code = ""
-    pages_end: Code = ""
+    volume: Number = ""
+    issue: Number = ""
+    article_number: Number = ""
+    pages_start: Page = ""
+    pages_end: Page = ""
     page_count: Annotated[int, Field(ge=0, le=MAX_PAGE_COUNT)] | None = None
     publisher: Short = ""
-    place: Short = ""
+    place: Name = ""
     edition: Code = ""
-    series_number: Code = ""
+    series_number: Number = ""
     conference: Text = ""
     abstracts: list[LanguageText] = Field(default_factory=list, max_length=20)
     keywords: list[LanguageKeywords] = Field(default_factory=list, max_length=20)

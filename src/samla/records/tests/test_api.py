@@ -346,6 +346,29 @@ def test_record_create_control_character_returns_400_naming_field(curator_client
     assert body["errors"] == {"body.data.title": "control characters are not allowed"}
 
 
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"volume": "1" * 41}, "body.data.volume"),
+        ({"pages_start": "1" * 21}, "body.data.pages_start"),
+        ({"place": "p" * 201}, "body.data.place"),
+        ({"series_number": "1" * 41}, "body.data.series_number"),
+        ({"contributors": [{"family_name": "f" * 201}]}, "body.data.contributors.0.family_name"),
+        (
+            {"contributors": [{"family_name": "A", "person": {"local_id": "x" * 101}}]},
+            "body.data.contributors.0.person.local_id",
+        ),
+    ],
+)
+def test_record_create_value_longer_than_its_column_returns_400_naming_field(curator_client, change, field):
+    """PostgreSQL refused each of these with a DataError, a server error (SQLite stored them)."""
+    response = post_json(curator_client, "/api/records/", {**NEW_RECORD, **change})
+
+    body = assert_matches_openapi(response)
+    assert response.status_code == 400
+    assert list(body["errors"]) == [field]
+
+
 def test_record_create_unknown_field_returns_400_naming_field(curator_client):
     response = post_json(curator_client, "/api/records/", {**NEW_RECORD, "colour": "blue"})
 
