@@ -10,7 +10,7 @@ from django.db.models import Q
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.saving import save_changed_fields
+from samla.core.saving import check_lengths, save_changed_fields
 from samla.records.identifiers import InvalidIdentifier, normalise_issn
 
 from .models import Journal
@@ -101,6 +101,7 @@ def clean_journal_fields(fields: dict[str, Any], *, journal_id: int | None = Non
             clean[field] = (clean[field] or "").strip()
     if "title" in clean and not clean["title"]:
         raise InvalidInput("A journal needs a title.", fields={"title": "required"})
+    check_lengths(Journal, clean)
     if "kind" in clean and clean["kind"] not in KIND_CODES:
         raise InvalidInput(f"Unknown journal kind {clean['kind']!r}.", fields={"kind": "unknown"})
     for field in ("issn", "eissn"):

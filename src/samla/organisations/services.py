@@ -10,7 +10,7 @@ from django.db import transaction
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.saving import save_changed_fields
+from samla.core.saving import check_lengths, save_changed_fields
 
 from .models import Organisation
 
@@ -130,6 +130,7 @@ def clean_organisation_fields(
         if field in clean:
             clean[field] = (clean[field] or "").strip()
     _clean_names(clean)
+    check_lengths(Organisation, {k: v for k, v in clean.items() if k != "parent"})
     if "kind" in clean and clean["kind"] not in KIND_CODES:
         raise InvalidInput(f"Unknown organisation kind {clean['kind']!r}.", fields={"kind": "unknown"})
     if "identifier" in clean:

@@ -123,6 +123,26 @@ def test_import_files_hostile_values_fail_their_record_or_give_no_text_and_the_i
     assert get_record_for(system, "diva2:9100013").page_count == 73
 
 
+def test_import_files_organisation_name_longer_than_its_column_fails_that_record_alone(
+    db, system, kth_thesis_copies
+):
+    """PostgreSQL refused the name with a DataError that stopped the whole import (SQLite stored it)."""
+    name = "Elektronik " * 40
+    long_unit = {  # a unit not here yet, which the authors' affiliations name, so it is created
+        'xlink:href="879249"': 'xlink:href="9879249"',
+        "<namePart>Elektronik</namePart>": f"<namePart>{name}</namePart>",
+        "<affiliation>KTH, Elektronik</affiliation>": f"<affiliation>KTH, {name.strip()}</affiliation>",
+    }
+    path = kth_thesis_copies((9100021, long_unit), (9100022, {}))
+
+    bad, good = import_files(system, [path])
+
+    assert (bad.status, bad.field) == ("failed", "name_en")
+    assert "longer than 300 characters" in bad.message
+    assert good.status == "created"
+    assert not Organisation.objects.filter(name_en__startswith="Elektronik Elektronik").exists()
+
+
 def test_import_files_same_file_twice_reports_unchanged_and_writes_no_revision(db, system, kth_thesis_copies):
     path = kth_thesis_copies((9100003, {}), (9100004, {}))
     assert statuses(import_files(system, [path])) == {"created": 2}
