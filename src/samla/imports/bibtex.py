@@ -67,7 +67,7 @@ _VERBATIM = {"doi", "url", "eprint"}
 
 def read(path: Path) -> list[ref.Entry]:
     """Every entry of the file, and every block that failed to parse, in file order."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = ref.read_text(path)
     library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     blocks: list[Block] = [*library.entries, *library.failed_blocks]
     blocks.sort(key=lambda block: block.start_line)

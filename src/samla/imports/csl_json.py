@@ -61,7 +61,7 @@ STATUSES = {
 
 def read(path: Path) -> list[ref.Entry]:
     """Every item of the file, in file order."""
-    text = path.read_text(encoding="utf-8-sig")
+    text = ref.read_text(path)
     return [
         _entry(str(path), line, number, item) for number, (line, item) in enumerate(_items(path, text), 1)
     ]

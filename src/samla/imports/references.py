@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -19,7 +20,25 @@ from samla.core.errors import InvalidInput
 from samla.records.identifiers import SCHEMES
 from samla.vocabularies.languages import normalise_language
 
+from .errors import UnreadableFile
 from .mapping import Header, MappedRecord, clean, record_in
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8, with or without a byte-order mark. UnreadableFile names the line of the
+    first byte that is not UTF-8 (a Latin-1 BibTeX file raised UnicodeDecodeError, which stopped the
+    whole import)."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"not UTF-8 text (byte 0x{data[error.start]:02X} cannot be read); nothing imported from this "
+            "file: save it as UTF-8",
+            path=str(path),
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+
 
 MONTHS = {
     name: number

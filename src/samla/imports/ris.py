@@ -48,7 +48,7 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
 
 def read(path: Path) -> list[ref.Entry]:
     """Every reference of the file, in file order; text outside references is ignored, as rispy does."""
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    lines = ref.read_text(path).splitlines()
     entries, start, number = [], None, 0
     for index, line in enumerate(lines):
         tag = _TAG.match(line)

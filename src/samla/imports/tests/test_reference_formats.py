@@ -300,6 +300,27 @@ def test_csl_json_syntax_error_names_the_line_and_imports_nothing(tmp_path):
     assert Record.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("refs.bib", b"@article{a,\n title={Caf\xe9},\n year={2001}\n}\n"),
+        ("refs.ris", b"TY  - JOUR\nTI  - Kept\nER  - \n\nTY  - JOUR\nTI  - Caf\xe9\nER  - \n"),
+        ("items.json", b'[{"type": "book", "title": "Caf\xe9"}]'),
+    ],
+)
+def test_file_that_is_not_utf8_fails_naming_the_line_and_imports_nothing(tmp_path, name, content):
+    """A Latin-1 file raised UnicodeDecodeError, which stopped the whole import."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = Record.objects.count()
+
+    (result,) = import_files(Actor.system("test"), [path])
+
+    assert (result.status, result.line) == ("failed", content.count(b"\n", 0, content.index(b"\xe9")) + 1)
+    assert "not UTF-8 text (byte 0xE9" in result.message
+    assert Record.objects.count() == before
+
+
 def test_csl_json_item_with_a_control_character_fails_alone_naming_the_field(tmp_path):
     """JSON can carry NUL (\\u0000), which PostgreSQL refused with an error that stopped the import, and
     other control characters, which no XML export could write."""
