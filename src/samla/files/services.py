@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samla.core.access import Actor, can, require
-from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, is_printable
 from samla.core.queries import among
 from samla.records.models import Record, Revision
 from samla.records.permissions import visible_records
@@ -132,9 +132,10 @@ def attach_file(
             f"Unknown version {version!r}; use one of {', '.join(dict(VERSIONS))}.",
             fields={"version": "unknown"},
         )
-    if not label or len(label) > RecordFile._meta.get_field("label").max_length:
+    if not label or len(label) > RecordFile._meta.get_field("label").max_length or not is_printable(label):
         raise InvalidInput(
-            "A file's label is a short word such as fulltext.", fields={"label": "1–30 characters"}
+            "A file's label is a short word such as fulltext.",
+            fields={"label": "1–30 characters, no control characters"},
         )
     with store.receive(source, max_bytes=settings.MAX_UPLOAD_BYTES) as incoming:
         if incoming.size == 0:

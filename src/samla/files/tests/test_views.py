@@ -415,6 +415,17 @@ def test_api_attach_curator_uploads_file_201(client, db):
     assert RecordFile.objects.get(pk=item["id"]).version == "accepted"
 
 
+@pytest.mark.parametrize("label", ["full\x00text", "bell\x07", "x" * 31])
+def test_api_attach_label_with_control_characters_or_too_long_400_names_label(client, db, label):
+    """PostgreSQL refused a NUL in the label with a DataError, a server error."""
+    logged_in(client, "curator")
+
+    response = client.post(API, {"file": SimpleUploadedFile("a.pdf", DATA), "label": label})
+
+    assert response.status_code == 400
+    assert list(assert_matches_openapi(response)["errors"]) == ["label"]
+
+
 def test_api_attach_over_limit_413_names_limit(client, settings, db):
     settings.MAX_UPLOAD_BYTES = 16 * 1024
     logged_in(client, "curator")
