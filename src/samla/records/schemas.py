@@ -7,21 +7,27 @@ Shape is checked here; meaning (vocabularies, identifier checksums, existing org
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from samla.core.errors import PRINTABLE
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000, pattern=PRINTABLE)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300, pattern=PRINTABLE)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60, pattern=PRINTABLE)]
-# Values stored in narrower columns are as long as their column at most: PostgreSQL refuses a longer
-# one with an error that stopped an import or answered 500 (SQLite stores it regardless).
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=PRINTABLE)]
-SourceId = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100, pattern=PRINTABLE)]
-Number = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=PRINTABLE)]
-Page = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20, pattern=PRINTABLE)]
+
+def _text(max_length: int) -> Any:
+    """Input text: whitespace stripped, at most `max_length` characters, no control characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length, pattern=PRINTABLE)]
+
+
+Text = _text(20_000)
+Short = _text(300)
+Code = _text(60)
+# Values stored in narrower columns are as long as their column at most (test_schemas checks): PostgreSQL
+# refuses a longer one with an error that stopped an import or answered 500 (SQLite stores it regardless).
+Name = _text(200)
+SourceId = _text(100)
+Number = _text(40)
+Page = _text(20)
 MAX_PAGE_COUNT = 100_000  # more is a mistake in the source (past 2**31 it would not fit a PostgreSQL integer)
 
 
