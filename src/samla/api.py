@@ -14,7 +14,7 @@ from samla.core.errors import (
     NotFound,
     PermissionDenied,
     SamlaError,
-    field_problem,
+    field_problems,
 )
 from samla.files.api import router as files_router
 from samla.journals.api import router as journals_router
@@ -62,8 +62,7 @@ def samla_error(request: HttpRequest, error: SamlaError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError):
-    fields = {".".join(str(p) for p in e.get("loc", [])): field_problem(e) for e in error.errors}
-    body = SamlaError("The request is not valid.", fields=fields).as_dict()
+    body = SamlaError("The request is not valid.", fields=field_problems(error.errors)).as_dict()
     return api.create_response(request, {**body, "code": "invalid_input"}, status=400)
 
 

@@ -7,7 +7,7 @@ Anything else that escapes a service is a bug and becomes a 500.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 # Input text: no control characters but tab, line feed and carriage return. XML cannot carry them (exports
@@ -21,8 +21,16 @@ def is_printable(text: str) -> bool:
     return _PRINTABLE.match(text) is not None
 
 
-def field_problem(error: Mapping[str, Any]) -> str:
-    """What one of pydantic's errors says about its field, in words where pydantic would quote a pattern."""
+def field_problems(
+    errors: Iterable[Mapping[str, Any]],
+    path: Callable[[Sequence[Any]], str] = lambda loc: ".".join(map(str, loc)),
+) -> dict[str, str]:
+    """pydantic's errors as the `fields` of an InvalidInput: each field's path (dotted, unless `path`
+    says otherwise) and what is wrong with it, in words where pydantic would quote a pattern."""
+    return {path(e.get("loc", ())): _problem(e) for e in errors}
+
+
+def _problem(error: Mapping[str, Any]) -> str:
     if (
         error.get("type") == "string_pattern_mismatch"
         and (error.get("ctx") or {}).get("pattern") == PRINTABLE

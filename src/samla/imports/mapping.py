@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 from pydantic import ValidationError
 
-from samla.core.errors import InvalidInput, field_problem
+from samla.core.errors import InvalidInput, field_problems
 from samla.records.schemas import RecordIn
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -195,7 +195,7 @@ def record_in(raw: dict[str, Any]) -> RecordIn:
     try:
         return RecordIn.model_validate(raw)
     except ValidationError as error:
-        fields = {_field_path(e["loc"]): field_problem(e) for e in error.errors()}
+        fields = field_problems(error.errors(), _field_path)
         label = raw.get("local_id") or clean(str(raw.get("title", "")))[:60]
         first = next(iter(fields.items()))
         raise InvalidInput(f"Record {label}: {first[0]}: {first[1]}", fields=fields) from None

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from samla.core.access import Actor
-from samla.core.errors import InvalidInput
+from samla.core.errors import InvalidInput, field_problems
 from samla.journals.models import Journal
 from samla.organisations.models import Organisation
 from samla.people.models import Person
@@ -108,7 +108,7 @@ def parse_params(data: dict[str, Any]) -> SearchParams:
     try:
         return SearchParams.model_validate(data)
     except ValidationError as error:
-        fields = {".".join(str(p) for p in e["loc"]): e["msg"] for e in error.errors()}
+        fields = field_problems(error.errors())
         first = next(iter(fields.items()))
         raise InvalidInput(
             f"The search parameter {first[0]} is not valid: {first[1]}.", fields=fields
