@@ -30,7 +30,8 @@ DIVA_STYLES = ("apa", "apa-cv", "ieee", "modern-language-association-8th-edition
 
 # A style id, bounded: the longest CSL id has 119 characters, and a longer name than a file system takes
 # (255 bytes) made the look-up fail with OSError, a server error.
-_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,199}")
+MAX_ID_LENGTH = 200
+_ID = re.compile(rf"[a-z0-9][a-z0-9_.-]{{0,{MAX_ID_LENGTH - 1}}}")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
 _PARENT = re.compile(
     rb'<link\s[^>]*?href="([^"]+)"[^>]*?rel="independent-parent"|'
@@ -61,9 +62,8 @@ def get_style(style_id: str) -> Style:
     wanted = renamed_styles().get(asked, asked)
     path = _style_path(wanted) if _ID.fullmatch(wanted) and ".." not in wanted else None
     if path is None:
-        close = (
-            difflib.get_close_matches(asked, all_style_ids(), n=5, cutoff=0.6) if len(asked) <= 200 else []
-        )
+        too_long = len(asked) > MAX_ID_LENGTH  # and too slow to compare with ten thousand ids
+        close = [] if too_long else difflib.get_close_matches(asked, all_style_ids(), n=5, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownCitationOption(
             f"There is no citation style {style_id!r}.{hint}", option="style", closest=close

@@ -8,9 +8,11 @@ from typing import Annotated
 from django.db.models import Q
 from pydantic import Field
 
-# A row's key as a request may give it: a larger number than the database's 64-bit integers failed
-# there, a server error, instead of finding nothing.
-Key = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# The largest key or offset the databases' 64-bit integers hold; a larger number in a query failed there,
+# a server error, instead of finding nothing.
+MAX_KEY = 2**63 - 1
+# A row's key as a request may give it.
+Key = Annotated[int, Field(ge=1, le=MAX_KEY)]
 
 # Missing ids past this share of a run are asked for as a list instead (`among`).
 MAX_GAP_SHARE = 0.25

@@ -130,7 +130,7 @@ def clean_organisation_fields(
         if field in clean:
             clean[field] = (clean[field] or "").strip()
     _clean_names(clean)
-    check_lengths(Organisation, {k: v for k, v in clean.items() if k != "parent"})
+    check_lengths(Organisation, clean)
     if "kind" in clean and clean["kind"] not in KIND_CODES:
         raise InvalidInput(f"Unknown organisation kind {clean['kind']!r}.", fields={"kind": "unknown"})
     if "identifier" in clean:

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from samla.core.access import Actor
+from samla.core.queries import MAX_KEY
 from samla.files.services import count_public_files, list_public_files
 from samla.records.models import Record
 from samla.records.permissions import visible_records
@@ -37,7 +38,7 @@ def sitemap_page(section: str, number: int, *, page_size: int = PAGE_SIZE) -> li
     """Page `number` (from 1) of a section, in a stable order (by id), so pages do not shift as records
     are added; an empty list for a page past the end."""
     offset = (number - 1) * page_size
-    if offset >= 2**62:  # past the end of any table; the database refuses an offset beyond 64 bits
+    if offset > MAX_KEY:  # past the end of any table, and more than the database takes as an offset
         return []
     if section == "records":
         rows = _public_records().order_by("pk").values_list("local_id", "datestamp")
