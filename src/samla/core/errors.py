@@ -6,19 +6,12 @@ Anything else that escapes a service is a bug and becomes a 500.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 # Input text: no control characters but tab, line feed and carriage return. XML cannot carry them (exports
 # and OAI-PMH would fail on the record), and PostgreSQL refuses NUL in text.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
-_PRINTABLE = re.compile(PRINTABLE)
-
-
-def is_printable(text: str) -> bool:
-    """Whether `text` is input text by PRINTABLE, for values not checked through a pydantic schema."""
-    return _PRINTABLE.match(text) is not None
 
 
 def field_problems(

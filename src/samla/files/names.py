@@ -13,6 +13,12 @@ MAX_SUFFIX_BYTES = 16
 _ATTR_CHARS = "!#$&+^`|"
 
 
+def has_control_characters(text: str) -> bool:
+    """Whether `text` holds a control character (Unicode category Cc, NUL and line breaks included): a
+    file's name and label are one line of visible text."""
+    return any(unicodedata.category(c) == "Cc" for c in text)
+
+
 def clean_file_name(name: str) -> str:
     """The name a file is stored and served under.
 
@@ -24,7 +30,7 @@ def clean_file_name(name: str) -> str:
     """
     if "\x00" in name:
         raise InvalidInput("The file name contains a NUL character.", fields={"file_name": "NUL character"})
-    if any(unicodedata.category(c) == "Cc" for c in name):
+    if has_control_characters(name):
         raise InvalidInput(
             "The file name contains control characters.", fields={"file_name": "control characters"}
         )

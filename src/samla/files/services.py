@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samla.core.access import Actor, can, require
-from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, is_printable
+from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from samla.core.queries import among
 from samla.records.models import Record, Revision
 from samla.records.permissions import visible_records
@@ -42,7 +42,7 @@ from .models import (
     RecordFile,
     StoredFile,
 )
-from .names import clean_file_name
+from .names import clean_file_name, has_control_characters
 
 # What the record page and the file list load: each file with its stored bytes' facts, in one query.
 FILES_PREFETCH = Prefetch(
@@ -132,7 +132,11 @@ def attach_file(
             f"Unknown version {version!r}; use one of {', '.join(dict(VERSIONS))}.",
             fields={"version": "unknown"},
         )
-    if not label or len(label) > RecordFile._meta.get_field("label").max_length or not is_printable(label):
+    if (
+        not label
+        or len(label) > RecordFile._meta.get_field("label").max_length
+        or has_control_characters(label)
+    ):
         raise InvalidInput(
             "A file's label is a short word such as fulltext.",
             fields={"label": "1–30 characters, no control characters"},
