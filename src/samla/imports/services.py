@@ -24,6 +24,7 @@ from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
 from samla.records.models import Record
 from samla.records.services import (
+    BatchNeedsCare,
     DuplicateOutcome,
     clean_record_input,
     import_new_records,
@@ -197,11 +198,27 @@ def import_sources(
             progress(len(batch))
 
 
-@transaction.atomic
 def _import_batch(
     actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int]
 ) -> list[ImportResult]:
-    """Create the organisations a mapped batch names, then write its records in one transaction."""
+    """Create the organisations a mapped batch names, then write its records in one transaction.
+
+    The batch is written first without savepoints around its new records (`import_records`, careful or
+    not). In the rare batch where that fails, the transaction is rolled back, with the organisations it
+    created, and the batch is written again carefully."""
+    known = dict(organisations)
+    try:
+        return _write_batch(actor, sources, organisations, careful=False)
+    except BatchNeedsCare:
+        organisations.clear()
+        organisations.update(known)
+        return _write_batch(actor, sources, organisations, careful=True)
+
+
+@transaction.atomic
+def _write_batch(
+    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int], *, careful: bool
+) -> list[ImportResult]:
     results: dict[int, ImportResult] = {}
     mapped: dict[int, MappedRecord] = {}
     for index, source in enumerate(sources):
@@ -217,7 +234,9 @@ def _import_batch(
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
     with stemmed_ahead({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
-        outcomes = import_new_records(actor, [item.record for item in mapped.values()], summary="imported")
+        outcomes = import_new_records(
+            actor, [item.record for item in mapped.values()], summary="imported", careful=careful
+        )
     for index, outcome in zip(mapped, outcomes, strict=True):
         source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
         if outcome.error is not None:

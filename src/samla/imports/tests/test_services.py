@@ -204,6 +204,30 @@ def test_import_files_new_organisation_path_creates_hierarchy_before_record(db, 
     assert (affiliation.organisation, affiliation.text) == (unit, "KTH, Mikrosystemteknik")
 
 
+def test_import_files_fault_no_check_foresees_writes_the_batch_again_record_by_record(
+    db, system, kth_thesis_copies
+):
+    """Two new records of one batch with the same URN:NBN pass every check made before the batch is
+    inserted; the insert fails, and the batch is written again with a savepoint a record."""
+    path = kth_thesis_copies(
+        (9100011, {'xlink:href="879249"': 'xlink:href="990003"', "Elektronik": "Kvantteknik"}),
+        (9100012, {"diva-9100012": "diva-9100011"}),
+        (9100013, {}),
+    )
+
+    first, second, third = import_files(system, [path])
+
+    assert (first.status, first.record) == ("created", "diva2:9100011")
+    assert (second.status, second.record) == ("failed", "diva2:9100012")
+    assert "urn:nbn:se:kth:diva-9100011 belongs to record diva2:9100011" in second.message
+    assert (third.status, third.record) == ("created", "diva2:9100013")
+    assert not Record.objects.filter(local_id="diva2:9100012").exists()
+    unit = Organisation.objects.get(identifier="kth:990003")  # made again after the first try's rollback
+    affiliation = get_record_for(system, "diva2:9100011").contributions.all()[0].affiliations.all()[0]
+    assert affiliation.organisation == unit
+    assert Revision.objects.filter(record__local_id__in=["diva2:9100011", "diva2:9100013"]).count() == 2
+
+
 def test_import_files_refused_record_leaves_no_organisation_behind(db, system, kth_thesis_copies):
     path = kth_thesis_copies(
         (9100007, {'xlink:href="879249"': 'xlink:href="990002"', "Elektronik": "Fotonik", **BAD_ORCID})

@@ -17,6 +17,7 @@ from .reading import (
 )
 from .validation import Lookups, clean_record_input
 from .writing import (
+    BatchNeedsCare,
     ImportOutcome,
     approve_record,
     create_record,
@@ -29,6 +30,7 @@ from .writing import (
 )
 
 __all__ = [
+    "BatchNeedsCare",
     "Duplicate",
     "DuplicateOutcome",
     "ImportOutcome",

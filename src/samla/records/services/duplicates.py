@@ -49,10 +49,10 @@ class DuplicateOutcome(ImportOutcome):
 
 
 def import_new_records(
-    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported"
+    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported", careful: bool = True
 ) -> list[ImportOutcome]:
-    """`import_records`, except that an input duplicating a stored record (or an earlier input) is not
-    written but reported as "duplicate" with the record it duplicates."""
+    """`import_records` (`careful` as there), except that an input duplicating a stored record (or an
+    earlier input) is not written but reported as "duplicate" with the record it duplicates."""
     duplicates = find_duplicates(inputs)
     matched = {
         r.local_id: r for r in Record.objects.filter(local_id__in={d.local_id for d in duplicates.values()})
@@ -64,7 +64,7 @@ def import_new_records(
     }
     rest = [i for i in range(len(inputs)) if i not in duplicates]
     for index, outcome in zip(
-        rest, import_records(actor, [inputs[i] for i in rest], summary=summary), strict=True
+        rest, import_records(actor, [inputs[i] for i in rest], summary=summary, careful=careful), strict=True
     ):
         outcomes[index] = replace(outcome, index=index)
     retry = []
@@ -79,7 +79,7 @@ def import_new_records(
         else:
             retry.append(duplicate.index)  # what it repeats was refused: it is judged on its own
     if retry:
-        again = import_new_records(actor, [inputs[i] for i in retry], summary=summary)
+        again = import_new_records(actor, [inputs[i] for i in retry], summary=summary, careful=careful)
         outcomes.update({index: replace(o, index=index) for index, o in zip(retry, again, strict=True)})
     return [outcomes[i] for i in sorted(outcomes)]
 

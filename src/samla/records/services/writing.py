@@ -184,15 +184,32 @@ def _load_for_update(actor: Actor, local_id: str) -> Record:
 # ---------------------------------------------------------------- batches
 
 
-@transaction.atomic
+class BatchNeedsCare(Exception):
+    """A batch's new records failed to insert together where the checks foresaw nothing, and without a
+    savepoint to go back to (`import_records(careful=False)`): the caller's transaction must be rolled back
+    and the batch written again with `careful=True`, which finds the record at fault."""
+
+
 def import_records(
-    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported"
+    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported", careful: bool = True
 ) -> list[ImportOutcome]:
     """Create or update each input; a failing input is reported and the others are still written.
 
     Each record is a unit: written whole or not at all. The batch is one transaction, so a killed import
     loses at most the batch in progress, and running it again resumes (what was written is unchanged).
+
+    `careful=False` is for a caller whose transaction holds nothing but the batch: the new records are then
+    inserted without a savepoint around them, and BatchNeedsCare is raised if they fail. Why: under a
+    savepoint SQLite first copies every page the batch changes to a sub-journal, 4% of the time of an
+    import of 100,000 records, to roll back only in a batch with a fault no check foresaw.
     """
+    with transaction.atomic(savepoint=careful):
+        return _import_records(actor, inputs, summary, careful)
+
+
+def _import_records(
+    actor: Actor, inputs: Sequence[RecordIn], summary: str, careful: bool
+) -> list[ImportOutcome]:
     require(actor, "record.create")
     lookups = Lookups.for_inputs(inputs)
     outcomes: dict[int, ImportOutcome] = {}
@@ -210,7 +227,7 @@ def import_records(
     for error_index, error in _repository_identifier_conflicts_by_index(fresh):
         outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
         fresh.pop(error_index)
-    outcomes.update(_insert_batch(actor, fresh, lookups))
+    outcomes.update(_insert_batch(actor, fresh, lookups, careful))
     for index in one_by_one:
         outcomes[index] = _upsert_one(actor, index, cleaned[index], summary)
     return [outcomes[i] for i in sorted(outcomes)]
@@ -251,13 +268,17 @@ def _split_new(
     return fresh, one_by_one
 
 
-def _insert_batch(actor: Actor, fresh: dict[int, RecordIn], lookups: Lookups) -> dict[int, ImportOutcome]:
+def _insert_batch(
+    actor: Actor, fresh: dict[int, RecordIn], lookups: Lookups, careful: bool
+) -> dict[int, ImportOutcome]:
     if not fresh:
         return {}
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=careful):
             records = _insert_records(actor, list(fresh.values()), lookups)
-    except (IntegrityError, SamlaError):
+    except (IntegrityError, SamlaError) as error:
+        if not careful:
+            raise BatchNeedsCare(str(error)) from error
         # Something the checks did not foresee: find the culprit by writing the records one at a time.
         return {index: _upsert_one(actor, index, data, "created") for index, data in fresh.items()}
     return {
