@@ -29,7 +29,6 @@ from .mapping import (
     date_part,
     element_text,
     localname,
-    record_in,
     rich_text,
 )
 
@@ -149,7 +148,7 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     raw["identifiers"] += _host_isbns(host)
     raw["article_number"] = raw.get("article_number") or article_number
     add_header(raw, header)
-    return MappedRecord(record_in(raw), tuple(o for o in organisations if o.identifier in linked))
+    return MappedRecord(raw, tuple(o for o in organisations if o.identifier in linked))
 
 
 def _genres(mods: Children) -> dict[tuple[str | None, str | None], str]:

@@ -14,7 +14,7 @@ from lxml import etree
 
 from samla.vocabularies.licences import find_licence
 
-from .mapping import Header, MappedRecord, add_header, children, clean, date_part, record_in, rich_text
+from .mapping import Header, MappedRecord, add_header, children, clean, date_part, rich_text
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 NO_HEADER = Header()
@@ -66,7 +66,7 @@ def map_oai_dc(dc: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     }
     raw["identifiers"], raw["notes"] = _identifiers(values.get("identifier", []), header.identifier)
     add_header(raw, header)
-    return MappedRecord(record_in(raw))
+    return MappedRecord(raw)
 
 
 def _values(dc: etree._Element) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from samla.records.identifiers import SCHEMES
 from samla.vocabularies.languages import normalise_language
 
 from .errors import UnreadableFile
-from .mapping import Header, MappedRecord, clean, record_in
+from .mapping import Header, MappedRecord, clean
 
 
 def read_text(path: Path) -> str:
@@ -102,7 +102,7 @@ class Entry:
 def entry(path: str, line: int | None, label: str, raw: dict[str, Any]) -> Entry:
     """The entry with its record input, or with the error naming the field that did not fit."""
     try:
-        return Entry(path, line, label, mapped=MappedRecord(record_in(raw)))
+        return Entry(path, line, label, mapped=MappedRecord(raw).checked())
     except InvalidInput as error:
         return Entry(path, line, label, error=error)
 

@@ -175,9 +175,7 @@ def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
         mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
-    if not with_stems:
-        return MappedSource(*where, mapped=mapped)
-    return MappedSource(*where, mapped=mapped, stems=natural_stems(mapped.record))
+    return MappedSource(*where, mapped=mapped, stems=natural_stems(mapped.values) if with_stems else {})
 
 
 def import_sources(
@@ -227,7 +225,10 @@ def _write_batch(
         elif source.header.deleted:
             results[index] = _withdraw(actor, source)
         else:
-            mapped[index] = source.mapped
+            try:
+                mapped[index] = source.mapped.checked()  # as mapped, unchecked (`MappedRecord`)
+            except SamlaError as error:
+                results[index] = _failure(source, source.header.identifier, error)
     for index in list(mapped):
         try:
             _prepare(actor, mapped[index], organisations)

@@ -19,7 +19,6 @@ from samla.core.queries import among
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
 from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record
-from samla.records.schemas import RecordIn
 
 from . import analysis
 
@@ -292,12 +291,23 @@ def natural_texts(record: Any) -> Iterator[tuple[str, str, str]]:
     yield "other", " ".join(o for o in other if o), language
 
 
-def natural_stems(data: RecordIn) -> dict[tuple[str, str], str]:
-    """The stems of the natural-language texts (`natural_texts`) of a record's input, for
-    `analysis.stemmed_ahead`: an import's reading process works them out while the writing process
-    writes."""
-    record = SimpleNamespace(**data.model_dump(include=_NATURAL_FIELDS))
-    return dict(analysis.stems_ahead(text, language) for _column, text, language in natural_texts(record))
+_NATURAL_DEFAULTS = {
+    name: [] if name in ("alternative_titles", "keywords", "abstracts", "funders") else ""
+    for name in _NATURAL_FIELDS
+}
+
+
+def natural_stems(values: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """The stems of the natural-language texts (`natural_texts`) of a record's input values, as a mapper
+    gave them (unchecked), for `analysis.stemmed_ahead`: an import's reading process works them out while
+    the writing process writes. Values the input schema will refuse give none, whatever their shape."""
+    record = SimpleNamespace(
+        **{**_NATURAL_DEFAULTS, **{k: v for k, v in values.items() if k in _NATURAL_FIELDS}}
+    )
+    try:
+        return dict(analysis.stems_ahead(text, language) for _column, text, language in natural_texts(record))
+    except (AttributeError, TypeError, ValueError):
+        return {}
 
 
 def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> IndexDocument:

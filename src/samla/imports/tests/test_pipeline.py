@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from samla.core.errors import InvalidInput
 from samla.core.pipeline import ReaderFailed, run_in_worker
 from samla.imports import services
+from samla.imports.mapping import MappedRecord
 from samla.imports.oai_pmh import read_records
 from samla.records.models import Record
+from samla.search.documents import natural_stems
 
 from .conftest import DIVA_SWEPUB
 
@@ -105,12 +108,47 @@ def test_mapped_batches_bring_stems_while_the_writer_wants_them(monkeypatch, kth
 
 @pytest.mark.parametrize("name", ["kth-new-diva.xml", "liu-new-diva.xml", "rise-new-diva.xml"])
 def test_a_mapped_record_crosses_to_the_writing_process_unchanged(name):
-    """What the reading process hands on is rebuilt from its JSON in strict mode: every field comes back
-    as mapped, organisations included."""
+    """What the reading process hands on, unchecked, is rebuilt from the JSON of its values: every field
+    comes back as mapped, organisations included, and so do the stems worked out from those values."""
     for source in read_records(DIVA_SWEPUB / name):
         if source.header.deleted:
             continue
         mapped = source.map()
         again = pickle.loads(pickle.dumps(mapped))
+        assert again.values == {}  # crossed as JSON, unchecked
         assert again == mapped
+        assert again.organisations == mapped.organisations
         assert again.record.model_dump_json() == mapped.record.model_dump_json()
+        assert natural_stems(mapped.values) == natural_stems(again.record.model_dump())
+
+
+def test_a_mapped_record_crosses_unchecked_and_is_refused_naming_the_field():
+    """Values JSON cannot carry as they are (an int past 64 bits) cross all the same, and the schema
+    refuses them where the record is checked, in the writing process."""
+    mapped = MappedRecord({"title": "Huge", "output_type": "art", "page_count": 10**30, "local_id": "x:1"})
+
+    again = pickle.loads(pickle.dumps(mapped))
+
+    with pytest.raises(InvalidInput) as refused:
+        again.checked()
+    assert list(refused.value.fields) == ["page_count"]
+    assert refused.value.message.startswith("Record x:1: page_count:")
+
+
+def test_import_files_in_worker_refused_value_fails_its_record_in_the_writer(
+    db, system, in_worker, kth_thesis_copies
+):
+    huge_extent = {"<extent>73</extent>": f"<extent>{'9' * 5000}</extent>"}
+    path = kth_thesis_copies((9200011, {}), (9200012, huge_extent))
+
+    results = list(services.import_files(system, [path]))
+
+    assert [(r.status, r.record, r.field) for r in results] == [
+        ("created", "diva2:9200011", ""),
+        ("failed", "oai:DiVA.org:kth-9200012", "page_count"),
+    ]
+    assert not Record.objects.filter(local_id="diva2:9200012").exists()
+
+
+def test_natural_stems_of_values_the_schema_refuses_are_none():
+    assert natural_stems({"title": None, "abstracts": "not a list", "keywords": [3]}) == {}

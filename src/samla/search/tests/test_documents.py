@@ -72,7 +72,7 @@ def test_documents_built_with_stems_worked_out_ahead_equal_those_built_without()
     expected = build_documents([r.pk for r in records])
     ahead = {}
     for record in records:
-        ahead.update(natural_stems(record_to_input(record)))
+        ahead.update(natural_stems(record_to_input(record).model_dump()))
     assert len(ahead) > 3 * len(records)
     with analysis.stemmed_ahead(ahead):
         assert analysis._STEMMED_AHEAD
