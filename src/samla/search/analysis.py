@@ -94,6 +94,14 @@ def stemmed(text: str, language: str = "") -> list[str]:
     return ahead.split() if ahead is not None else _stems(text, stemmer)
 
 
+def stemmed_text(text: str, language: str = "") -> str:
+    """`stemmed(text, language)` as one string, the words separated by spaces: what an index document
+    keeps of a long text (`documents.IndexDocument.columns`), without a string a word."""
+    stemmer = stemmer_for(language)
+    ahead = _STEMMED_AHEAD.get((text, stemmer))
+    return ahead if ahead is not None else " ".join(_stems(text, stemmer))
+
+
 def stems_ahead(text: str, language: str = "") -> tuple[tuple[str, str], str]:
     """`stemmed(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
     stemmer = stemmer_for(language)

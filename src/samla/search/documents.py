@@ -65,6 +65,9 @@ def unregister_text_source(source: TextSource) -> None:
 @dataclass
 class IndexDocument:
     record_id: int
+    # Each column's text in pieces: a word, or the words of a text separated by spaces (`column_words` gives
+    # them one by one). Why pieces: a record's abstracts and titles are hundreds of words, which an
+    # import would otherwise split into strings of their own only to join them again for FTS5.
     columns: dict[str, list[str]] = field(default_factory=lambda: {c: [] for c in COLUMNS})
     facets: set[tuple[str, str]] = field(default_factory=set)
     year_key: int = 0
@@ -93,6 +96,11 @@ class SourceRows:
 
 _RECORD_ATTRIBUTES = [f for f in RECORD_FIELDS if "__" not in f]
 _JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.startswith("journal__")]
+
+
+def column_words(document: IndexDocument, column: str) -> list[str]:
+    """The words of one column of a document, one by one (its pieces may hold several)."""
+    return " ".join(document.columns[column]).split()
 
 
 def record_fields(record: Record) -> dict[str, Any]:
@@ -316,7 +324,8 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
     cols = doc.columns
     language = record.language
     for column, text, text_language in natural_texts(record):
-        cols[column] += analysis.stemmed(text, text_language)
+        if stems := analysis.stemmed_text(text, text_language):
+            cols[column].append(stems)
     for contribution in parts.contributions.get(record.id, []):
         family, given, person_id, orcid, person_family, person_given = contribution
         cols["author"] += parts.words(f"{given} {family}")
@@ -348,7 +357,8 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         cols["organisation"] += parts.stemmed(text)
     if full_text is not None:
         doc.has_fulltext = True
-        cols["fulltext"] += analysis.stemmed(full_text, language)
+        if stems := analysis.stemmed_text(full_text, language):
+            cols["fulltext"].append(stems)
         doc.facets.add(("fulltext", "yes"))
     doc.facets.add(("type", record.output_type))
     if record.year:

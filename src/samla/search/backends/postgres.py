@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from ..documents import COLUMNS, IndexDocument
+from ..documents import COLUMNS, IndexDocument, column_words
 from ..memory import FacetSets
 from ..query import Node
 from . import SearchQuery, SearchResult
@@ -169,7 +169,7 @@ def tsvector_literal(document: IndexDocument) -> str:
     positions: dict[str, list[str]] = defaultdict(list)
     position = 1
     for column in COLUMNS:
-        words = document.columns[column]
+        words = column_words(document, column)
         if not words:
             continue
         written = _POSITIONS[WEIGHTS[column]]
