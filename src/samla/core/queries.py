@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Annotated
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from pydantic import Field
 
 # The largest key or offset the databases' 64-bit integers hold; a larger number in a query failed there,
@@ -37,3 +40,18 @@ def among(field: str, ids: Iterable[int]) -> Q:
     if missing:
         condition &= ~Q(**{f"{field}__in": sorted(set(range(first, last + 1)).difference(wanted))})
     return condition
+
+
+def among_texts(field: str, values: Iterable[str]) -> Q:
+    """Rows whose text `field` is one of `values`, exactly as `field__in` selects them; on SQLite with the
+    values as one parameter, a JSON array that SQLite unpacks (and looks each value up in the field's
+    index, as for a list).
+
+    Why: Django prepares each value of an `__in` list one by one, and a batch of an import asks for some
+    thousands (its records' local ids, OAI identifiers and other identifiers): 6 ms against 1.7 for 3,650
+    identifiers. PostgreSQL keeps the list, which it plans as index look-ups; a subquery it may not.
+    """
+    wanted = sorted(set(values))
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(wanted)])})
+    return Q(**{f"{field}__in": wanted})

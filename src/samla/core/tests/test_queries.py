@@ -1,8 +1,8 @@
-"""`among` selects exactly the rows `__in` selects, whatever shape the ids have."""
+"""`among` and `among_texts` select exactly the rows `__in` selects, whatever shape the ids or texts have."""
 
 import pytest
 
-from samla.core.queries import among
+from samla.core.queries import among, among_texts
 from samla.journals.models import Journal
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +32,26 @@ def test_among_selects_what_in_selects(journal_ids, pick):
     expected = list(Journal.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
     found = list(Journal.objects.filter(among("pk", wanted)).order_by("pk").values_list("pk", flat=True))
     assert found == expected
+
+
+TITLES = ["Acta Ö", 'Quote "double"', "Quote 'single'", "back\\slash", "emoji 🙂", "", "  spaced  ", "%_like"]
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        TITLES,
+        TITLES[1:3],
+        ["nowhere", TITLES[4]],
+        [],
+        [*TITLES, *TITLES],  # repeated
+        ["acta ö"],  # exact, not case-folded
+        ["%", "_"],  # no pattern
+    ],
+)
+def test_among_texts_selects_what_in_selects(wanted):
+    Journal.objects.bulk_create(Journal(title=title) for title in TITLES)
+    expected = sorted(Journal.objects.filter(title__in=wanted).values_list("title", flat=True))
+    found = sorted(Journal.objects.filter(among_texts("title", wanted)).values_list("title", flat=True))
+    assert found == expected
+    assert len(found) == len(set(wanted) & set(TITLES))

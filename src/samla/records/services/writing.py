@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
+from samla.core.queries import among_texts
 from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, resolve_journal
 from samla.people.models import Person
@@ -240,7 +241,10 @@ def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, s
     The stored records are compared as the lean bulk loader reads them (`load_records_data`): prefetching
     their parts into model instances cost three quarters of re-importing an unchanged record.
     """
-    stored = {r.local_id: r for r in load_records_data(Record.objects.filter(local_id__in=existing.values()))}
+    stored = {
+        r.local_id: r
+        for r in load_records_data(Record.objects.filter(among_texts("local_id", existing.values())))
+    }
     return {
         index: record
         for index, local_id in sorted(existing.items())
@@ -301,10 +305,10 @@ def _upsert_one(actor: Actor, index: int, data: RecordIn, summary: str) -> Impor
 def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
     """For each input describing a stored record (same local id, else same OAI identifier), its local id."""
     local_ids = {d.local_id for d in inputs.values() if d.local_id}
-    stored = set(Record.objects.filter(local_id__in=local_ids).values_list("local_id", flat=True))
+    stored = set(Record.objects.filter(among_texts("local_id", local_ids)).values_list("local_id", flat=True))
     oais = {i.value for d in inputs.values() for i in d.identifiers if i.scheme == "oai"}
     by_oai = dict(
-        Identifier.objects.filter(scheme="oai", relation="", value__in=oais).values_list(
+        Identifier.objects.filter(among_texts("value", oais), scheme="oai", relation="").values_list(
             "value", "record__local_id"
         )
     )
@@ -332,7 +336,7 @@ def _repository_identifier_conflicts_by_index(
     holders = {
         (scheme, value): (record_id, local_id)
         for scheme, value, record_id, local_id in Identifier.objects.filter(
-            relation="", scheme__in=REPOSITORY_SCHEMES, value__in=values
+            among_texts("value", values), relation="", scheme__in=REPOSITORY_SCHEMES
         ).values_list("scheme", "value", "record_id", "record__local_id")
     }
     conflicts = []
@@ -554,9 +558,9 @@ def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str],
     holders: dict[tuple[str, str], list[int]] = {}
     if not identifiers:
         return holders
-    rows = Identifier.objects.filter(relation="", value__in={v for _s, v in identifiers}).order_by(
-        "record_id"
-    )
+    rows = Identifier.objects.filter(
+        among_texts("value", (v for _s, v in identifiers)), relation=""
+    ).order_by("record_id")
     for scheme, value, record_id in rows.values_list("scheme", "value", "record_id"):
         if (scheme, value) in identifiers:
             holders.setdefault((scheme, value), []).append(record_id)
@@ -572,7 +576,7 @@ def _link_waiting_relations(written: SourceRows) -> None:
     # Which relations wait is checked here, not in SQL: given `related_record IS NULL`, SQLite read
     # every row without a related record (almost all of them), not the relations index (few rows).
     relations = (
-        Identifier.objects.filter(value__in={v for _s, v in own})
+        Identifier.objects.filter(among_texts("value", (v for _s, v in own)))
         .exclude(relation="")
         .order_by()
         .values_list("pk", "scheme", "value", "record_id", "related_record_id")
