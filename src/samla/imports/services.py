@@ -201,9 +201,9 @@ def _import_batch(
 ) -> list[ImportResult]:
     """Create the organisations a mapped batch names, then write its records in one transaction.
 
-    The batch is written first without savepoints around its new records (`import_records`, careful or
-    not). In the rare batch where that fails, the transaction is rolled back, with the organisations it
-    created, and the batch is written again carefully."""
+    The batch's new records are first inserted together without a savepoint (`import_records` with
+    careful=False). In the rare batch where that insert fails, the transaction is rolled back, with the
+    organisations it created, and the batch is written again carefully, a savepoint a record."""
     known = dict(organisations)
     try:
         return _write_batch(actor, sources, organisations, careful=False)
@@ -226,7 +226,7 @@ def _write_batch(
             results[index] = _withdraw(actor, source)
         else:
             try:
-                mapped[index] = source.mapped.checked()  # as mapped, unchecked (`MappedRecord`)
+                mapped[index] = source.mapped.checked()  # the reading process hands records on unchecked
             except SamlaError as error:
                 results[index] = _failure(source, source.header.identifier, error)
     for index in list(mapped):
