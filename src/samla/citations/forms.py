@@ -39,11 +39,6 @@ class CiteQuery:
         )
 
 
-def asks_to_cite(query: QueryDict) -> bool:
-    """Whether a request names any Cite box parameter (the record page is then not served from cache)."""
-    return not PARAMETERS.isdisjoint(query.keys())
-
-
 def default_locale() -> str:
     try:
         return locales.get_locale(get_language() or "en")
