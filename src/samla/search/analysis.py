@@ -87,44 +87,37 @@ def stem(word: str, stemmer: str) -> str:
     return _STEMS[stemmer][word]
 
 
-def stemmed(text: str, language: str = "") -> list[str]:
-    """Words of natural-language text as indexed: folded, then stemmed for the text's language."""
-    stemmer = stemmer_for(language)
-    ahead = _STEMMED_AHEAD.get((text, stemmer))
-    return ahead.split() if ahead is not None else _stems(text, stemmer)
-
-
 def stemmed_text(text: str, language: str = "") -> str:
-    """`stemmed(text, language)` as one string, the words separated by spaces: what an index document
-    keeps of a long text (`documents.IndexDocument.columns`), without a string a word."""
+    """Natural-language text as indexed: its words folded, then stemmed for the text's language, and
+    separated by spaces (an index document keeps a text as one piece: `documents.IndexDocument`)."""
     stemmer = stemmer_for(language)
     ahead = _STEMMED_AHEAD.get((text, stemmer))
-    return ahead if ahead is not None else " ".join(_stems(text, stemmer))
+    return ahead if ahead is not None else _stems(text, stemmer)
 
 
 def stems_ahead(text: str, language: str = "") -> tuple[tuple[str, str], str]:
-    """`stemmed(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
+    """`stemmed_text(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
     stemmer = stemmer_for(language)
-    return (text, stemmer), " ".join(_stems(text, stemmer))
+    return (text, stemmer), _stems(text, stemmer)
 
 
-def _stems(text: str, stemmer: str) -> list[str]:
-    return list(map(_STEMS[stemmer].__getitem__, words(text)))
+def _stems(text: str, stemmer: str) -> str:
+    return " ".join(map(_STEMS[stemmer].__getitem__, words(text)))
 
 
-# Stems worked out ahead, by (text, stemmer): the words `stemmed` gives, space-separated (a stem has
-# no space in it). Only ever the output of this module's own functions, so a text found here is
-# stemmed exactly as it would be, whichever process worked it out.
+# Stems worked out ahead, by (text, stemmer): what `stemmed_text` gives. Only ever the output of this
+# module's own functions, so a text found here is stemmed exactly as it would be, whichever process
+# worked it out.
 _STEMMED_AHEAD: dict[tuple[str, str], str] = {}
 
 
 @contextmanager
 def stemmed_ahead(stems: Mapping[tuple[str, str], str]) -> Iterator[None]:
-    """Let `stemmed` take these stems (`stems_ahead`) instead of working them out again, meanwhile.
+    """Let `stemmed_text` take these stems (`stems_ahead`) instead of working them out again, meanwhile.
 
     Why: an import's reading process works out the stems of each record's titles, keywords and
     abstracts while the writing process, the slower of the two, writes the batch before; stems cross
-    between them as one string a text (splitting it costs a fraction of stemming)."""
+    between them as one string a text, the piece an index document keeps."""
     _STEMMED_AHEAD.update(stems)
     try:
         yield

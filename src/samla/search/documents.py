@@ -98,6 +98,13 @@ _RECORD_ATTRIBUTES = [f for f in RECORD_FIELDS if "__" not in f]
 _JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.startswith("journal__")]
 
 
+def stemmed_pieces(text: str, language: str = "") -> list[str]:
+    """A text's stems as the pieces of a column (`IndexDocument.columns`): one, or none for a text
+    without words."""
+    stems = analysis.stemmed_text(text, language)
+    return [stems] if stems else []
+
+
 def column_words(document: IndexDocument, column: str) -> list[str]:
     """The words of one column of a document, one by one (its pieces may hold several)."""
     return " ".join(document.columns[column]).split()
@@ -194,11 +201,11 @@ class _Parts:
     _words: dict[str, list[str]] = field(default_factory=dict)
 
     def stemmed(self, text: str, language: str = "") -> list[str]:
-        """`analysis.stemmed`, once per text and language in a batch: organisation names, affiliations
+        """`stemmed_pieces`, once per text and language in a batch: organisation names, affiliations
         and journal titles recur across the records of a batch (callers extend with it, never change it)."""
         found = self._stemmed.get((text, language))
         if found is None:
-            found = self._stemmed[text, language] = analysis.stemmed(text, language)
+            found = self._stemmed[text, language] = stemmed_pieces(text, language)
         return found
 
     def words(self, text: str) -> list[str]:
@@ -324,8 +331,7 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
     cols = doc.columns
     language = record.language
     for column, text, text_language in natural_texts(record):
-        if stems := analysis.stemmed_text(text, text_language):
-            cols[column].append(stems)
+        cols[column] += stemmed_pieces(text, text_language)
     for contribution in parts.contributions.get(record.id, []):
         family, given, person_id, orcid, person_family, person_given = contribution
         cols["author"] += parts.words(f"{given} {family}")
@@ -357,8 +363,7 @@ def _document(record: SimpleNamespace, parts: _Parts, full_text: str | None) -> 
         cols["organisation"] += parts.stemmed(text)
     if full_text is not None:
         doc.has_fulltext = True
-        if stems := analysis.stemmed_text(full_text, language):
-            cols["fulltext"].append(stems)
+        cols["fulltext"] += stemmed_pieces(full_text, language)
         doc.facets.add(("fulltext", "yes"))
     doc.facets.add(("type", record.output_type))
     if record.year:
