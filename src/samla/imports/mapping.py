@@ -82,13 +82,6 @@ class MappedRecord:
             self._record = record_in(self._values)
         return self
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, MappedRecord):
-            return NotImplemented
-        return (self.record, self.organisations) == (other.record, other.organisations)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as its record is
-
     def __reduce__(self) -> tuple:
         """Pickled as the JSON of its values (of its input, once checked), for the reading process
         (`core.pipeline`) to hand on: orjson writes the values in a third of what checking them and writing
