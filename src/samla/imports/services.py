@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from ctypes import c_byte
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,12 +204,10 @@ def _import_batch(
     The batch's new records are first inserted together without a savepoint (`import_records` with
     careful=False). In the rare batch where that insert fails, the transaction is rolled back, with the
     organisations it created, and the batch is written again carefully, a savepoint a record."""
-    known = dict(organisations)
     try:
-        return _write_batch(actor, sources, organisations, careful=False)
+        with _forgotten_if_rolled_back(organisations):
+            return _write_batch(actor, sources, organisations, careful=False)
     except BatchNeedsCare:
-        organisations.clear()
-        organisations.update(known)
         return _write_batch(actor, sources, organisations, careful=True)
 
 
@@ -274,14 +272,21 @@ def _prepare(actor: Actor, mapped: MappedRecord, organisations: dict[tuple, int]
     refused record leaves no new organisation behind. Nothing to do once its organisations exist."""
     if all((tuple(o.names), o.identifier) in organisations for o in mapped.organisations):
         return
-    snapshot = dict(organisations)
+    with _forgotten_if_rolled_back(organisations), transaction.atomic():
+        _ensure_organisations(actor, mapped, organisations)
+        clean_record_input(mapped.record)
+
+
+@contextmanager
+def _forgotten_if_rolled_back(organisations: dict[tuple, int]) -> Iterator[None]:
+    """The organisations created in the block are forgotten again when it raises: the transaction or
+    savepoint that created them is then rolled back (the block runs in it)."""
+    known = dict(organisations)
     try:
-        with transaction.atomic():
-            _ensure_organisations(actor, mapped, organisations)
-            clean_record_input(mapped.record)
-    except SamlaError:
+        yield
+    except BaseException:
         organisations.clear()
-        organisations.update(snapshot)
+        organisations.update(known)
         raise
 
 
