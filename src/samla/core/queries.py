@@ -51,7 +51,7 @@ def among_texts(field: str, values: Iterable[str]) -> Q:
     thousands (its records' local ids, OAI identifiers and other identifiers): 6 ms against 1.7 for 3,650
     identifiers. PostgreSQL keeps the list, which it plans as index look-ups; a subquery it may not.
     """
-    wanted = sorted(set(values))
+    wanted = list(dict.fromkeys(values))  # no order needed, unlike `among`'s runs
     if connection.vendor == "sqlite":
         return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(wanted)])})
     return Q(**{f"{field}__in": wanted})
