@@ -3,7 +3,7 @@ against citeproc-js uncached (a fresh engine and an empty entry cache) in the sa
 
 Targets (issue #3): cache hit ≤ 1 ms; the 1,000-record APA bibliography ≤ 1 s warm and ≥ 4× faster than
 the uncached engine. The records are 1,000 Swepub MODS records derived from the real DiVA records in
-shared/testdata (as the import benchmark makes them), imported with `samla import`.
+testdata/ (as the import benchmark makes them), imported with `samla import`.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def report(f: dict[str, float]) -> str:
     ]  # fmt: skip
     return (
         "## Citations (issue #3)\n\n"
-        f"SQLite; {RECORDS:,} Swepub MODS records derived from the real DiVA records in shared/testdata, "
+        f"SQLite; {RECORDS:,} Swepub MODS records derived from the real DiVA records in testdata/, "
         "imported with `samla import`; APA, en-US, text, in one process through "
         "`citations.services.cite_list` (what `/person/<id>/cite` streams: record heads read 500 at a "
         "time, entries from the entry cache, the parts of the others loaded and rendered 50 per call "

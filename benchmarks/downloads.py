@@ -13,12 +13,14 @@ import shutil
 import urllib.request
 from pathlib import Path
 
+from tests import TESTDATA
+
 from benchmarks.harness import ab, instance_env, manage, samla, server, table
 
 SECONDS = 8
 CONCURRENCY = 4
 RECORD = "diva2:1897829"
-PDF_DIR = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "pdf"
+PDF_DIR = TESTDATA / "pdf"
 SMALL_PDF = PDF_DIR / "pysample-026-multicolumn.pdf"
 LARGE_BYTES = 4 * 1024 * 1024
 

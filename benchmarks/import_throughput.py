@@ -1,5 +1,5 @@
 """Import throughput: `samla import` over a generated corpus of 100,000 Swepub MODS records derived from
-the real DiVA records in ../shared/testdata, beside reading and mapping the same files without writing.
+the real DiVA records in testdata/, beside reading and mapping the same files without writing.
 
 Target (issue #2): ≥ 2,000 records/s on SQLite.
 """
@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+from tests import TESTDATA
 
 from benchmarks.harness import BIN, ROOT, instance_env, manage, table
 
 RECORDS = int(os.environ.get("BENCH_IMPORT_RECORDS", "100000"))  # fewer while developing
 PER_FILE = min(10_000, RECORDS)
-SOURCES = ROOT.parent / "shared" / "testdata" / "oai-pmh" / "diva-swepub"
+SOURCES = TESTDATA / "oai-pmh" / "diva-swepub"
 OAI = "http://www.openarchives.org/OAI/2.0/"
 MODS = "http://www.loc.gov/mods/v3"
 GOOD_FILES = (
@@ -149,7 +150,7 @@ def run() -> str:
     return (
         "## Import throughput (issue #2)\n\n"
         f"{RECORDS:,} Swepub MODS records in {RECORDS // PER_FILE} OAI-PMH files, derived from the real "
-        "DiVA records in shared/testdata (each copy with its own OAI identifier, local id and URN).\n\n"
+        "DiVA records in testdata/ (each copy with its own OAI identifier, local id and URN).\n\n"
         + table(rows)
         + f"\n\nImport / read-and-map rate: **{rate / parse_rate:.2f}**. Import rate {rate:,.0f} records/s "
         f"(target ≥ 2,000: {verdict}). Peak memory: {writer.peak_mb + reader.peak_mb} MB, the sum of the "

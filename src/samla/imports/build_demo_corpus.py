@@ -2,7 +2,7 @@
 
     .venv/bin/python -m samla.imports.build_demo_corpus [TESTDATA_DIR]
 
-TESTDATA_DIR defaults to ../shared/testdata beside the project. Each record is mapped by the importer and
+TESTDATA_DIR defaults to the project's testdata/. Each record is mapped by the importer and
 stored, on top of seed.json, in a throw-away SQLite database, as `samla demo load` will store it, so the
 corpus is known to load. A record the services reject is skipped and counted, never edited by hand; a
 record already taken (the same local id or OAI identifier) is skipped as a duplicate. The product reads only
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 OUTPUT = DEMO_DATA / "diva-corpus.json"
-DEFAULT_TESTDATA = Path(__file__).resolve().parents[3].parent / "shared" / "testdata"
+DEFAULT_TESTDATA = Path(__file__).resolve().parents[3] / "testdata"
 SOURCES = (
     "oai-pmh/diva-swepub/*.xml",
     "records/mods/diva/*.xml",

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from tests import TESTDATA
 
 from samla.core.access import Actor
 from samla.demo.services import corpus_paths
 
-TESTDATA = Path(__file__).resolve().parents[5] / "shared" / "testdata"
 SCHEMAS = TESTDATA / "schemas"
 BASE_URL = "https://samla.example.org"
 SEED_ID = "diva2:1897829"
@@ -45,7 +45,7 @@ def seed(db):
 
 @cache
 def xml_schema(relative: str) -> etree.XMLSchema:
-    """An XSD of ../shared/testdata/schemas, loaded once (all of them load without network access)."""
+    """An XSD of testdata/schemas, loaded once (all of them load without network access)."""
     return etree.XMLSchema(etree.parse(str(SCHEMAS / relative)))
 
 

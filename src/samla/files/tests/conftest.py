@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests import TESTDATA
 
 from samla.core.access import Actor
 from samla.files.models import RecordFile
@@ -15,7 +16,7 @@ from samla.records.models import Record
 from samla.records.services import create_record
 from samla.records.tests.factories import record_input
 
-PDF_DIR = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "pdf"
+PDF_DIR = TESTDATA / "pdf"
 MINIMAL = PDF_DIR / "pysample-001-minimal-document.pdf"  # 16,978 bytes, 1 page
 FOUR_PAGES = PDF_DIR / "pysample-004-pdflatex-4-pages.pdf"
 ENCRYPTED = PDF_DIR / "pysample-005-encrypted.pdf"

@@ -1,4 +1,4 @@
-"""File services on the real PDFs of shared/testdata: attaching, extraction, access, fixity."""
+"""File services on the real PDFs of testdata/: attaching, extraction, access, fixity."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[5] / "shared" / "testdata"
 DIVA_SWEPUB = TESTDATA / "oai-pmh" / "diva-swepub"
 DIVA_MODS = TESTDATA / "records" / "mods" / "diva"
 

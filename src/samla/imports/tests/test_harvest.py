@@ -6,13 +6,14 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from tests import TESTDATA
 
 from samla.imports.errors import UnreadableFile
 from samla.imports.harvest import harvest
 from samla.imports.models import HarvestState
 
-TESTDATA = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "oai-pmh"
-ZENODO = TESTDATA / "zenodo-invenio"
+OAI_PMH = TESTDATA / "oai-pmh"
+ZENODO = OAI_PMH / "zenodo-invenio"
 BASE = "https://zenodo.example/oai2d"
 PAGES = ["ListRecords-oai_dc.xml", "ListRecords-oai_dc-page2.xml", "ListRecords-oai_dc-page3.xml"]
 
@@ -95,7 +96,7 @@ def test_harvest_error_response_is_reported_not_imported(system):
 
 
 def test_harvest_html_answer_is_unreadable(system):
-    page = (TESTDATA / "broken" / "Identify-returns-html.html").read_bytes()
+    page = (OAI_PMH / "broken" / "Identify-returns-html.html").read_bytes()
     with pytest.raises(UnreadableFile):
         list(harvest(system, BASE, prefix="oai_dc", fetch=lambda url: page))
 
@@ -130,8 +131,8 @@ class RecordedResponses(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def recorded_server():
     RecordedResponses.pages = {
-        "diva": TESTDATA / "diva-swepub" / "dedup.xml",
-        "dspace": TESTDATA / "dspace-erasmus" / "ListRecords.xml",
+        "diva": OAI_PMH / "diva-swepub" / "dedup.xml",
+        "dspace": OAI_PMH / "dspace-erasmus" / "ListRecords.xml",
         "zenodo": ZENODO / PAGES[0],
         token_of(PAGES[0]): ZENODO / PAGES[1],
         token_of(PAGES[1]): ZENODO / PAGES[2],

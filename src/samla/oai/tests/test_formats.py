@@ -2,16 +2,16 @@
 envelope against the strict OAI-PMH schema and the records against their own XSDs."""
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from lxml import etree
+from tests import TESTDATA
 
 from samla.exports.registry import formats
 from samla.oai import services
 
 pytestmark = pytest.mark.django_db
-SCHEMAS = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "schemas"
+SCHEMAS = TESTDATA / "schemas"
 NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
 SEED = "oai:samla.example.org:diva2:1897829"
 # A metadata namespace -> the schema its records are checked with (MARCXML: no MARC21slim.xsd is bundled,

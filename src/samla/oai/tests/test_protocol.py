@@ -1,15 +1,15 @@
 """The OAI-PMH endpoint against the specification: verbs, arguments, errors, tokens, sets, deletions.
 
-Every response is validated against the OAI-PMH schema bundle in shared/testdata (the strict OAI-PMH.xsd
+Every response is validated against the OAI-PMH schema bundle in testdata/ (the strict OAI-PMH.xsd
 with oai_dc, oai-identifier, MODS 3.8 and DataCite loaded).
 """
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from django.test import override_settings
 from lxml import etree
+from tests import TESTDATA
 
 from samla.core.access import Actor
 from samla.oai import services
@@ -18,7 +18,7 @@ from samla.records.models import Record
 from samla.records.services import record_to_input, update_record, withdraw_record
 
 pytestmark = pytest.mark.django_db
-SCHEMAS = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "schemas"
+SCHEMAS = TESTDATA / "schemas"
 NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
 SEED = "oai:samla.example.org:diva2:1897829"
 

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests import TESTDATA
 
 from samla.core.access import Actor
 from samla.files.services import attach_file
 from samla.records.models import Record
 
-PDF_DIR = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "pdf"
+PDF_DIR = TESTDATA / "pdf"
 PDF = PDF_DIR / "pysample-001-minimal-document.pdf"
 PDF_B = PDF_DIR / "pysample-004-pdflatex-4-pages.pdf"
 SEED_ID = "diva2:1897829"
