@@ -34,7 +34,6 @@ def record(title="Something else", *, ids=(), family="Nobody", issued="2024", **
     [
         ("doi", "10.1186/S12913-024-10549-4", "DOI 10.1186/s12913-024-10549-4"),
         ("pmid", "38368329", "PMID 38368329"),
-        ("isi", "WOS:001163766500001", "ISI 001163766500001"),
         ("urn", "URN:NBN:SE:HIS:DIVA-24521", "URN urn:nbn:se:his:diva-24521"),
     ],
 )
@@ -42,6 +41,14 @@ def test_same_identifier_is_an_exact_duplicate(scheme, value, reason):
     (duplicate,) = find_duplicates([record(ids=[(scheme, value)])]).values()
 
     assert (duplicate.local_id, duplicate.reason) == (SEED_ID, reason)
+
+
+def test_web_of_science_record_with_a_stored_ut_is_no_duplicate_but_updates_the_record():
+    wos_record = record(SEED_TITLE, family="Kjellström", ids=[("isi", "WOS:001163766500001")])
+
+    assert find_duplicates([wos_record]) == {}
+    (outcome,) = import_new_records(Actor.system("test"), [wos_record])
+    assert (outcome.status, outcome.record.local_id) == ("updated", SEED_ID)
 
 
 def test_same_title_year_and_first_author_is_a_fuzzy_duplicate_whatever_the_spelling():

@@ -7,6 +7,11 @@ JabRef MODS file) duplicate a record when they share a DOI, PubMed id, ISI id or
 or failing that its normalised title, year and first author's family name (fuzzy). An input that repeats
 an earlier one of the same batch duplicates the record made from that one.
 
+A Web of Science or Scopus record (an input carrying a UT or an EID) that shares its UT, EID, PubMed id
+or DOI with a stored record is no duplicate: `writing` matches it to that record and updates it
+(`local_ids_by_source_identifiers`), as a harvest updates what it harvested before. Only its repeats in
+the batch and its fuzzy matches are reported.
+
 Lookups are per batch: a few queries whatever its size.
 """
 
@@ -24,9 +29,9 @@ from samla.core.access import Actor
 from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, Identifier, Record
 from ..schemas import RecordIn
-from .writing import ImportOutcome, import_records
+from .writing import ImportOutcome, import_records, local_ids_by_source_identifiers
 
-EXACT_SCHEMES = ("doi", "pmid", "isi", "urn")
+EXACT_SCHEMES = ("doi", "pmid", "isi", "scopus", "urn")
 CREATOR_ROLES = ("aut", "edt")
 _PUNCTUATION = re.compile(r"[\W_]+")
 
@@ -94,11 +99,16 @@ def find_duplicates(inputs: Sequence[RecordIn]) -> dict[int, Duplicate]:
     stored_fuzzy = _stored_fuzzy(
         [d for i, d in candidates.items() if fuzzy[i]], {k for k in fuzzy.values() if k}
     )
+    updates = local_ids_by_source_identifiers(candidates)
     found: dict[int, Duplicate] = {}
     seen_ids: dict[tuple[str, str], int] = {}
     seen_fuzzy: dict[tuple, int] = {}
     for index in candidates:
-        found_here = _match(index, keys[index], fuzzy[index], stored_ids, stored_fuzzy, seen_ids, seen_fuzzy)
+        found_here = None
+        if index not in updates or any(key in seen_ids for key in keys[index]):
+            found_here = _match(
+                index, keys[index], fuzzy[index], stored_ids, stored_fuzzy, seen_ids, seen_fuzzy
+            )
         if found_here:
             found[index] = found_here
             continue

@@ -25,6 +25,7 @@ from samla.people.services import WantedPerson, describes_same_person, resolve_p
 from samla.search.documents import SourceRows, record_fields
 from samla.search.indexing import index_records, index_written
 
+from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import JournalIn, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
@@ -33,6 +34,11 @@ from .rows import insert_rows, reserve_ids
 from .validation import Lookups, clean_record_input
 
 REPOSITORY_SCHEMES = ("oai", "urn")  # identifiers that name exactly one record of this repository
+# A bibliographic database's own id of a record (Web of Science UT, Scopus EID): an input carrying one is
+# that database's record, and describes again the stored record with the same id of one of
+# MATCHING_SCHEMES, tried in this order (so a UT match wins over a DOI match).
+SOURCE_SCHEMES = ("isi", "scopus")
+MATCHING_SCHEMES = ("isi", "scopus", "pmid", "doi")
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,8 @@ def local_id_for_identifier(scheme: str, value: str) -> str | None:
 
 
 def find_existing_record(data: RecordIn) -> str | None:
-    """The local id of the record `data` describes again: same local id, else same OAI identifier."""
+    """The local id of the record `data` describes again: same local id, else same OAI identifier, else
+    (for a Web of Science or Scopus record) same UT, EID, PubMed id or DOI."""
     return _existing_local_ids({0: data}).get(0)
 
 
@@ -303,7 +310,8 @@ def _upsert_one(actor: Actor, index: int, data: RecordIn, summary: str) -> Impor
 
 
 def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
-    """For each input describing a stored record (same local id, else same OAI identifier), its local id."""
+    """For each input describing a stored record (same local id, else same OAI identifier, else for a
+    database's record the same id of MATCHING_SCHEMES), its local id."""
     local_ids = {d.local_id for d in inputs.values() if d.local_id}
     stored = set(Record.objects.filter(among_texts("local_id", local_ids)).values_list("local_id", flat=True))
     oais = {i.value for d in inputs.values() for i in d.identifiers if i.scheme == "oai"}
@@ -318,7 +326,51 @@ def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
             found[index] = data.local_id
         elif match := next((by_oai[i.value] for i in data.identifiers if i.value in by_oai), None):
             found[index] = match
-    return found
+    rest = {index: data for index, data in inputs.items() if index not in found and not data.local_id}
+    return found | local_ids_by_source_identifiers(rest)
+
+
+def local_ids_by_source_identifiers(inputs: dict[int, RecordIn]) -> dict[int, str]:
+    """For each input carrying a Web of Science UT or Scopus EID, the local id of the stored record that
+    has its UT, EID, PubMed id or DOI (in that order) as an identifier of its own.
+
+    Values are compared in their stored form (lowercased: DOIs ignore case); the query asks for the
+    spellings an input can have, so it uses the value index."""
+    keys = {index: source_keys(data) for index, data in inputs.items()}
+    keys = {index: found for index, found in keys.items() if found}
+    values = {
+        variant
+        for found in keys.values()
+        for _s, value in found
+        for variant in (value, value.lower(), value.upper())
+    }
+    stored: dict[tuple[str, str], str] = {}
+    for scheme, value, local_id in (
+        Identifier.objects.filter(among_texts("value", values), relation="", scheme__in=MATCHING_SCHEMES)
+        .order_by("record_id")
+        .values_list("scheme", "value", "record__local_id")
+    ):
+        stored.setdefault((scheme, value.lower()), local_id)
+    return {
+        index: match
+        for index, found in keys.items()
+        if (match := next((stored[s, v.lower()] for s, v in found if (s, v.lower()) in stored), None))
+    }
+
+
+def source_keys(data: RecordIn) -> list[tuple[str, str]]:
+    """(scheme, stored value) of the input's ids of MATCHING_SCHEMES, in that order, when it carries a UT
+    or EID; else none. A value that is no valid id of its scheme is left to validation."""
+    if not any(i.scheme in SOURCE_SCHEMES for i in data.identifiers):
+        return []
+    keys = []
+    for scheme in MATCHING_SCHEMES:
+        for identifier in (i for i in data.identifiers if i.scheme == scheme):
+            try:
+                keys.append((scheme, normalise_identifier(scheme, identifier.value)))
+            except InvalidIdentifier:
+                continue
+    return keys
 
 
 def _repository_identifier_conflicts(inputs: list[RecordIn], *, own: dict[int, int]) -> list[InvalidInput]:
