@@ -17,14 +17,16 @@ def summary(counts: dict[str, int]) -> str:
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 def import_files(files: tuple[Path, ...]) -> None:
-    """Import records from MODS, OAI-PMH, DataCite XML, BibTeX, RIS or CSL-JSON files.
+    """Import records from MODS, OAI-PMH, oai_dc, DataCite XML, BibTeX, RIS, CSL-JSON, Web of Science,
+    Scopus CSV or EndNote files.
 
-    MODS may be Swepub MODS, OAI-PMH responses may carry MODS or oai_dc. A record imported before is
-    updated, not duplicated, so a run can be repeated or resumed. A record without an id of its own
-    (BibTeX, RIS, CSL-JSON, DataCite) that has the DOI, PubMed id, ISI id or URN of a record here, or
-    its title, year and first author, is not created but listed on stdout as FILE:LINE ENTRY -:
-    duplicate of LOCAL-ID. Failures are listed on stderr as FILE:LINE RECORD FIELD: MESSAGE; the exit
-    code is 1 when any record failed.
+    MODS may be Swepub MODS, OAI-PMH responses may carry MODS or oai_dc; Web of Science exports may be
+    plain text or tab-delimited. A record imported before is updated, not duplicated, so a run can be
+    repeated or resumed; so is a record here that a Web of Science or Scopus record matches by UT, EID,
+    PubMed id or DOI. Any other record without an id of its own that has the DOI, PubMed id, ISI id or
+    URN of a record here, or its title, year and first author, is not created but listed on stdout as
+    FILE:LINE ENTRY -: duplicate of LOCAL-ID. Failures are listed on stderr as FILE:LINE RECORD FIELD:
+    MESSAGE; the exit code is 1 when any record failed.
     """
     from samla.imports import services
 

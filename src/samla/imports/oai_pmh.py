@@ -1,5 +1,6 @@
 """Reading the files `samla import` accepts: OAI-PMH responses (ListRecords, GetRecord, or hand-assembled
-ones with <record> right under <OAI-PMH>) carrying MODS or oai_dc, and stand-alone <mods>/<modsCollection>.
+ones with <record> right under <OAI-PMH>) carrying MODS or oai_dc, stand-alone <mods>/<modsCollection>, and
+stand-alone <oai_dc:dc> records, alone or several in a wrapper element of any name.
 
 Files come from outside, so they are parsed without DTDs, entities or network access, and a whole file is
 parsed before any of its records is handed on: a file that is not well-formed imports nothing.
@@ -104,7 +105,12 @@ def read_records(path: Path) -> list[SourceRecord]:
         return [_standalone(path, root)]
     if name == "modsCollection":
         return [_standalone(path, mods) for mods in children(root, "mods")]
-    raise UnreadableFile(f"<{name}> is not an OAI-PMH response, <mods> or <modsCollection>", path=str(path))
+    if records := list(root.iter(f"{{{OAI_DC_NS}}}dc")):
+        return [_standalone(path, dc) for dc in records]
+    raise UnreadableFile(
+        f"<{name}> is not an OAI-PMH response, <mods>, <modsCollection> or <oai_dc:dc> (nor holds any)",
+        path=str(path),
+    )
 
 
 def _oai_records(path: Path, root: etree._Element) -> Iterator[SourceRecord]:
@@ -138,5 +144,6 @@ def _header(header: etree._Element | None) -> Header:
     )
 
 
-def _standalone(path: Path, mods: etree._Element) -> SourceRecord:
-    return SourceRecord(str(path), mods.sourceline, Header(), mods)
+def _standalone(path: Path, metadata: etree._Element) -> SourceRecord:
+    """A record without an OAI-PMH header: a <mods> or <oai_dc:dc> of its own."""
+    return SourceRecord(str(path), metadata.sourceline, Header(), metadata)

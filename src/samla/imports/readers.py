@@ -1,7 +1,9 @@
-"""Which reader a file needs: `samla import` takes MODS, OAI-PMH, DataCite XML, BibTeX, RIS and CSL-JSON.
+"""Which reader a file needs: `samla import` takes MODS, OAI-PMH, oai_dc, DataCite XML, BibTeX, RIS,
+CSL-JSON, Web of Science (plain text and tab-delimited), Scopus CSV and EndNote tagged files.
 
-The extension decides (.bib, .ris, .json); an XML file is DataCite or MODS/OAI-PMH by its root element,
-and a file with another extension by its first characters. The root element is found by reading up to
+The extension decides (.bib, .ris, .json, .xml); an XML file is DataCite or MODS/OAI-PMH/oai_dc by its
+root element, and a file with another extension (.txt, .csv, .enw…) by its first characters, so a
+Web of Science export saved as savedrecs.txt needs no renaming. The root element is found by reading up to
 it with the importer's safe parser settings, so a MODS file is still parsed once.
 """
 
@@ -12,22 +14,27 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import bibtex, csl_json, datacite, ris
+from . import bibtex, csl_json, datacite, endnote, ris, scopus, wos
 from .errors import UnreadableFile
 from .oai_pmh import read_records
 from .references import sniff
+from .text_files import head
 
 READERS: dict[str, Callable[[Path], Sequence]] = {
     "bibtex": bibtex.read,
     "ris": ris.read,
     "csl-json": csl_json.read,
+    "wos": wos.read,
+    "wos-tab": wos.read_tab,
+    "scopus": scopus.read,
+    "endnote": endnote.read,
 }
 EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl-json", ".xml": "xml"}
 
 
 def read_file(path: Path) -> Sequence:
     """The records of the file as the import service takes them (each with path, line, header, map())."""
-    kind = EXTENSIONS.get(path.suffix.lower()) or _sniff(path)
+    kind = EXTENSIONS.get(path.suffix.lower()) or sniff_file(path)
     if kind in READERS:
         return READERS[kind](path)
     if kind == "xml" and _is_datacite(path):
@@ -35,9 +42,11 @@ def read_file(path: Path) -> Sequence:
     return read_records(path)
 
 
-def _sniff(path: Path) -> str:
-    with path.open(encoding="utf-8", errors="replace") as file:
-        return sniff(file.read(4096))
+def sniff_file(path: Path) -> str:
+    """The format the file's first characters show; the database exports are told first, because a
+    Scopus CSV or a Web of Science file may contain what looks like the start of another format."""
+    text = head(path)
+    return wos.sniff(text) or scopus.sniff(text) or endnote.sniff(text) or sniff(text)
 
 
 def _is_datacite(path: Path) -> bool:

@@ -5,6 +5,11 @@ keeps its line number and a reference that is never closed fails alone. The refe
 output type's label, as the export writes it) gives the output type; the journal or book is T2 (or JO,
 JF, JA, BT), a series T3; C7 is the article number, SN an ISSN for journal articles and an ISBN
 otherwise; UR links that are DOIs, URN:NBNs or Handles become those identifiers.
+
+A Scopus export ("DB  - Scopus") is read with Scopus's habits: M3 is Scopus's document type (mapped by
+`document_types`), the UR link carries the record's EID (its Scopus id), C3 names the proceedings of a
+conference paper, SN values end in "(ISSN)" or "(ISBN)", and N1 holds the export date, the citation
+count and the reference list, which are no notes on the work.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from samla.exports.bibliographic import JOURNAL_TYPES
 from samla.vocabularies.output_types import output_types
 
 from . import references as ref
+from .document_types import known_output_type
 from .mapping import clean
 
 OUTPUT_TYPES = {
@@ -44,6 +50,7 @@ OUTPUT_TYPES = {
     "ART": "artistic-work/original-creative-work",
 }
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: |$)")
+_SCOPUS_EID = re.compile(r"^https?://www\.scopus\.com/.*[?&]eid=(2-s2\.0-\d+)", re.I)
 
 
 def read(path: Path) -> list[ref.Entry]:
@@ -83,7 +90,12 @@ def _label(lines: list[str], number: int) -> str:
 def map_reference(ris: dict[str, Any]) -> dict[str, Any]:
     """A rispy reference as a raw record input."""
     text = {key: clean(value) for key, value in ris.items() if isinstance(value, str)}
-    raw = ref.new_record(_output_type(text.get("type_of_reference", ""), text.get("type_of_work", "")))
+    scopus = text.get("name_of_database", "").lower() == "scopus"
+    if scopus:
+        text["issn"] = re.sub(r"\s*\((?:ISSN|ISBN)\)", "", text.get("issn", ""))
+    raw = ref.new_record(
+        _output_type(text.get("type_of_reference", ""), text.get("type_of_work", ""), scopus)
+    )
     raw["title"] = text.get("title") or text.get("primary_title", "")
     raw["language"] = ref.language_code(text.get("language", ""))
     raw["contributors"] = (
@@ -104,17 +116,28 @@ def map_reference(ris: dict[str, Any]) -> dict[str, Any]:
     if text.get("issn") and raw["output_type"] not in JOURNAL_TYPES:
         ref.add_identifier(raw, "isbn", text["issn"])
     for url in ris.get("urls", []):
-        ref.add_link(raw, url)
+        if scopus and (eid := _SCOPUS_EID.match(clean(url))):
+            ref.add_identifier(raw, "scopus", eid.group(1))
+        else:
+            ref.add_link(raw, url)
     ref.add_abstract(raw, text.get("abstract") or text.get("notes_abstract", ""))
     ref.add_keywords(raw, ris.get("keywords", []))
-    raw["notes"] = [clean(note) for note in ris.get("notes", []) if clean(note)]
+    if not scopus:
+        raw["notes"] = [clean(note) for note in ris.get("notes", []) if clean(note)]
+    if scopus and not raw.get("host_title") and raw["output_type"] not in JOURNAL_TYPES:
+        raw["host_title"] = text.get("custom3", "")
     return raw
 
 
-def _output_type(reference_type: str, type_of_work: str) -> str:
-    """M3 naming an output type (the export writes its label) is exact; the reference type is coarser."""
+def _output_type(reference_type: str, type_of_work: str, scopus: bool = False) -> str:
+    """M3 naming an output type (the export writes its label) is exact, and so is Scopus's document type
+    in M3; the reference type is coarser (Scopus writes CONF for every conference paper)."""
     by_label = {t.label_en.lower(): code for code, t in output_types().items()}
-    return by_label.get(type_of_work.lower()) or OUTPUT_TYPES.get(reference_type.upper(), "publication/other")
+    return (
+        by_label.get(type_of_work.lower())
+        or (known_output_type("scopus", type_of_work) if scopus else "")
+        or OUTPUT_TYPES.get(reference_type.upper(), "publication/other")
+    )
 
 
 def _people(ris: dict[str, Any], key: str, role: str) -> list[dict[str, Any]]:
