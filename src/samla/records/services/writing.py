@@ -338,6 +338,8 @@ def local_ids_by_source_identifiers(inputs: dict[int, RecordIn]) -> dict[int, st
     spellings an input can have, so it uses the value index."""
     keys = {index: source_keys(data) for index, data in inputs.items()}
     keys = {index: found for index, found in keys.items() if found}
+    if not keys:
+        return {}
     values = {
         variant
         for found in keys.values()
