@@ -26,6 +26,7 @@ from .text_files import read_unicode
 
 REQUIRED = ("Title", "EID")
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)$")
+_EID = re.compile(r"^2-s2\.0-\d+$")
 _BARE_ISSN = re.compile(r"^\d{7}[\dXx]$")
 _INITIALS = re.compile(r"^(.*\S)\s+((?:\S+\.)+-?\S*)$")  # "Kalé L.", "Siu K.-C."
 
@@ -54,16 +55,18 @@ def read(path: Path) -> list[ref.Entry]:
 
 
 def _entry(path: str, line: int, number: int, header: list[str], row: list[str]) -> ref.Entry:
+    """The row's record; a row whose fields do not line up with the header (cut short, or from an export
+    with other columns pasted below this one) fails alone, named by its EID where it has one."""
     values = dict(zip(header, row, strict=False))
-    label = clean(values.get("EID", "")) or f"row {number}"
+    eid = next((clean(v) for v in (values.get("EID", ""), row[-1]) if _EID.match(clean(v))), "")
+    label = eid or f"row {number}"
     if len(row) < len(header):
         missing = ", ".join(header[len(row) :][:3])
-        return ref.failed(
-            path,
-            line,
-            label,
-            f"the row has {len(row)} fields, the header {len(header)} (no {missing}…: cut short?)",
-        )
+        reason = f"the row has {len(row)} fields, the header {len(header)} (no {missing}…: cut short?)"
+        return ref.failed(path, line, label, reason)
+    if len(row) > len(header):
+        reason = f"the row has {len(row)} fields, the header {len(header)} (columns of another export?)"
+        return ref.failed(path, line, label, reason)
     return ref.entry(path, line, label, map_row(values))
 
 

@@ -61,7 +61,8 @@ def read(path: Path) -> list[ref.Entry]:
 
 
 def read_tab(path: Path) -> list[ref.Entry]:
-    """Every row of a tab-delimited export; a row with fewer fields than the header fails alone."""
+    """Every row of a tab-delimited export; a row whose fields do not line up with the header fails
+    alone."""
     rows = csv.reader(read_unicode(path).splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, [])
     if "UT" not in header or "TI" not in header:
@@ -73,15 +74,21 @@ def read_tab(path: Path) -> list[ref.Entry]:
         line = rows.line_num
         if not any(row):
             continue
-        if len(row) < len(header):
-            label = f"row {number}"
-            message = f"the row has {len(row)} fields, the header {len(header)} (cut short?)"
-            entries.append(ref.failed(str(path), line, label, message))
+        while len(row) > len(header) and not row[-1]:
+            row.pop()  # Web of Science ends every row with a tab
+        if len(row) != len(header):
+            message = f"the row has {len(row)} fields, the header {len(header)} (cut short or shifted?)"
+            entries.append(ref.failed(str(path), line, _row_label(row, number), message))
             continue
         fields = _tab_fields(dict(zip(header, row, strict=False)))
         label = clean(fields.get("accession_number", "")) or f"row {number}"
         entries.append(ref.entry(str(path), line, label, map_record(fields)))
     return entries
+
+
+def _row_label(row: list[str], number: int) -> str:
+    """A damaged row's UT, found wherever it is, or its number."""
+    return next((clean(v) for v in row if clean(v).startswith("WOS:")), "") or f"row {number}"
 
 
 def _plain_entry(path: str, line: int, number: int, lines: list[str]) -> ref.Entry:

@@ -99,6 +99,26 @@ def test_wos_plain_text_record_maps_exactly():
     ]
 
 
+def test_wos_clarivate_export_gives_article_numbers_pubmed_ids_orcids_and_funders():
+    entries = read_file(WOS / "knh-plos-r4001-4012.txt")
+    fritzell = entries[2].map().record
+
+    assert (len(entries), entries[2].line, entries[2].label) == (12, 125, "WOS:000424022700035")
+    assert (fritzell.article_number, fritzell.pages_start, fritzell.journal.eissn) == ("e0006167", "", "")
+    assert fritzell.journal.issn == "1935-2735"
+    assert ids(fritzell)[1:] == [("doi", "10.1371/journal.pntd.0006167"), ("pmid", "29370170")]
+    flamand = next(c for c in fritzell.contributors if c.family_name == "Flamand")
+    assert (flamand.given_name, flamand.person.orcid) == ("Claude", "0000-0002-8064-445X")
+    assert [f.model_dump() for f in fritzell.funders] == [
+        {"name": "Regional Health Agency of French Guiana", "grant": ""},
+        {
+            "name": "European Union's Horizon research and innovation program under ZIKAlliance grant",
+            "grant": "734548",
+        },
+        {"name": "Pasteur Institut Department of International Affairs", "grant": ""},
+    ]
+
+
 def test_wos_affiliations_come_from_c1_under_each_author_s_full_name():
     reactome = wos.read(WOS_PLAIN)[2].map().record
 
@@ -153,6 +173,30 @@ def test_scopus_csv_row_maps_exactly():
         first.contributors[0].affiliations[0].text.startswith("Hubei Key Laboratory of Optical Information")
     )
     assert (conference.output_type, ids(conference)[-1]) == ("conference/paper", ("isbn", "979-835038999-9"))
+
+
+def test_older_scopus_csv_names_authors_by_initials_and_fails_shifted_rows_alone():
+    entries = scopus.read(SCOPUS / "litstudy-scopus-older.csv")
+    namd = entries[0].map().record
+
+    assert people(namd)[:3] == [("Phillips", "J.C.", "aut"), ("Braun", "R.", "aut"), ("Wang", "W.", "aut")]
+    assert (namd.output_type, namd.journal.title, namd.journal.issn) == (
+        "publication/review-article",
+        "Journal of Computational Chemistry",
+        "0192-8651",
+    )
+    assert [(e.line, e.label, e.error.message if e.error else "") for e in entries[2:]] == [
+        (
+            4,
+            "2-s2.0-85123480963",
+            "Entry 2-s2.0-85123480963: the row has 46 fields, the header 45 (columns of another export?)",
+        ),
+        (
+            6,
+            "2-s2.0-85138069321",
+            "Entry 2-s2.0-85138069321: the row has 46 fields, the header 45 (columns of another export?)",
+        ),
+    ]
 
 
 def test_scopus_ris_reads_eid_from_the_link_type_from_m3_and_drops_export_notes():
@@ -214,14 +258,46 @@ def test_standalone_oai_dc_record_and_collection_are_read():
 
 @pytest.mark.parametrize(
     "path",
-    [WOS_PLAIN, WOS_TAB8, WOS_TAB16, SCOPUS / "bibx-scopus.csv", SCOPUS / "bibx-scopus.ris"],
-    ids=["wos-plain", "wos-tab-utf8", "wos-tab-utf16", "scopus-csv", "scopus-ris"],
+    [
+        WOS_PLAIN,
+        WOS_TAB8,
+        WOS_TAB16,
+        WOS / "knh-plos-r4001-4012.txt",
+        SCOPUS / "bibx-scopus.csv",
+        SCOPUS / "bibx-scopus.ris",
+    ],
+    ids=[
+        "wos-plain",
+        "wos-tab-utf8",
+        "wos-tab-utf16",
+        "wos-clarivate",
+        "scopus-csv",
+        "scopus-ris",
+    ],
 )
 def test_every_real_export_imports_and_a_rerun_changes_nothing(path):
     first = imported(path)
 
     assert [status for status, _r, _m in first] == ["created"] * len(first), first
     assert [status for status, _r, _m in imported(path)] == ["unchanged"] * len(first)
+
+
+def test_files_without_ids_of_their_own_report_duplicates_as_before():
+    enw = RECORDS / "endnote" / "jabref-Endnote.book.example.enw"
+    (created,) = imported(enw)
+
+    (again,) = imported(enw)
+    collection = imported(RECORDS / "dublin-core" / "dspace-erasmus-collection.oai_dc.xml")
+
+    assert created[0] == "created"
+    assert again == (
+        "duplicate",
+        "record 1",
+        f"duplicate of {created[1]} (same title, year and first author)",
+    )
+    assert [message for _s, _r, message in collection] == [
+        f"duplicate of hdl:1765_{n} (same title, year and first author)" for n in (308, 309, 311)
+    ]
 
 
 def test_same_records_in_another_wos_export_update_instead_of_duplicating():
