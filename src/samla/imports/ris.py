@@ -8,8 +8,8 @@ otherwise; UR links that are DOIs, URN:NBNs or Handles become those identifiers.
 
 A Scopus export ("DB  - Scopus") is read with Scopus's habits: M3 is Scopus's document type (mapped by
 `document_types`), the UR link carries the record's EID (its Scopus id), C3 names the proceedings of a
-conference paper, SN values end in "(ISSN)" or "(ISBN)", and N1 holds the export date, the citation
-count and the reference list, which are no notes on the work.
+conference paper, SN values end in "(ISSN)" or "(ISBN)" and lack the ISSN's hyphen, and N1 holds the
+export date, the citation count and the reference list, which are no notes on the work.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from samla.vocabularies.output_types import output_types
 from . import references as ref
 from .document_types import known_output_type
 from .mapping import clean
+from .scopus import hyphenated_issn
 
 OUTPUT_TYPES = {
     "JOUR": "publication/journal-article",
@@ -92,7 +93,7 @@ def map_reference(ris: dict[str, Any]) -> dict[str, Any]:
     text = {key: clean(value) for key, value in ris.items() if isinstance(value, str)}
     scopus = text.get("name_of_database", "").lower() == "scopus"
     if scopus:
-        text["issn"] = re.sub(r"\s*\((?:ISSN|ISBN)\)", "", text.get("issn", ""))
+        text["issn"] = hyphenated_issn(re.sub(r"\s*\((?:ISSN|ISBN)\)", "", text.get("issn", "")))
     raw = ref.new_record(
         _output_type(text.get("type_of_reference", ""), text.get("type_of_work", ""), scopus)
     )

@@ -135,12 +135,14 @@ def _addresses(with_affiliations: str, names: list[str]) -> dict[str, list[str]]
     return found
 
 
+def hyphenated_issn(value: str) -> str:
+    """Scopus writes ISSNs without their hyphen ("14639076"); with it, a re-import compares them equal to
+    the stored form instead of reporting a change every time."""
+    return f"{value[:4]}-{value[4:]}" if _BARE_ISSN.match(value) else value
+
+
 def _source(raw: dict[str, Any], text: dict[str, str]) -> None:
-    """Scopus writes ISSNs without their hyphen ("14639076"); they are given the hyphen, so a re-import
-    compares them equal to the stored form."""
-    source, issn = text.get("Source title", ""), text.get("ISSN", "")
-    if _BARE_ISSN.match(issn):
-        issn = f"{issn[:4]}-{issn[4:]}"
+    source, issn = text.get("Source title", ""), hyphenated_issn(text.get("ISSN", ""))
     if raw["output_type"] in JOURNAL_TYPES:
         raw["journal"] = ref.journal(source, [issn])
     elif issn:
