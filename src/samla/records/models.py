@@ -15,6 +15,7 @@ from samla.vocabularies.licences import licence_choices, licences
 from samla.vocabularies.output_types import output_type_choices, output_types
 
 from .vocabulary import (
+    ACCESS_CONDITIONS,
     CONTENT_TYPES,
     CONTRIBUTOR_ROLES,
     PUBLICATION_STATUSES,
@@ -60,6 +61,10 @@ class Record(models.Model):
     funders = models.JSONField(default=list, blank=True)  # [{"name": "Forte", "grant": "2018-01431"}]
     notes = models.JSONField(default=list, blank=True)  # ["CC BY 4.0", …]
     licence = models.CharField(max_length=20, choices=licence_choices(), blank=True)
+    # The publication's full text elsewhere: [{"url": "https://…", "label": "fulltext", "free": true}]
+    # (MODS location/url; "free" is DiVA's note="free").
+    links = models.JSONField(default=list, blank=True)
+    access_condition = models.CharField(max_length=12, choices=ACCESS_CONDITIONS, blank=True)
     subjects = models.ManyToManyField("vocabularies.SubjectCategory", blank=True, related_name="records")
 
     created = models.DateField(help_text="When the record was created in the repository")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -153,6 +153,11 @@ class RecordPage:
         return shown
 
     @property
+    def full_text_links(self) -> list[Link]:
+        """ "Full text (free) at liu.diva-portal.org": the record's links to the publication elsewhere."""
+        return [_full_text_link(link) for link in self.record.links if link.get("url")]
+
+    @property
     def other_links(self) -> list[Link]:
         links = []
         if doi := self._first("doi"):
@@ -198,3 +203,13 @@ class RecordPage:
     @property
     def journal_url(self) -> str:
         return reverse("journals:detail", args=[self.record.journal_id]) if self.record.journal_id else ""
+
+
+def _full_text_link(link: dict) -> Link:
+    """A link named by what it is (DiVA's label: "fulltext", "spikblad"…), whether it is free, and the
+    site it leads to."""
+    label, site = link.get("label", ""), urlsplit(link["url"]).hostname or link["url"]
+    kind = _("Full text") if "fulltext" in label.lower() else (label or _("Link"))
+    if link.get("free"):
+        return Link(_("%(kind)s (free) at %(site)s") % {"kind": kind, "site": site}, link["url"])
+    return Link(_("%(kind)s at %(site)s") % {"kind": kind, "site": site}, link["url"])

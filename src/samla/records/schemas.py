@@ -21,6 +21,7 @@ def _text(max_length: int) -> Any:
 
 Text = _text(20_000)
 Short = _text(300)
+Url = _text(2000)
 Code = _text(60)
 # Values stored in narrower columns are as long as their column at most (test_schemas checks): PostgreSQL
 # refuses a longer one with an error that stopped an import or answered 500 (SQLite stores it regardless).
@@ -54,6 +55,14 @@ class AlternativeTitle(Strict):
 class Funder(Strict):
     name: Short
     grant: Short = ""
+
+
+class LinkIn(Strict):
+    """A link to the full text elsewhere; `free` when anyone may read it there (DiVA's note="free")."""
+
+    url: Url
+    label: Short = ""
+    free: bool = False
 
 
 class PersonRef(Strict):
@@ -131,6 +140,8 @@ class RecordIn(Strict):
     funders: list[Funder] = Field(default_factory=list, max_length=100)
     notes: list[Text] = Field(default_factory=list, max_length=100)
     licence: Code = ""
+    links: list[LinkIn] = Field(default_factory=list, max_length=50)
+    access_condition: Code = ""
     subjects: list[Code] = Field(default_factory=list, max_length=50)
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=200)
     relations: list[RelationIn] = Field(default_factory=list, max_length=200)

@@ -18,6 +18,15 @@ PUBLICATION_STATUSES = [
     ("accepted", _("Accepted")),
     ("submitted", _("Submitted")),
     ("unpublished", _("Unpublished")),
+    ("preprint", _("Preprint")),
+    ("retracted", _("Retracted")),
+]
+
+# Access to the publication elsewhere, as Swepub's accessCondition codes it (DiVA sends "gratis" for
+# a publication free to read at one of its full-text links).
+ACCESS_CONDITIONS = [
+    ("gratis", _("Free")),
+    ("restricted", _("Restricted")),
 ]
 
 # MARC relator codes, as DiVA's MODS uses them.

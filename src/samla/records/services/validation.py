@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from samla.core.errors import InvalidInput
 from samla.organisations.models import Organisation
@@ -21,10 +22,18 @@ from samla.vocabularies.output_types import output_types
 
 from ..identifiers import LOCAL_ID, InvalidIdentifier, normalise_identifier, normalise_orcid
 from ..schemas import RecordIn
-from ..vocabulary import CONTENT_TYPES, CONTRIBUTOR_ROLES, PUBLICATION_STATUSES, RECORD_STATES, RELATIONS
+from ..vocabulary import (
+    ACCESS_CONDITIONS,
+    CONTENT_TYPES,
+    CONTRIBUTOR_ROLES,
+    PUBLICATION_STATUSES,
+    RECORD_STATES,
+    RELATIONS,
+)
 
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CODES = {
+    "access_condition": {c for c, _ in ACCESS_CONDITIONS},
     "content_type": {c for c, _ in CONTENT_TYPES},
     "publication_status": {c for c, _ in PUBLICATION_STATUSES},
     "state": {c for c, _ in RECORD_STATES},
@@ -92,6 +101,9 @@ def _clean_codes(data: RecordIn, errors: dict[str, str], lookups: Lookups) -> No
         errors["issued"] = f"{data.issued!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
     if data.licence and data.licence not in licences():
         errors["licence"] = f"unknown licence {data.licence!r}"
+    for index, link in enumerate(data.links):
+        if urlsplit(link.url).scheme not in ("http", "https"):
+            errors[f"links[{index}].url"] = f"{link.url!r} is not an http(s) URL"
     for index, code in enumerate(data.subjects):
         if code not in lookups.subject_codes:
             errors[f"subjects[{index}]"] = f"unknown SSIF category {code!r}"

@@ -81,6 +81,8 @@ def test_update_record_with_same_data_changes_nothing(system):
             "contributors[0].affiliations[0].organisation",
         ),
         ({"relations": [{"relation": "likes", "scheme": "doi", "value": "10.1/x"}]}, "relations[0].relation"),
+        ({"links": [{"url": "javascript:alert(1)"}]}, "links[0].url"),
+        ({"access_condition": "open"}, "access_condition"),
     ],
 )
 def test_create_record_with_invalid_field_raises_invalid_input_naming_field(system, override, field):

@@ -172,3 +172,27 @@ def test_withdrawn_record_page_answers_410(client, system):
     response = client.get(record.get_absolute_url())
     assert response.status_code == 410
     assert b"withdrawn" in response.content
+
+
+def test_record_page_shows_full_text_links_free_or_not_in_english_and_swedish(client):
+    """The links DiVA gave to the full text elsewhere, named by what they are and whether they are free."""
+    _response, tree = _page(client, "/record/diva:umu-121139", HTTP_ACCEPT_LANGUAGE="en")
+    assert _section(tree, "full-text") == (
+        "Full text Full text (free) at doi.org Full text (free) at umu.diva-portal.org"
+    )
+    assert tree.xpath('//*[@id="full-text"]//a/@href') == [
+        "https://doi.org/10.1371/journal.pone.0155045",
+        "http://umu.diva-portal.org/smash/get/diva2:931243/FULLTEXT01.pdf",
+    ]
+    _response, tree = _page(client, "/record/diva:umu-121139", HTTP_ACCEPT_LANGUAGE="sv")
+    assert _section(tree, "full-text") == (
+        "Fulltext Fulltext (fritt tillgänglig) hos doi.org"
+        " Fulltext (fritt tillgänglig) hos umu.diva-portal.org"
+    )
+
+
+def test_record_page_shows_access_condition_and_a_link_that_is_not_the_full_text(client):
+    _response, tree = _page(client, "/record/diva:kth-289495", HTTP_ACCEPT_LANGUAGE="en")
+    assert _section(tree, "full-text") == "Full text Access: Free Link at doi.org"
+    _response, tree = _page(client, "/record/diva:kth-289495", HTTP_ACCEPT_LANGUAGE="sv")
+    assert _section(tree, "full-text") == "Fulltext Åtkomst: Fritt tillgänglig Länk hos doi.org"
