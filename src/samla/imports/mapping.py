@@ -132,6 +132,17 @@ class Children:
                 by_name[name] = [item]
         self._by_name = by_name
 
+    @classmethod
+    def of_all(cls, elements: Sequence[etree._Element]) -> Children:
+        """The children of several elements as if of one, in order: DiVA splits one host over two
+        relatedItems (one with only the part, one with the journal's title and ISSN)."""
+        merged = cls.__new__(cls)
+        merged._by_name = {}
+        for element in elements:
+            for name, items in cls(element)._by_name.items():
+                merged._by_name.setdefault(name, []).extend(items)
+        return merged
+
     def all(self, name: str) -> Sequence[etree._Element]:
         return self._by_name.get(name, ())
 

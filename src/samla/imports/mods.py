@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from samla.records.vocabulary import ACCESS_CONDITIONS as ACCESS_CONDITION_CHOICES
 from samla.records.vocabulary import CONTRIBUTOR_ROLES, RELATIONS
 from samla.vocabularies.licences import find_licence
 from samla.vocabularies.subjects import ssif_codes
@@ -104,12 +105,16 @@ JOURNAL_TYPES = {
 IDENTIFIER_SCHEMES = {"hdl": "handle"}
 ORGANISATION_ROLES = {"pbl", "org"}
 KNOWN_ROLES = {code for code, _label in CONTRIBUTOR_ROLES}
+ACCESS_CONDITIONS = {code for code, _label in ACCESS_CONDITION_CHOICES}
 # MARC relators with a Samla equivalent; any other relator is a contributor (ctb), as MARC advises.
 ROLE_SYNONYMS = {"cre": "aut"}
 # Notes that are bookkeeping of the sending system, not statements about the publication.
 BOOKKEEPING_NOTES = {"creatorCount", "verificationStatus", "publicationChannel"}
 SSIF_AUTHORITIES = {"uka.se", "hsv"}
 ORIGIN_FIELDS = {"dateIssued", "dateOther", "publisher", "place", "edition"}
+# Genres of a host relatedItem that is not the publication's host (Swepub's minimum-level filter).
+HOST_OTHER_GENRES = {"project", "initiative", "grantAgreement", "programme", "event", "dataset"}
+WEB_URL = re.compile(r"https?://\S+$", re.IGNORECASE)
 PART_DETAILS = {"volume": "volume", "issue": "issue", "artNo": "article_number"}
 ISBD_COLON = re.compile(r"\s*:$")
 PAGES = re.compile(r"(\d+)(\s*(s|p|pp|pages|sidor)\.?)?")
@@ -127,7 +132,7 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     contributors, linked = _contributors(names, organisations)
     genres = _genres(top)
     output_type = _output_type(genres)
-    host, series = _related(top, "host"), _related(top, "series")
+    host, series = _host(top), _related(top, "series")
     raw: dict[str, Any] = {
         **_record_info(top),
         **_titles(top),
@@ -137,10 +142,11 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
         **_origin(top),
         "page_count": _page_count(top),
         **_host_and_series(host, series, output_type),
-        "conference": ", ".join(element_text(n.element) for n in names if n.kind == "conference"),
+        "conference": _conference(names),
         "abstracts": _abstracts(top),
         **_subjects_and_keywords(top),
         **_notes(top),
+        **_full_text(top),
         "relations": _relations(top),
         "contributors": contributors,
     }
@@ -149,6 +155,12 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     raw["article_number"] = raw.get("article_number") or article_number
     add_header(raw, header)
     return MappedRecord(raw, tuple(o for o in organisations if o.identifier in linked))
+
+
+def _conference(names: list[_Name]) -> str:
+    """The conference's names (not its role, which Lund's records give it as "org")."""
+    parts = (element_text(p) for n in names if n.kind == "conference" for p in n.parts.all("namePart"))
+    return ", ".join(part for part in parts if part)
 
 
 def _genres(mods: Children) -> dict[tuple[str | None, str | None], str]:
@@ -259,20 +271,44 @@ def _page_count(mods: Children) -> str | None:
     return None
 
 
+def _host(mods: Children) -> Children | None:
+    """The journal, book or proceedings the publication appears in, from every host relatedItem that
+    describes it: DiVA often sends the part (issue, pages) and the journal (title, ISSN) as two. A host
+    that names a project, grant or event (Swepub's excluded genres), or a relation Samla wrote, is not it."""
+    items = [
+        item
+        for item in mods.all("relatedItem")
+        if item.get("type") == "host"
+        and item.get("displayLabel", "") not in RELATIONS
+        and not _names_other(item)
+    ]
+    return Children.of_all(items) if items else None
+
+
+def _names_other(item: etree._Element) -> bool:
+    return any(clean(genre.text) in HOST_OTHER_GENRES for genre in Children(item).all("genre"))
+
+
 def _related(mods: Children, kind: str) -> Children | None:
     item = next((r for r in mods.all("relatedItem") if r.get("type") == kind), None)
     return Children(item) if item is not None else None
 
 
 def _related_title(item: Children) -> str:
-    info = item.first("titleInfo")
-    return element_text(Children(info).first("title")) if info is not None else ""
+    for info in item.all("titleInfo"):
+        if title := element_text(Children(info).first("title")):
+            return title
+    return ""
 
 
 def _related_numbers(item: Children) -> dict[str, str]:
+    """ISSN and E-ISSN; DiVA also sends the E-ISSN as an issn labelled "EISSN"."""
     numbers = {"issn": "", "eissn": ""}
     for identifier in item.all("identifier"):
-        if (kind := identifier.get("type")) in numbers and not numbers[kind]:
+        kind = identifier.get("type")
+        if kind == "issn" and (identifier.get("displayLabel") or "").lower() == "eissn":
+            kind = "eissn"
+        if kind in numbers and not numbers[kind]:
             numbers[kind] = element_text(identifier)
     return numbers
 
@@ -366,12 +402,18 @@ def _abstracts(mods: Children) -> list[dict[str, str]]:
 
 
 def _subjects_and_keywords(mods: Children) -> dict[str, Any]:
-    """SSIF categories (authority uka.se, or hsv in older records) that Samla knows, and free keywords
-    (subjects without an authority), one list a language in the order they come.
+    """SSIF categories (classification authority="ssif" as Swepub reads them, subjects of authority
+    uka.se, or hsv in older records) that Samla knows, and free keywords (subjects without an
+    authority), one list a language in the order they come.
 
     DiVA repeats each category once a language, and categories withdrawn from SSIF are not
     classifications any more."""
-    codes: list[str] = []
+    codes = [
+        code
+        for element in mods.all("classification")
+        if element.get("authority") == "ssif"
+        and (code := clean(element.get(XLINK_HREF)) or element_text(element))
+    ]
     terms: dict[str, list[str]] = {}
     for subject in mods.all("subject"):
         if authority := subject.get("authority"):
@@ -412,6 +454,25 @@ def _notes(mods: Children) -> dict[str, Any]:
             fields["notes"].append(text)
             fields["licence"] = fields["licence"] or _licence(text)
     return fields
+
+
+def _full_text(mods: Children) -> dict[str, Any]:
+    """Links to the publication elsewhere (location/url, with DiVA's label: "fulltext", "spikblad"…; an
+    open one is note="free"), and the access condition Swepub counts as open access ("gratis"). The
+    record's own page (usage "primary display", as Samla writes it) is not a link elsewhere, and a
+    licence given as accessCondition is the licence (`_access_licence`)."""
+    links = []
+    for location in mods.all("location"):
+        for url in Children(location).all("url"):
+            address = element_text(url)
+            if WEB_URL.match(address) and url.get("usage") != "primary display":
+                label = clean(url.get("displayLabel"))
+                links.append({"url": address, "label": label, "free": url.get("note") == "free"})
+    conditions = (element_text(c) for c in mods.all("accessCondition") if not c.get(XLINK_HREF))
+    return {
+        "links": links,
+        "access_condition": next((c for c in conditions if c in ACCESS_CONDITIONS), ""),
+    }
 
 
 def _access_licence(mods: Children) -> str:
@@ -486,7 +547,7 @@ def _contributors(
     """People (and corporate authors) in the order the source lists them, and the organisations their
     affiliations link to."""
     contributors, linked = [], set()
-    links = _links(organisations)
+    links = _links(organisations, names)
     for name in names:
         if name.kind == "personal":
             contributors.append(_person(name, links))
@@ -564,21 +625,31 @@ def _most_specific(affiliations: Sequence[etree._Element]) -> list[tuple[str, st
 
 
 # An organisation as affiliations name it: its identifier, the texts that link to it (the whole path,
-# or "<university>, <unit>") and the last part of its identifier, which Swepub gives as valueURI.
-_Link = tuple[str, tuple[str, str], str]
+# or "<university>, <unit>"), and the URIs an affiliation gives as valueURI: the last part of its
+# identifier (as Swepub and DiVA give it) and the valueURI of its corporate name (as Samla writes it).
+_Link = tuple[str, tuple[str, str], tuple[str, ...]]
 
 
-def _links(organisations: list[OrganisationPath]) -> list[_Link]:
+def _links(organisations: list[OrganisationPath], names: list[_Name]) -> list[_Link]:
+    uris = {}
+    for name in names:
+        if name.kind == "corporate" and (uri := clean(name.element.get("valueURI"))):
+            uris.setdefault(_name_identifier(name), uri)
     return [
-        (o.identifier, (", ".join(o.names), f"{o.names[0]}, {o.names[-1]}"), o.identifier.split(":")[-1])
+        (
+            o.identifier,
+            (", ".join(o.names), f"{o.names[0]}, {o.names[-1]}"),
+            (o.identifier.split(":")[-1], *([uris[o.identifier]] if o.identifier in uris else [])),
+        )
         for o in organisations
     ]
 
 
 def _affiliation(text: str, uri: str, links: list[_Link]) -> dict[str, str]:
     """The affiliation text, linked to the corporate name it repeats: DiVA writes the path whole or as
-    "<university>, <unit>", Swepub gives the organisation's id as valueURI."""
-    for identifier, texts, suffix in links:
-        if text in texts or (uri and uri == suffix):
+    "<university>, <unit>", Swepub gives the organisation's id as valueURI, Samla's Swepub MODS the
+    same URI as the corporate name's."""
+    for identifier, texts, uris in links:
+        if text in texts or (uri and uri in uris):
             return {"organisation": identifier, "text": text}
     return {"organisation": "", "text": text}

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from tests import TESTDATA
 
 from samla.imports.mapping import MappedRecord, OrganisationPath
 from samla.imports.oai_pmh import read_records
@@ -318,4 +319,52 @@ def test_map_mods_standalone_file_maps_as_harvested_record_without_header(db, na
     assert standalone.identifiers == [i for i in harvested.identifiers if i.scheme != "oai"]
     assert standalone.model_dump(exclude={"identifiers", "last_updated"}) == harvested.model_dump(
         exclude={"identifiers", "last_updated"}
+    )
+
+
+def record_of(path, local_id: str):
+    return next(r for s in read_records(path) if (r := s.map().record).local_id == local_id)
+
+
+def test_map_mods_two_host_items_map_as_one_journal_with_its_part(db):
+    """DiVA sends the part (volume, issue, pages) and the journal (title, ISSN) as two host relatedItems."""
+    record = record_of(TESTDATA / "diva-more" / "test_diva_version_from_host.xml", "diva2:1085431")
+
+    assert (record.journal.title, record.journal.issn) == ("ACS ENERGY LETTERS", "2380-8195")
+    assert (record.volume, record.issue, record.pages_start, record.pages_end) == ("2", "2", "497", "503")
+
+
+def test_map_mods_host_items_of_grants_are_not_the_journal_and_an_eissn_label_is_the_eissn(db):
+    record = record_of(TESTDATA / "diva-more" / "legacy_search.xml", "diva:hh-41721")
+
+    assert record.journal.model_dump() == {
+        "title": "Science of the Total Environment",
+        "issn": "0048-9697",
+        "eissn": "1879-1026",
+        "publisher": "",
+        "kind": "journal",
+    }
+    assert record.volume == "716"
+
+
+def test_map_mods_full_text_links_and_access_condition(db):
+    record = record_of(DIVA_SWEPUB / "dedup.xml", "diva:umu-121139")
+    assert [link.model_dump() for link in record.links] == [
+        {"url": "https://doi.org/10.1371/journal.pone.0155045", "label": "Fulltext", "free": True},
+        {
+            "url": "http://umu.diva-portal.org/smash/get/diva2:931243/FULLTEXT01.pdf",
+            "label": "fulltext:print",
+            "free": True,
+        },
+    ]
+    gratis = record_of(DIVA_SWEPUB / "obsolete-test-listrecords.xml", "diva:kth-289495")
+    assert gratis.access_condition == "gratis"
+    assert gratis.licence == ""
+
+
+def test_map_mods_conference_is_its_name_parts_without_its_role(db):
+    record = record_of(TESTDATA / "diva-more" / "mau.xml", "muep:2043_22414")
+
+    assert (
+        record.conference == "Advances in Computer Entertainment (November 11-14, 2014 : Funchal, Portugal)"
     )
