@@ -42,6 +42,7 @@ THESIS_TYPES = {
 }
 STATUS_LABELS = {code: str(label) for code, label in PUBLICATION_STATUSES}
 SSIF_SCHEME = "https://id.kb.se/term/ssif"
+EU_REPO_ACCESS = "info:eu-repo/semantics/"
 
 
 # ---------------------------------------------------------------- people
@@ -202,6 +203,26 @@ def output_type(record: Record) -> OutputType:
 def status_label(record: Record) -> str:
     """ "Published", "In press" … in English, as Swepub and citations spell it."""
     return STATUS_LABELS.get(record.publication_status, "")
+
+
+# ---------------------------------------------------------------- access
+
+
+def links(record: Record) -> list[dict]:
+    """Links to the publication elsewhere, each {"url", "label", "free"} as the record keeps them."""
+    return [link for link in record.links if link.get("url")]
+
+
+def is_open_access(record: Record) -> bool:
+    """Free to read: a free link to the full text, or access condition "gratis" (Swepub's rule)."""
+    return record.access_condition == "gratis" or any(link.get("free") for link in links(record))
+
+
+def access_rights(record: Record) -> str:
+    """The record's access as an info:eu-repo/semantics right (DRIVER, OpenAIRE), when known."""
+    if is_open_access(record):
+        return EU_REPO_ACCESS + "openAccess"
+    return EU_REPO_ACCESS + "restrictedAccess" if record.access_condition == "restricted" else ""
 
 
 # ---------------------------------------------------------------- texts

@@ -6,7 +6,9 @@ a collection), with ORCID and affiliations (ROR when known); other roles are con
 or book is a `relatedItem` (IsPublishedIn) with volume, issue, article number and pages, its ISSN also a
 related identifier; corrections, parts and versions are related identifiers. Other identifiers are
 alternate identifiers; SSIF categories are subjects with their classification code; funders are funding
-references; the licence is a rights statement with its SPDX id.
+references; the licence is a rights statement with its SPDX id, and the access right (open when the
+full text is free to read) one with its info:eu-repo URI. Links to the full text elsewhere are related
+identifiers of type URL (IsIdenticalTo: the same publication at another address).
 """
 
 from __future__ import annotations
@@ -79,6 +81,12 @@ ALTERNATE_TYPES = {"isi": "WOS", "scopus": "Scopus", "oai": "OAI", "local": "Loc
 RELATED_ITEM_TYPES = {"journal": "Journal"}
 
 
+ACCESS_LABELS = {
+    bib.EU_REPO_ACCESS + "openAccess": "Open access",
+    bib.EU_REPO_ACCESS + "restrictedAccess": "Restricted access",
+}
+
+
 def write(record: Record) -> etree._Element:
     """One record as a DataCite <resource> element."""
     resource = etree.Element(f"{{{DATACITE_NS}}}resource", nsmap=NSMAP)
@@ -121,17 +129,7 @@ def write(record: Record) -> etree._Element:
     _related_identifiers(resource, record)
     if record.page_count:
         _sub(_sub(resource, "sizes"), "size", f"{record.page_count} pages")
-    if record.licence_info is not None:
-        info = record.licence_info
-        _sub(
-            _sub(resource, "rightsList"),
-            "rights",
-            info.label,
-            rightsURI=info.url,
-            rightsIdentifier=record.licence.lower(),
-            rightsIdentifierScheme="SPDX",
-            schemeURI="https://spdx.org/licenses/",
-        )
+    _rights(resource, record)
     _descriptions(resource, record)
     if record.funders:
         funding = _sub(resource, "fundingReferences")
@@ -245,10 +243,31 @@ def _related_identifiers(resource: etree._Element, record: Record) -> None:
         kind = IDENTIFIER_TYPES.get(relation.scheme)
         if kind:
             related.append((kind, relation.value, RELATION_TYPES.get(relation.relation, "References")))
+    related += [("URL", link["url"], "IsIdenticalTo") for link in bib.links(record)]
     if related:
         element = _sub(resource, "relatedIdentifiers")
         for kind, value, relation_type in related:
             _sub(element, "relatedIdentifier", value, relatedIdentifierType=kind, relationType=relation_type)
+
+
+def _rights(resource: etree._Element, record: Record) -> None:
+    """The licence (with its SPDX id) and the access right (info:eu-repo, as OpenAIRE reads it)."""
+    info, access = record.licence_info, bib.access_rights(record)
+    if info is None and not access:
+        return
+    rights = _sub(resource, "rightsList")
+    if info is not None:
+        _sub(
+            rights,
+            "rights",
+            info.label,
+            rightsURI=info.url,
+            rightsIdentifier=record.licence.lower(),
+            rightsIdentifierScheme="SPDX",
+            schemeURI="https://spdx.org/licenses/",
+        )
+    if access:
+        _sub(rights, "rights", ACCESS_LABELS[access], rightsURI=access)
 
 
 def _descriptions(resource: etree._Element, record: Record) -> None:

@@ -4,7 +4,9 @@ The type follows the output type (ScholarlyArticle, Book, Chapter, Thesis, Repor
 SoftwareSourceCode…). `@id` is the permanent link, `url` the record's page, `sameAs` the DOI, PubMed and
 other resolvable links. Authors and editors are Person (with ORCID as `@id`) or Organization, with their
 affiliations. A journal article is part of its issue, volume and Periodical (with ISSNs); a chapter or
-paper part of its book. SSIF categories are DefinedTerms in `about`, funders Grants in `funding`.
+paper part of its book. SSIF categories are DefinedTerms in `about`, funders Grants in `funding`. Links
+to the full text elsewhere are the MediaObjects in `encoding`; `isAccessibleForFree` says whether it is
+free to read.
 A list is one `@graph` under a single `@context`.
 """
 
@@ -107,6 +109,7 @@ def write(record: Record) -> dict[str, Any]:
         item["isPartOf"] = host
     if record.licence_info is not None:
         item["license"] = record.licence_info.url
+    _access(item, record)
     if record.funders:
         item["funding"] = [_grant(funder) for funder in record.funders]
     if record.conference:
@@ -119,6 +122,24 @@ def write(record: Record) -> dict[str, Any]:
         if key and url:
             _append(item, key, {"@id": url})
     return item
+
+
+def _access(item: dict[str, Any], record: Record) -> None:
+    """Whether the full text is free to read, and its copies elsewhere as the MediaObjects encoding it."""
+    if bib.is_open_access(record):
+        item["isAccessibleForFree"] = True
+    elif record.access_condition == "restricted":
+        item["isAccessibleForFree"] = False
+    if links := bib.links(record):
+        item["encoding"] = [
+            {
+                "@type": "MediaObject",
+                "contentUrl": link["url"],
+                **({"name": link["label"]} if link.get("label") else {}),
+                "isAccessibleForFree": bool(link.get("free")),
+            }
+            for link in links
+        ]
 
 
 def person(contribution: Contribution) -> dict[str, Any]:

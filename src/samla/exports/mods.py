@@ -2,16 +2,21 @@
 
 Names carry their MARC relator role, ORCID (`nameIdentifier`) and affiliations as stated; the journal, book
 or proceedings is the host `relatedItem` with volume, issue, article number (`artNo`, as Swepub has it)
-and pages; a series is a series `relatedItem`. The output type is a `genre` of authority kb.se (the Swepub
-output types) beside a MARC genre term; SSIF categories are subjects of authority uka.se. Languages are
-ISO 639-2/B. Related works (corrections, parts, versions) are further `relatedItem`s. A list is a
-`modsCollection`. The element builders here are shared with the Swepub profile (`swepub_mods`).
+and pages; a series is a series `relatedItem`. The output type is a `genre` of authority kb.se (the
+Swepub output types) beside a MARC genre term; SSIF categories are subjects of authority uka.se.
+Languages are ISO 639-2/B. The publication status is a note, spelt as Swepub spells it. Related works
+(corrections, parts, versions) are further `relatedItem`s. Links to the full text elsewhere follow the
+record's own page in `location` (note="free" when free to read), and the access condition ("gratis") is
+an `accessCondition`. A list is a `modsCollection`. The element builders here are shared with the
+Swepub profile (`swepub_mods`).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from lxml import etree
 
+from samla.organisations.models import Organisation
 from samla.records.models import Contribution, Record
 from samla.vocabularies.languages import language_bibliographic
 
@@ -50,6 +55,18 @@ RESOURCE_TYPES = {
     "artistic-work/original-creative-work": "mixed material",
 }
 IDENTIFIER_TYPES = {"handle": "hdl"}
+# Publication statuses as Swepub (and DiVA) spell them: Swepub's conversion knows these; none means
+# Published there.
+STATUSES = {
+    "published": "Published",
+    "epub-ahead-of-print": "Epub ahead of print/Online first",
+    "in-press": "In press",
+    "accepted": "Accepted",
+    "submitted": "Submitted",
+    "preprint": "Preprint",
+    "retracted": "Retracted",
+    "unpublished": "Unpublished",
+}
 # Relations → MODS relatedItem types; the relation itself is the displayLabel.
 RELATED_TYPES = {
     "is-part-of": "host",
@@ -82,7 +99,9 @@ def write(record: Record) -> etree._Element:
     identifiers(mods, record)
     location = sub(mods, "location")
     sub(location, "url", bib.permanent_link(record), usage="primary display")
+    full_text(mods, record, location)
     licence(mods, record)
+    publication_status(mods, record)
     notes(mods, record)
     for funder in record.funders:
         text = f"{funder['name']}: {funder['grant']}" if funder.get("grant") else funder["name"]
@@ -153,8 +172,9 @@ def person_or_body(
 
 
 def affiliation_element(name: etree._Element, affiliation, *, swepub: bool) -> etree._Element:
-    """The affiliation as stated. Linked to a known organisation, it names it: by ROR in MODS 3.8, by the
-    organisation's id (authority + valueURI, DiVA's structured affiliation) in Swepub MODS."""
+    """The affiliation as stated. Linked to a known organisation, it names it: by ROR in MODS 3.8; in
+    Swepub MODS by the authority of its id and a URI (DiVA's structured affiliation), the same URI as
+    the organisation's corporate name has, which links the two for a harvester (Samla's among them)."""
     organisation = affiliation.organisation
     text = affiliation.text or (organisation.name_en if organisation is not None else "")
     if organisation is None:
@@ -163,17 +183,21 @@ def affiliation_element(name: etree._Element, affiliation, *, swepub: bool) -> e
         authority, _, value = (organisation.identifier or "").partition(":")
         if not value:
             return sub(name, "affiliation", text)
-        element = sub(name, "affiliation", text, authority=authority, valueURI=value)
+        element = sub(name, "affiliation", text, authority=authority, valueURI=organisation_uri(organisation))
         element.set(f"{{{XSI_NS}}}type", "stringPlusLanguagePlusAuthority")
         return element
+    ror = ror_uri(organisation)
+    return sub(name, "affiliation", text, authorityURI="https://ror.org/" if ror else "", valueURI=ror)
+
+
+def ror_uri(organisation: Organisation) -> str:
     ror = organisation.ror
-    return sub(
-        name,
-        "affiliation",
-        text,
-        authorityURI="https://ror.org/" if ror else "",
-        valueURI=(ror if ror.startswith("http") else f"https://ror.org/{ror}") if ror else "",
-    )
+    return (ror if ror.startswith("http") else f"https://ror.org/{ror}") if ror else ""
+
+
+def organisation_uri(organisation: Organisation) -> str:
+    """A URI of the organisation: its ROR id, else its page here."""
+    return ror_uri(organisation) or settings.BASE_URL + organisation.get_absolute_url()
 
 
 def genres(mods: etree._Element, record: Record) -> None:
@@ -318,10 +342,27 @@ def _isbn_is_hosts(record: Record) -> bool:
     return bool(record.host_title) and record.output_type not in bib.JOURNAL_TYPES
 
 
+def full_text(mods: etree._Element, record: Record, location: etree._Element | None = None) -> None:
+    """Links to the full text elsewhere as DiVA writes them (`url` with its label, note="free" when it
+    is free to read), and the access condition ("gratis"), which Swepub counts as open access."""
+    if links := bib.links(record):
+        location = location if location is not None else sub(mods, "location")
+        for link in links:
+            free = "free" if link.get("free") else ""
+            sub(location, "url", link["url"], displayLabel=link.get("label", ""), note=free)
+    if record.access_condition:
+        sub(mods, "accessCondition", record.access_condition)
+
+
 def licence(mods: etree._Element, record: Record) -> None:
     info = record.licence_info
     if info is not None:
         sub(mods, "accessCondition", info.label, type="use and reproduction", href=info.url)
+
+
+def publication_status(mods: etree._Element, record: Record) -> None:
+    if status := STATUSES.get(record.publication_status):
+        sub(mods, "note", status, type="publicationStatus")
 
 
 def notes(mods: etree._Element, record: Record) -> None:

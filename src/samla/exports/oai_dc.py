@@ -3,8 +3,10 @@ usage that DiVA's oai_dc follows.
 
 Creators are authors ("Family, Given"), contributors the other roles; subjects the keywords and SSIF
 categories; `dc:type` the `info:eu-repo/semantics` type, the version, the DCMI type and the output type;
-identifiers the permanent link and resolvable DOI, URN and Handle; `dc:source` the journal or book with
-volume, issue and pages; `dc:relation` related works; `dc:rights` the licence; languages ISO 639-3.
+identifiers the permanent link, resolvable DOI, URN and Handle and the links to the full text elsewhere;
+`dc:source` the journal or book with volume, issue and pages; `dc:relation` related works; `dc:rights`
+the licence and the access right (`info:eu-repo/semantics/openAccess` when the full text is free to
+read); languages ISO 639-3.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ def write(record: Record) -> etree._Element:
         )
     if record.licence_info is not None:
         _add(dc, "rights", record.licence_info.url)
+    _add(dc, "rights", bib.access_rights(record))
     return dc
 
 
@@ -109,6 +112,7 @@ def _identifiers(record: Record) -> list[str]:
         for value in bib.identifier_values(record, scheme):
             links.append(value if scheme == "urn" else resolver_url(scheme, value))
     links += [f"ISBN {isbn}" for isbn in bib.identifier_values(record, "isbn")]
+    links += [link["url"] for link in bib.links(record)]
     return list(dict.fromkeys(links))
 
 

@@ -2,10 +2,13 @@
 
 It follows DiVA's current records (MODS 3.7): the Swepub output type (`genre authority="kb.se"
 type="outputType"`), the older Swepub publication type and the content type (`authority="svep"`), the
-publication status and number of creators as notes, the URN:NBN as a resolver `uri` identifier, SSIF
-categories as `uka.se` subjects with their broader levels in English and Swedish, and organisations both
-as corporate names (role `org`, the hierarchy as name parts, `authority` + `xlink:href` = the
-organisation's id) and as structured affiliations (`authority` + `valueURI` = the same id) beside the
+publication status as Swepub spells it and the number of creators (authors and editors) as notes, the
+URN:NBN as a resolver `uri` identifier (the record's page when it has none), SSIF categories as
+`classification authority="ssif"` (what Swepub's conversion reads), links to the full text elsewhere
+(`location/url`, note="free" when free to read) and the access condition ("gratis"), which Swepub counts
+as open access, and organisations both as corporate names (role `org`, the hierarchy as name parts,
+`authority` + `xlink:href` = the organisation's id, `valueURI` its ROR id or its page here) and as
+structured affiliations (`authority` and the same `valueURI`: the id itself is not a URI) beside the
 affiliation as stated. Valid against mods-3-7.xsd. DiVA's quirk that the XSD rejects (`<p>` elements
 inside abstracts) is not copied; an abstract of several paragraphs carries them as escaped HTML in its
 text, as DiVA also does, so a harvester (Samla's among them) keeps the paragraph breaks.
@@ -55,6 +58,10 @@ SVEP_PUBLICATION_TYPES = {
 }
 
 
+# Whom Swepub counts as creators: its creatorCount note and its minimum-level filter's names.
+CREATOR_ROLES = (bib.AUTHOR, bib.EDITOR)
+
+
 def write(record: Record) -> etree._Element:
     """One record as a Swepub <mods> element."""
     mods = m.root("3.7", SCHEMA)
@@ -71,12 +78,11 @@ def write(record: Record) -> etree._Element:
     identifiers(mods, record)
     m.sub(mods, "typeOfResource", m.RESOURCE_TYPES.get(record.output_type, "text"))
     m.host_and_series(mods, record)
-    m.ssif_subjects(mods, record)
+    ssif_classifications(mods, record)
     m.keywords(mods, record)
     _abstracts(mods, record)
-    if status := bib.status_label(record):
-        m.sub(mods, "note", status, type="publicationStatus")
-    m.sub(mods, "note", str(len(bib.contributors(record, bib.AUTHOR))), type="creatorCount")
+    m.publication_status(mods, record)
+    m.sub(mods, "note", str(len(bib.contributors(record, *CREATOR_ROLES))), type="creatorCount")
     if record.approved:
         m.sub(mods, "note", "verified", type="verificationStatus")  # bibliographically approved
     for funder in record.funders:
@@ -87,6 +93,7 @@ def write(record: Record) -> etree._Element:
     for note in record.notes:
         m.sub(mods, "note", _paragraphs(note))
     m.licence(mods, record)
+    m.full_text(mods, record)
     m.related_items(mods, record)
     m.record_info(mods, record, content_source=settings.LOCAL_ID_PREFIX)
     return mods
@@ -123,18 +130,34 @@ def organisations(mods: etree._Element, record: Record) -> None:
                 continue
             seen.add(organisation.pk)
             authority, _, value = organisation.identifier.partition(":")
-            name = m.sub(mods, "name", type="corporate", authority=authority, href=value)
+            name = m.sub(
+                mods,
+                "name",
+                type="corporate",
+                authority=authority,
+                href=value,
+                valueURI=m.organisation_uri(organisation),
+            )
             for level in bib.organisation_path(organisation):
                 m.sub(name, "namePart", level.name_sv or level.name_en)
             m.sub(m.sub(name, "role"), "roleTerm", "org", type="code", authority="marcrelator")
 
 
 def identifiers(mods: etree._Element, record: Record) -> None:
-    """The URN:NBN as its resolver link (type uri), then the others; OAI identifiers travel in the
+    """The URN:NBN as its resolver link (type uri), or the record's page when it has no URN (Swepub
+    refuses a record without a uri: uriViolation), then the others; OAI identifiers travel in the
     OAI-PMH header, not here."""
-    for urn in bib.identifier_values(record, "urn"):
-        m.sub(mods, "identifier", resolver_url("urn", urn), type="uri")
+    for uri in [resolver_url("urn", urn) for urn in bib.identifier_values(record, "urn")] or [
+        bib.direct_link(record)
+    ]:
+        m.sub(mods, "identifier", uri, type="uri")
     m.identifiers(mods, record, skip=("urn", "oai"))
+
+
+def ssif_classifications(mods: etree._Element, record: Record) -> None:
+    """Each SSIF category as Swepub reads it: `classification authority="ssif"` with its code."""
+    for code in bib.subject_codes(record):
+        m.sub(mods, "classification", code, authority="ssif")
 
 
 def _abstracts(mods: etree._Element, record: Record) -> None:

@@ -7,6 +7,7 @@ from samla.exports import swepub_mods
 from samla.exports.documents import render_record
 from samla.exports.mods import MODS_NS
 from samla.imports.mods import map_mods
+from samla.organisations.models import Organisation
 
 from .conftest import assert_valid, expected, format_named, xml_schema
 
@@ -19,6 +20,10 @@ def test_swepub_mods_seed_record_equals_expected_document(seed):
 
     assert text == expected("diva2_1897829.swepub.xml")
     assert_valid(xml_schema("mods/mods-3-7.xsd"), etree.fromstring(text.encode()))
+
+
+def seed_organisation() -> Organisation:
+    return Organisation.objects.get(identifier="ju:jonkoping-academy")
 
 
 def test_swepub_mods_seed_has_swepub_genres_notes_and_urn_uri(seed):
@@ -52,7 +57,10 @@ def test_swepub_mods_seed_names_the_organisation_hierarchy(seed):
         "Jönköping Academy for Improvement of Health and Welfare",
     ]
     affiliation = element.xpath("m:name[1]/m:affiliation", namespaces=NS)[0]
-    assert (affiliation.get("authority"), affiliation.get("valueURI")) == ("ju", "jonkoping-academy")
+    # A URI (issue #18: the id "jonkoping-academy" is none), the same as the corporate name's.
+    uri = f"https://samla.example.org/organisation/{seed_organisation().pk}"
+    assert (affiliation.get("authority"), affiliation.get("valueURI")) == ("ju", uri)
+    assert corporate.get("valueURI") == uri
 
 
 def test_swepub_mods_seed_maps_back_through_the_diva_importer(seed):
