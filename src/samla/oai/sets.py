@@ -12,11 +12,12 @@ from django.db.models import Q
 
 from samla.organisations.models import Organisation
 from samla.organisations.services import descendant_ids
-from samla.records.models import Contribution, ContributionAffiliation, Record
+from samla.records.models import ContributionAffiliation, Record
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
 
 from .protocol import OaiError
+from .swepub import swepub_filter, swepub_problems
 
 SPEC = re.compile(r"^[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*$")
 
@@ -37,8 +38,9 @@ FLAT_SETS = [
     OaiSet(
         "swepub",
         "Swepub",
-        "Records that meet Swepub's requirements: output type, content type, year, language, at least one "
-        "contributor and at least one SSIF category.",
+        "Published records that Swepub's minimum-level filter accepts (a named author, editor or "
+        "organisation, content type, date, language, a host for articles and chapters and none for books) "
+        "and that have an SSIF category.",
     ),
 ]
 
@@ -159,7 +161,7 @@ class SetIndex:
         specs += sorted("org:" + ":".join(map(str, self.organisation_path(o))) for o in organisations)
         if record.state == "published" and record.licence:
             specs.append("openaire")
-        if is_swepub(record):
+        if not swepub_problems(record):
             specs.append("swepub")
         return specs
 
@@ -174,26 +176,3 @@ def _path(parents: dict, key, known: dict) -> tuple:
             current = parents[current]
         known[key] = tuple(path[::-1])
     return known[key]
-
-
-def swepub_filter() -> Q:
-    """The same rule as `is_swepub`, as a query."""
-    with_subject = Record.subjects.through.objects.values("record_id")
-    with_contributor = Contribution.objects.values("record_id")
-    return (
-        Q(state="published", year__isnull=False, pk__in=with_subject)
-        & Q(pk__in=with_contributor)
-        & ~Q(content_type="")
-        & ~Q(language="")
-    )
-
-
-def is_swepub(record: Record) -> bool:
-    return bool(
-        record.state == "published"
-        and record.year
-        and record.content_type
-        and record.language
-        and record.subjects.all()
-        and record.contributions.all()
-    )
