@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
 from samla.core.access import Actor
-from samla.core.errors import InvalidInput, field_problems
+from samla.core.errors import PRINTABLE, InvalidInput, field_problems
 from samla.journals.models import Journal
 from samla.organisations.models import Organisation
 from samla.people.models import Person
@@ -115,6 +115,18 @@ def parse_params(data: dict[str, Any]) -> SearchParams:
         ) from None
 
 
+def parse_feed_params(data: dict[str, Any]) -> SearchParams:
+    """As `parse_params`, and the query must hold no control characters: the Atom feed carries it in its
+    title, and XML cannot."""
+    params = parse_params(data)
+    if not re.match(PRINTABLE, params.q):
+        raise InvalidInput(
+            "The search parameter q is not valid: control characters are not allowed in a feed.",
+            fields={"q": "control characters are not allowed"},
+        )
+    return params
+
+
 def search_records(
     actor: Actor,
     *,
@@ -189,12 +201,24 @@ def search_with_params(actor: Actor, params: SearchParams, *, with_facets: bool 
     )
 
 
-def every_result(actor: Actor, params: SearchParams, *, page_size: int = 200) -> Iterator[Record]:
+@dataclass(frozen=True)
+class AllResults:
+    """Every result of a search: how many there are, and the records, read page by page as iterated."""
+
+    total: int
+    records: Iterator[Record]
+
+    def __iter__(self) -> Iterator[Record]:
+        return self.records
+
+
+def every_result(actor: Actor, params: SearchParams, *, page_size: int = 200) -> AllResults:
     """Every result of a search (not only one page), in its order, page after page by cursor, so Export
-    and Cite of a search stream its results without holding them all."""
-    cursor = ""
-    while True:
-        page = search_records(
+    and Cite of a search stream its results without holding them all. The first page is searched here,
+    so bad parameters raise InvalidInput and the total is known before the caller streams anything."""
+
+    def page_after(cursor: str) -> SearchPage:
+        return search_records(
             actor,
             query=params.q,
             filters=params.filters(),
@@ -203,10 +227,16 @@ def every_result(actor: Actor, params: SearchParams, *, page_size: int = 200) ->
             size=page_size,
             with_facets=False,
         )
-        yield from page.items
-        cursor = page.next_cursor
-        if not cursor:
-            return
+
+    def pages(page: SearchPage) -> Iterator[Record]:
+        while True:
+            yield from page.items
+            if not page.next_cursor:
+                return
+            page = page_after(page.next_cursor)
+
+    first = page_after("")
+    return AllResults(first.total, pages(first))
 
 
 # ---------------------------------------------------------------- filters

@@ -16,7 +16,7 @@ from samla.core.views import actor_for
 
 from .forms import AdvancedSearchForm, initial_from
 from .presentation import ResultsLinks, request_data
-from .services import SearchPage, parse_params, search_with_params
+from .services import SearchPage, parse_feed_params, parse_params, search_with_params
 
 
 def results(request: HttpRequest) -> HttpResponse:
@@ -58,7 +58,7 @@ class SearchFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest) -> tuple[SearchPage, str]:
-        params = parse_params(request_data(request.GET))
+        params = parse_feed_params(request_data(request.GET))
         page = search_with_params(actor_for(request), params, with_facets=False)
         return page, request.GET.urlencode()
 

@@ -200,3 +200,27 @@ def test_header_search_box_on_every_page(client):
     _response, tree = _page(client, f"/record/{SEED}")
     form = tree.xpath('//form[@class="site-search"]')[0]
     assert form.get("action") == "/search/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search/export/csv?q=x&year=1e9",
+        "/search/export/bibtex?q=x&year_from=0",
+        "/search/cite?q=x&year=1e9",
+        "/search/feed.atom?q=a%00b",
+        "/search/feed.atom?q=x&year=1e9",
+    ],
+)
+def test_bad_parameter_of_a_streamed_answer_is_400_before_it_starts(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert not response.streaming
+
+
+def test_feed_with_a_control_character_names_the_parameter(client):
+    response = client.get("/search/feed.atom?q=a%00b")
+
+    message = html.fromstring(response.content).xpath('string(//p[@class="error-message"])')
+    assert message == "The search parameter q is not valid: control characters are not allowed in a feed."
