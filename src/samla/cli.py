@@ -44,6 +44,7 @@ def _register_commands() -> None:
     from samla.demo.cli import demo
     from samla.files.cli import attach, files, fixity
     from samla.imports.cli import harvest_command, import_files
+    from samla.jobs.cli import jobs
     from samla.oai.cli import oai
     from samla.search.cli import reindex
     from samla.stats.cli import stats
@@ -54,6 +55,7 @@ def _register_commands() -> None:
     main.add_command(files)
     main.add_command(import_files)
     main.add_command(harvest_command)
+    main.add_command(jobs)
     main.add_command(oai)
     main.add_command(reindex)
     main.add_command(stats)

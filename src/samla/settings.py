@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "samla.oai",
     "samla.imports",
     "samla.demo",
+    "samla.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -189,3 +192,26 @@ EXTRACT_INLINE_MAX_BYTES = int(os.environ.get("SAMLA_EXTRACT_INLINE_MAX_BYTES", 
 # SAMLA_STATS_BUFFER_SECONDS: usage events are written together at most this many seconds after the
 # answer (0: at once, in the request, as the tests do); see docs/stats.md.
 STATS_BUFFER_SECONDS = float(os.environ.get("SAMLA_STATS_BUFFER_SECONDS", "1"))
+
+# Bounded work per request (docs/operations.md). SAMLA_STREAM_MAX_RECORDS: the records a list or search
+# export streams in one request; SAMLA_CITE_MAX_RECORDS: the entries a bibliography formats in one request.
+# Over them the request is refused with 413 before anything streams, and the page offers a background job.
+# SAMLA_STREAM_SECONDS: a streamed answer still running after this is cut (the client sees it incomplete).
+STREAM_MAX_RECORDS = int(os.environ.get("SAMLA_STREAM_MAX_RECORDS", "5000"))
+CITE_MAX_RECORDS = int(os.environ.get("SAMLA_CITE_MAX_RECORDS", "1000"))
+STREAM_SECONDS = float(os.environ.get("SAMLA_STREAM_SECONDS", "25"))
+
+# Background jobs (docs/architecture.md): Django's Tasks API on the database (django-tasks-db), run by
+# `samla jobs worker`. SAMLA_JOB_MAX_RECORDS and SAMLA_JOB_SECONDS bound one job; SAMLA_JOB_KEEP_HOURS is how
+# long its file is kept in DATA_DIR/jobs; SAMLA_JOB_MAX_ACTIVE: unfinished jobs per user or session;
+# SAMLA_JOB_MAX_QUEUED: unfinished jobs in all.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_MAX_RECORDS = int(os.environ.get("SAMLA_JOB_MAX_RECORDS", "1000000"))
+JOB_SECONDS = float(os.environ.get("SAMLA_JOB_SECONDS", "3600"))
+JOB_KEEP_HOURS = float(os.environ.get("SAMLA_JOB_KEEP_HOURS", "24"))
+JOB_MAX_ACTIVE = int(os.environ.get("SAMLA_JOB_MAX_ACTIVE", "2"))
+JOB_MAX_QUEUED = int(os.environ.get("SAMLA_JOB_MAX_QUEUED", "50"))
+JOB_ATTEMPTS = 3  # runs of a job whose worker stopped under it before it is reported failed
+# SAMLA_JOB_STALE_SECONDS: a running job whose worker has not reported for this long is taken as lost.
+JOB_STALE_SECONDS = float(os.environ.get("SAMLA_JOB_STALE_SECONDS", "60"))
+JOB_DIR = DATA_DIR / "jobs"

@@ -22,6 +22,7 @@ urlpatterns = [
     path("organisation/", include("samla.organisations.urls")),
     path("journal/", include("samla.journals.urls")),
     path("stats/", include("samla.stats.urls")),
+    path("jobs/", include("samla.jobs.urls")),
     path("", include("samla.sitemaps.urls")),
 ]
 

@@ -10,8 +10,7 @@ from samla.core.api_schemas import ErrorOut
 from samla.core.views import actor_for
 
 from .negotiation import BIBLIOGRAPHY, DEFAULT_LOCALE, DEFAULT_STYLE, preferred_params
-from .services import Citation, cite_record
-from .views import PROCESSOR
+from .services import PROCESSOR, Citation, cite_record
 
 router = Router(tags=["citations"])
 

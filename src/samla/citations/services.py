@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import F
 
 from samla.core.access import Actor
+from samla.core.limits import Limit
 from samla.exports import csl_json
 from samla.exports.services import batched, records_for_export, select_records
 from samla.records.models import Record
@@ -34,6 +35,9 @@ from .styles import Style
 
 log = logging.getLogger(__name__)
 
+PROCESSOR = (
+    "citeproc-js 1.4.63 (CPAL-1.0 OR AGPL-1.0); styles and locales: Citation Style Language (CC BY-SA 3.0)"
+)
 # Output format → media type of the bare entry.
 OUTPUTS = {
     "html": "text/html",
@@ -121,6 +125,7 @@ class Bibliography:
     chunks: Iterator[str]
     filename: str
     media_type: str
+    total: int = 0  # the records listed
 
     @property
     def content_type(self) -> str:
@@ -129,6 +134,8 @@ class Bibliography:
 
 # Loads the parts of the records whose entries must be rendered (the others come from the entry cache).
 Loader = Callable[[list[Record]], Iterable[Record]]
+# Told the number of entries formatted so far (a background job's progress).
+Progress = Callable[[int], None]
 HEAD_FIELDS = ("pk", "local_id", "datestamp")  # all an entry's cache key needs
 
 
@@ -141,30 +148,58 @@ def cite_list(
     person_id: int | None = None,
     organisation_id: int | None = None,
     journal_id: int | None = None,
+    limit: Limit | None = None,
+    progress: Progress | None = None,
 ) -> Bibliography:
     """The visible records of a person, an organisation (with its units) or a journal, newest first as
     their pages list them, as one bibliography. Checked before anything streams: unknown options are
-    UnknownCitationOption (400), a hidden or missing list NotFound, an unusable style StyleNotUsable."""
+    UnknownCitationOption (400), a hidden or missing list NotFound, a list over `limit` TooLarge (413),
+    an unusable style StyleNotUsable."""
     options = check_options(style=style, locale=locale, output=output)
     selection = select_records(
         actor, person_id=person_id, organisation_id=organisation_id, journal_id=journal_id
     )
+    total = selection.queryset.count()
+    if limit is not None:
+        limit.check(total)
     # In the order exports.services.Selection.heads gives (the list pages' order); heads only.
     ordered = selection.queryset.order_by(F("year").desc(nulls_last=True), "title", "pk")
     heads = ordered.only(*HEAD_FIELDS).iterator(chunk_size=LOAD_CHUNK)
-    return bibliography(heads, options, name=selection.name, load=_loader(actor))
+    return bibliography(
+        heads, options, name=selection.name, load=_loader(actor), total=total, progress=progress
+    )
 
 
-def cite_search(actor: Actor, params: SearchParams, *, style: str, locale: str, output: str) -> Bibliography:
-    """Every result of a search (not only its first page), in the search's order, as one bibliography."""
+def cite_search(
+    actor: Actor,
+    params: SearchParams,
+    *,
+    style: str,
+    locale: str,
+    output: str,
+    limit: Limit | None = None,
+    progress: Progress | None = None,
+) -> Bibliography:
+    """Every result of a search (not only its first page), in the search's order, as one bibliography.
+    Bad search parameters (400) and a search over `limit` (413) are refused before anything streams."""
     options = check_options(style=style, locale=locale, output=output)
     # The search's own records serve as heads (pk, local id, datestamp): no second query for them.
-    heads = every_result(actor, params, page_size=SEARCH_PAGE_SIZE)
-    return bibliography(heads, options, name="search", load=_loader(actor))
+    results = every_result(actor, params, page_size=SEARCH_PAGE_SIZE)
+    if limit is not None:
+        limit.check(results.total)
+    return bibliography(
+        results, options, name="search", load=_loader(actor), total=results.total, progress=progress
+    )
 
 
 def bibliography(
-    records: Iterable[Record], options: CiteOptions, *, name: str, load: Loader | None = None
+    records: Iterable[Record],
+    options: CiteOptions,
+    *,
+    name: str,
+    load: Loader | None = None,
+    total: int = 0,
+    progress: Progress | None = None,
 ) -> Bibliography:
     """`records` as one document, streamed: entries are taken from the entry cache or rendered
     ENTRIES_PER_CALL at a time, so a list of 10,000 records never exists as one string. `records` may be
@@ -181,11 +216,19 @@ def bibliography(
             f"Citation style {options.style.id!r} printed nothing for these records ({first[0].strip()})",
             style=options.style.id,
         )
+    entries = chain(first, entries)
     return Bibliography(
-        chunks=_document(chain(first, entries), options, title=name),
+        chunks=_document(_counted(entries, progress) if progress else entries, options, title=name),
         filename=f"{name}-{options.style.id}.{EXTENSIONS[options.output]}",
         media_type=OUTPUTS[options.output],
+        total=total,
     )
+
+
+def _counted(entries: Iterator[str], progress: Progress) -> Iterator[str]:
+    for count, entry in enumerate(entries, 1):
+        yield entry
+        progress(count)
 
 
 def _entries(

@@ -1,21 +1,17 @@
 """`/record/<id>/cite`: the bare bibliography entry; `/person/<id>/cite` and the other lists: a
-bibliography download, streamed; `/cite/styles`: the style search of "Other style"."""
+bibliography download, streamed within SAMLA_CITE_MAX_RECORDS or prepared as a background job
+(`samla.jobs.http`); `/cite/styles`: the style search of "Other style"."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from samla.core.views import actor_for
-from samla.search.presentation import request_data
-from samla.search.services import parse_params
+from samla.jobs.http import download_or_job
 
-from .forms import PARAMETERS, CiteQuery
-from .services import Bibliography, cite_list, cite_record, cite_search, find_styles
-
-PROCESSOR = (
-    "citeproc-js 1.4.63 (CPAL-1.0 OR AGPL-1.0); styles and locales: Citation Style Language (CC BY-SA 3.0)"
-)
+from .forms import CiteQuery
+from .services import PROCESSOR, cite_record, find_styles
 
 
 @require_GET
@@ -31,32 +27,29 @@ def record_cite(request: HttpRequest, local_id: str) -> HttpResponse:
     return response
 
 
-@require_GET
-def person_cite(request: HttpRequest, person_id: int) -> StreamingHttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_cite(request: HttpRequest, person_id: int) -> HttpResponse:
     """Every visible record of the person as one bibliography file (?style=&locale=&format=)."""
-    return _download(cite_list(actor_for(request), person_id=person_id, **_options(request)))
+    return download_or_job(request, kind="bibliography", scope="person", scope_id=person_id)
 
 
-@require_GET
-def organisation_cite(request: HttpRequest, organisation_id: int) -> StreamingHttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_cite(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Every visible record of the organisation and its units as one bibliography file."""
-    return _download(cite_list(actor_for(request), organisation_id=organisation_id, **_options(request)))
+    return download_or_job(request, kind="bibliography", scope="organisation", scope_id=organisation_id)
 
 
-@require_GET
-def journal_cite(request: HttpRequest, journal_id: int) -> StreamingHttpResponse:
+@require_http_methods(["GET", "HEAD", "POST"])
+def journal_cite(request: HttpRequest, journal_id: int) -> HttpResponse:
     """Every visible record of the journal or series as one bibliography file."""
-    return _download(cite_list(actor_for(request), journal_id=journal_id, **_options(request)))
+    return download_or_job(request, kind="bibliography", scope="journal", scope_id=journal_id)
 
 
-@require_GET
-def search_cite(request: HttpRequest) -> StreamingHttpResponse:
-    """Every result of a search (the search page's parameters plus the Cite box's) as one bibliography."""
-    search = request.GET.copy()
-    for name in PARAMETERS:
-        search.pop(name, None)
-    params = parse_params(request_data(search))
-    return _download(cite_search(actor_for(request), params, **_options(request)))
+@require_http_methods(["GET", "HEAD", "POST"])
+def search_cite(request: HttpRequest) -> HttpResponse:
+    """Every result of a search (the search page's parameters plus the Cite box's) as one bibliography.
+    Over SAMLA_CITE_MAX_RECORDS it is refused (413) before anything streams; POST prepares it as a job."""
+    return download_or_job(request, kind="bibliography", scope="search")
 
 
 @require_GET
@@ -64,15 +57,3 @@ def style_search(request: HttpRequest) -> JsonResponse:
     """Styles whose title or id holds every word of ?q= (at most 20): {"styles": [{"id", "title"}]}."""
     found = find_styles(request.GET.get("q", "")[:200])
     return JsonResponse({"styles": [{"id": style_id, "title": title} for style_id, title in found]})
-
-
-def _options(request: HttpRequest) -> dict[str, str]:
-    query = CiteQuery.from_query(request.GET)
-    return {"style": query.style, "locale": query.locale, "output": query.output}
-
-
-def _download(bibliography: Bibliography) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(bibliography.chunks, content_type=bibliography.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{bibliography.filename}"'
-    response["X-Citation-Processor"] = PROCESSOR
-    return response

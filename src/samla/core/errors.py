@@ -79,3 +79,15 @@ class Conflict(SamlaError):
 class Gone(SamlaError):
     code = "gone"
     status = 410
+
+
+class TooLarge(SamlaError):
+    """A request over a configured limit (records, bytes), refused before any work is done for it."""
+
+    code = "too_large"
+    status = 413
+
+
+class TooManyRequests(SamlaError):
+    code = "too_many_requests"
+    status = 429

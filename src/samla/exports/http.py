@@ -1,19 +1,17 @@
 """Export responses at the HTTP edge, shared by the export pages and the REST API's content negotiation.
 
-Writers return items; here they become an `HttpResponse` (one record), a `StreamingHttpResponse` (a
-list, in constant memory) or the format the Accept header asks for.
+Writers return items; here they become an `HttpResponse` (one record) or the format the Accept header
+asks for. Lists are streamed by `samla.jobs.http`, within the request's limits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from samla.records.models import Record
 
-from .documents import frame_texts, render_record
+from .documents import render_record
 from .registry import Format, format_for_media_type, formats
 
 
@@ -30,14 +28,6 @@ def record_response(fmt: Format, record: Record, *, filename: str = "") -> HttpR
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         patch_vary_headers(response, ["Accept"])
-    return response
-
-
-def stream_response(fmt: Format, texts: Iterable[str], *, filename: str) -> StreamingHttpResponse:
-    """Item texts (`exports.services.export_texts`) streamed as one file of `fmt`, an attachment called
-    `filename`."""
-    response = StreamingHttpResponse(frame_texts(fmt, texts), content_type=fmt.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
