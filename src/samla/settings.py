@@ -168,6 +168,9 @@ CACHES = {
 CITATION_STYLE_DIRS = [d for d in os.environ.get("SAMLA_CITATION_STYLE_DIRS", "").split(":") if d]
 CITATION_MEMORY_LIMIT_MB = int(os.environ.get("SAMLA_CITATION_MEMORY_LIMIT_MB", "1024"))
 CITATION_ENGINES_PER_THREAD = int(os.environ.get("SAMLA_CITATION_ENGINES", "12"))
+# SAMLA_CITATION_ENGINE_BUDGET_MB: the V8 heap the built engines of a worker process may hold; past it the
+# least recently used are dropped (the five DiVA styles hold about 100 MB).
+CITATION_ENGINE_BUDGET_MB = int(os.environ.get("SAMLA_CITATION_ENGINE_BUDGET_MB", "160"))
 # SAMLA_CITATION_WARM_UP: CSL locales (comma-separated) for which server workers build the five DiVA styles'
 # engines at start; 0 turns the warm-up off.
 CITATION_WARM_UP = [

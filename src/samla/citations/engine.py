@@ -9,7 +9,10 @@ memory and killed the process. So:
   heap raises `JSOOMException` instead of aborting the process; its lock lets one thread use it at a time,
   so threads of a worker (and the warm-up thread) share the engines instead of each paying ~45 MB for APA;
 - a context holds a bounded LRU of engines keyed by (independent style, locale), each built with the
-  locale forced over the style's `default-locale`; evicted engines are dropped and their heap collected;
+  locale forced over the style's `default-locale`; evicted engines are dropped and their heap collected.
+  The bound is a count and a byte budget: engines differ fifty-fold in size (a small style against APA),
+  so after a build takes the heap past CITATION_ENGINE_BUDGET_MB the least recently used engines are
+  dropped until it fits again;
 - every call into V8 has a time limit. An engine that throws or hangs is dropped (the next request builds
   it again); a context that ran out of memory or stopped answering is replaced whole. The request gets
   `EngineFailed` (503), except a style citeproc-js cannot build, which is the reader's `StyleNotUsable`
@@ -52,6 +55,7 @@ ENTRIES_PER_TIMEOUT = 10  # a call rendering many entries gets the render time l
 # Defaults of the settings that tune the engine pool (docs/citations.md).
 DEFAULTS = {
     "CITATION_ENGINES_PER_THREAD": 12,
+    "CITATION_ENGINE_BUDGET_MB": 160,
     "CITATION_MEMORY_LIMIT_MB": 1024,
     "CITATION_BUILD_TIMEOUT": 20.0,
     "CITATION_RENDER_TIMEOUT": 5.0,
@@ -161,6 +165,7 @@ class Processor:
         while len(self._engines) > option("CITATION_ENGINES_PER_THREAD"):
             self._drop(next(iter(self._engines)))
             self.stats.evictions += 1
+        self._fit_budget()
         return key
 
     def engine_keys(self) -> list[tuple[str, str]]:
@@ -169,7 +174,7 @@ class Processor:
 
     @_locked
     def heap_used(self) -> int:
-        return int(self._context().heap_stats()["used_heap_size"])
+        return _heap_used(self._context())
 
     @_locked
     def close(self) -> None:
@@ -236,6 +241,20 @@ class Processor:
             self.stats.contexts += 1
             _open.add(self)
         return self._ctx
+
+    def _fit_budget(self) -> None:
+        """Drop the least recently used engines while the heap holds more than CITATION_ENGINE_BUDGET_MB
+        (the engine just built is kept). The heap is measured after a full collection, so the figure is
+        what the engines hold, not garbage; the collection is paid only when the heap is over budget."""
+        budget = option("CITATION_ENGINE_BUDGET_MB") * 1024 * 1024
+        ctx = self._context()
+        if _heap_used(ctx) <= budget:
+            return
+        ctx.low_memory_notification()
+        while len(self._engines) > 1 and _heap_used(ctx) > budget:
+            self._drop(next(iter(self._engines)))
+            self.stats.evictions += 1
+            ctx.low_memory_notification()
 
     def _drop(self, key: tuple[str, str]) -> None:
         self._engines.pop(key, None)
@@ -309,6 +328,10 @@ def _build_all(styles: list[Style], locale_codes: list[str]) -> None:
     for style in styles:
         for code in locale_codes:
             proc.ensure_engine(style, code)
+
+
+def _heap_used(ctx: MiniRacer) -> int:
+    return int(ctx.heap_stats()["used_heap_size"])
 
 
 def _key(key: tuple[str, str]) -> str:

@@ -116,6 +116,25 @@ def test_engine_pool_is_bounded_least_recently_used_first(settings):
         proc.close()
 
 
+def test_engine_pool_holds_to_its_byte_budget_least_recently_used_first(settings):
+    from samla.citations.styles import get_style
+
+    settings.CITATION_ENGINE_BUDGET_MB = 70  # APA holds about 45 MB, IEEE and Vancouver about 1 MB each
+    proc = engine.Processor()
+    try:
+        for style_id in ("ieee", "apa", "vancouver"):
+            proc.ensure_engine(get_style(style_id), "en-GB")
+        assert proc.stats.evictions == 0
+
+        proc.ensure_engine(get_style("apa-cv"), "en-GB")  # a second APA-sized engine: over the budget
+
+        assert proc.engine_keys() == [("nlm-citation-sequence", "en-GB"), ("apa-cv", "en-GB")]  # Vancouver
+        assert proc.stats.evictions == 2
+        assert proc.heap_used() <= 70 * 1024 * 1024
+    finally:
+        proc.close()
+
+
 def test_engine_out_of_memory_raises_and_a_new_context_serves_the_next_request(settings):
     from samla.citations.styles import get_style
 
