@@ -43,7 +43,6 @@ def start_job(actor: Actor, spec: DownloadSpec, *, session_key: str = "") -> Job
     this owner or SAMLA_JOB_MAX_QUEUED in all."""
     if spec.kind not in KINDS or spec.scope not in SCOPES:
         raise NotFound("There is no such list to prepare.")
-    total = prepare(actor, spec, limit=job_limit()).total
     prune_jobs()
     owner = _owner(actor, session_key)
     unfinished = Job.objects.filter(state__in=Job.UNFINISHED)
@@ -57,6 +56,7 @@ def start_job(actor: Actor, spec: DownloadSpec, *, session_key: str = "") -> Job
             f"{settings.JOB_MAX_QUEUED} files are being prepared (the limit SAMLA_JOB_MAX_QUEUED); "
             "try again in a few minutes."
         )
+    total = prepare(actor, spec, limit=job_limit()).total
     with transaction.atomic():
         job = Job.objects.create(spec=spec.as_json(), total=total, **owner)
         _enqueue(job)
