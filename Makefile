@@ -32,13 +32,16 @@ install: $(VENV)/.installed $(CITEPROC_JS)
 	.venv-pyoai/bin/python -m pip install -q -r tests/e2e/pyoai-requirements.txt
 	touch $@
 
+# The background job worker (large exports and bibliographies) runs beside the server and stops with it;
+# gunicorn's worker model (threads) and max_requests are in gunicorn.conf.py.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/samla demo load --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Samla is serving http://127.0.0.1:$(PORT)/record/diva2:1897829"
-	SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)} \
-		$(BIN)/gunicorn samla.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	export SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)}; \
+		$(BIN)/samla jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -
 
 test: lint test-sqlite test-postgres
 

@@ -42,8 +42,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: dict[str, str], workers: int = 2):
-    """A gunicorn server on a free loopback port; yields its base URL."""
+def server(env: dict[str, str], workers: int = 2, log: Path | None = None):
+    """A gunicorn server on a free loopback port (its settings from gunicorn.conf.py, as `make run`); yields
+    its base URL. Its own log (worker starts, timeouts) goes to `log` when given."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -51,7 +52,7 @@ def server(env: dict[str, str], workers: int = 2):
         cwd=ROOT,
         env={**env, "SAMLA_BASE_URL": url},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w") if log else subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120  # a loaded machine starts workers slowly

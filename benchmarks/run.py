@@ -13,10 +13,10 @@ import platform
 import sys
 from pathlib import Path
 
-from benchmarks import cite, downloads, exports, import_throughput, oai, record_page, search, stats
+from benchmarks import cite, downloads, exports, import_throughput, load, oai, record_page, search, stats
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITES = [record_page, import_throughput, search, oai, stats, downloads, exports, cite]
+SUITES = [record_page, import_throughput, search, oai, stats, downloads, exports, cite, load]
 
 
 def main() -> None:

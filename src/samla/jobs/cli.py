@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import click
@@ -15,7 +16,10 @@ def jobs() -> None:
 @jobs.command("worker")
 @click.option("--batch", is_flag=True, help="Run the jobs waiting now, then exit.")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks for new jobs.")
-def worker(batch: bool, interval: float) -> None:
+@click.option(
+    "--nice", default=10, show_default=True, help="CPU priority to lower the worker by, so pages come first."
+)
+def worker(batch: bool, interval: float, nice: int) -> None:
     """Run background jobs (`make run` starts one beside the server).
 
     The worker of django-tasks-db (`manage.py db_worker`), with Samla's care of lost jobs: a job whose worker
@@ -28,6 +32,7 @@ def worker(batch: bool, interval: float) -> None:
 
     from samla.jobs.services import prune_jobs, recover_lost_jobs
 
+    os.nice(nice)
     recover_lost_jobs()
     prune_jobs()
     if not batch:

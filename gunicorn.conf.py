@@ -1,0 +1,25 @@
+"""gunicorn's settings for Samla, read from the working directory by `make run` (and so by the end-to-end
+tests and the benchmarks, which start gunicorn here). docs/operations.md explains the choice.
+
+The worker model is threads (gthread): each of `workers` processes answers `threads` requests at once, so a
+request that streams a long list, waits for the database or renders a bibliography holds one thread, not a
+whole process, and the record pages behind it are answered by the other threads. Every list answer is
+bounded (SAMLA_STREAM_MAX_RECORDS, SAMLA_CITE_MAX_RECORDS, SAMLA_STREAM_SECONDS); larger ones are
+background jobs in `samla jobs worker`, a process of its own.
+"""
+
+import os
+
+wsgi_app = "samla.wsgi"
+worker_class = "gthread"
+workers = int(os.environ.get("SAMLA_WORKERS", "2"))
+threads = int(os.environ.get("SAMLA_THREADS", "8"))
+# A gthread worker's timeout watches the process's own loop, not a request: a stuck request is cut by the
+# limits above, not by killing the worker and every request in it.
+timeout = 60
+graceful_timeout = 30
+# The last guard for memory (the citation engines have a byte budget of their own): a worker is replaced,
+# once it has finished its requests, after this many, give or take a tenth so they are not all replaced
+# at once.
+max_requests = int(os.environ.get("SAMLA_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
