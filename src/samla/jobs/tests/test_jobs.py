@@ -146,6 +146,18 @@ def test_owner_past_max_active_jobs_is_429_naming_the_limit(client, small_limits
     assert Job.objects.count() == 1
 
 
+def test_start_past_max_queued_jobs_in_all_is_429_naming_the_limit(client, small_limits, settings):
+    settings.JOB_MAX_QUEUED = 1
+    _start(client, "/search/export/csv?q=")
+    response = Client().post("/search/export/ris?q=")  # another reader
+
+    assert response.status_code == 429
+    message = html.fromstring(response.content).xpath('string(//p[@class="error-message"])')
+    assert message == (
+        "1 files are being prepared (the limit SAMLA_JOB_MAX_QUEUED); try again in a few minutes."
+    )
+
+
 def _lose_worker(job: Job) -> None:
     """What a worker killed under a job leaves: the job claimed (running) and its heartbeat stopped."""
     from samla.jobs.services import _claim
