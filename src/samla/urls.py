@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from samla.api import api
 from samla.core import views as core_views
+from samla.core.converters import register_converters
+
+register_converters()
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -16,10 +16,10 @@ from functools import cache
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
+from samla.core.converters import LOCAL_ID
 from samla.organisations.models import Organisation
 from samla.records.identifiers import resolver_url
 from samla.records.models import Contribution, Identifier, Record
-from samla.records.urls import LocalIdConverter
 from samla.records.vocabulary import PUBLICATION_STATUSES
 from samla.vocabularies.output_types import OutputType, output_types
 from samla.vocabularies.subjects import ssif_categories
@@ -112,7 +112,6 @@ def direct_link(record: Record) -> str:
     return settings.BASE_URL + _record_url_prefix(get_script_prefix()) + record.local_id
 
 
-LOCAL_ID = re.compile(LocalIdConverter.regex)
 _SAMPLE_ID = "x:0"
 
 

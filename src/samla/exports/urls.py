@@ -1,7 +1,5 @@
 from django.urls import path
 
-from samla.records import urls as _records_urls  # noqa: F401  (registers the local_id converter)
-
 from . import views
 
 app_name = "exports"

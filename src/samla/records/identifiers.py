@@ -25,8 +25,6 @@ OAI_IDENTIFIER = re.compile(
 )
 WOS_ACCESSION = re.compile(r"^[A-Z0-9]{15}$")
 SCOPUS_EID = re.compile(r"^2-s2\.0-\d{8,12}$")
-# This repository's record ids are URL path segments: "diva2:1897829", "samla:42".
-LOCAL_ID = re.compile(r"^[a-z][a-z0-9]*:[A-Za-z0-9_.\-]+$")
 SOURCE_LOCAL_ID = re.compile(r"^[^\s\x00-\x1f\x7f]{1,300}$")
 
 

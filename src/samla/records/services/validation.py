@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from samla.core.converters import LOCAL_ID
 from samla.core.errors import InvalidInput
 from samla.organisations.models import Organisation
 from samla.vocabularies.languages import normalise_language
@@ -20,7 +21,7 @@ from samla.vocabularies.licences import licences
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
 
-from ..identifiers import LOCAL_ID, InvalidIdentifier, normalise_identifier, normalise_orcid
+from ..identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
 from ..schemas import RecordIn
 from ..vocabulary import (
     ACCESS_CONDITIONS,
@@ -89,7 +90,7 @@ def clean_record_input(data: RecordIn, lookups: Lookups | None = None) -> Record
 def _clean_codes(data: RecordIn, errors: dict[str, str], lookups: Lookups) -> None:
     if not data.title:
         errors["title"] = "a title is required"
-    if data.local_id and not LOCAL_ID.match(data.local_id):
+    if data.local_id and not LOCAL_ID.fullmatch(data.local_id):
         errors["local_id"] = f"{data.local_id!r} is not <prefix>:<id> (like diva2:1897829)"
     if data.output_type not in output_types():
         errors["output_type"] = f"unknown output type {data.output_type!r}"
