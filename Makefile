@@ -58,6 +58,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/ruff format --check src tests benchmarks conftest.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	PYTHONPATH=src $(BIN)/lint-imports
 
 bench: install
 	./scripts/ensure-postgres.sh
