@@ -8,8 +8,9 @@ from ninja import Query, Router, Schema
 
 from samla.core.api_schemas import ErrorOut
 from samla.core.views import actor_for
+from samla.exports.http import bare_type, preferred_type
 
-from .negotiation import BIBLIOGRAPHY, DEFAULT_LOCALE, DEFAULT_STYLE, preferred_params
+from .negotiation import BIBLIOGRAPHY, DEFAULT_LOCALE, DEFAULT_STYLE
 from .services import PROCESSOR, Citation, cite_record
 
 router = Router(tags=["citations"])
@@ -34,7 +35,7 @@ class CitationOut(Schema):
 
 @router.get(
     "/{local_id}/cite",
-    response={200: CitationOut, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={200: CitationOut, 400: ErrorOut, 404: ErrorOut, 406: ErrorOut, 503: ErrorOut},
     summary="Cite one record",
     description=(
         "The record as one bibliography entry in any CSL style, locale and format (docs/citations.md): "
@@ -47,7 +48,7 @@ def cite(request: HttpRequest, local_id: str, params: Query[CiteParams], respons
         actor_for(request), local_id=local_id, style=params.style, locale=params.locale, output=params.format
     )
     patch_vary_headers(response, ["Accept"])
-    bare = _bare_media_type(request.headers.get("Accept", ""), citation)
+    bare = _bare_media_type(request, citation)
     if bare:
         entry = HttpResponse(citation.text, content_type=f"{bare}; charset=utf-8")
         entry["X-Citation-Processor"] = PROCESSOR
@@ -65,9 +66,7 @@ def cite(request: HttpRequest, local_id: str, params: Query[CiteParams], respons
     )
 
 
-def _bare_media_type(accept: str, citation: Citation) -> str:
+def _bare_media_type(request: HttpRequest, citation: Citation) -> str:
     """The media type to answer the bare entry with, or "" for JSON (the default)."""
-    for media_type in (BIBLIOGRAPHY, citation.media_type):
-        if preferred_params(accept, media_type, over="application/json") is not None:
-            return media_type
-    return ""
+    wanted = preferred_type(request, [BIBLIOGRAPHY, citation.media_type], default="application/json")
+    return bare_type(wanted) if wanted is not None else ""

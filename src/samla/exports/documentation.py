@@ -16,8 +16,8 @@ HEADER = """# Export formats
 Generated from the serializer registry (`samla/exports/registry.py`) by
 `samla.exports.documentation.formats_markdown()`; `exports/tests/test_documentation.py` fails when this file
 is out of date. Every format is registered once, in `ExportsConfig.ready()`, and everything that offers
-formats iterates the registry: the Export menus, the download URLs, list exports, REST content
-negotiation and OAI-PMH.
+formats iterates the registry: the Export menus, the download URLs, list exports, content negotiation
+on the record URL and in the REST API, and OAI-PMH.
 
 ## Where formats are offered
 
@@ -28,7 +28,14 @@ negotiation and OAI-PMH.
 | `/organisation/<id>/export/<format>` | every visible record of an organisation and its units, streamed |
 | `/journal/<id>/export/<format>` | every visible record of a journal or series, streamed |
 | `/search/export/<format>?q=…` | every result of a search, in its order, streamed (`search.bib`) |
-| `GET /api/records/{id}`, `Accept: <type>` | the record in that format, inline; 406 if none is acceptable |
+| `GET /record/<id>`, `Accept: <type>` | the record in that format, inline (the page for `*/*`) |
+| `GET /api/records/{id}`, `Accept: <type>` | the record in that format, inline (JSON for `*/*`) |
+
+Both record URLs negotiate once (`exports.http.preferred_type`, on Django's `request.accepted_types`):
+a format counts only when the header names its media type (wildcards ask for the page or JSON), the
+highest q wins, and on a tie the page (JSON) does. An explicit type that is not offered answers 406,
+naming the media types that are. `text/x-bibliography` answers the bibliography entry
+([citations.md](citations.md)).
 
 An unknown format name answers 404, naming the known formats. Lists are loaded 500 records at a time
 and written as they are loaded, so an export of 10,000 records uses the memory of one chunk. A list

@@ -1,24 +1,59 @@
-"""Export responses at the HTTP edge, shared by the export pages and the REST API's content negotiation.
+"""Export responses at the HTTP edge, and the one content negotiation of the record URL and the API.
 
-Writers return items; here they become an `HttpResponse` (one record) or the format the Accept header
-asks for. Lists are streamed by `samla.jobs.http`, within the request's limits.
+Writers return items; here they become an `HttpResponse` (one record) or the representation the Accept
+header asks for, chosen from Django's `request.accepted_types` (RFC 9110 §12.5.1). Lists are streamed by
+`samla.jobs.http`, within the request's limits.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.http import HttpRequest, HttpResponse
+from django.http.request import MediaType
 from django.utils.cache import patch_vary_headers
 
 from samla.records.models import Record
 
 from .documents import render_record
-from .registry import Format, format_for_media_type, formats
+from .errors import NotAcceptable
+from .registry import Format, formats, media_types
 
 
-def negotiate(request: HttpRequest, *, default: str) -> Format | None:
-    """The export format the request's Accept header asks for; None when it prefers `default` (the
-    caller's own representation, e.g. application/json). NotAcceptable (406) when it accepts neither."""
-    return format_for_media_type(request.headers.get("Accept", ""), default=default)
+def preferred_type(request: HttpRequest, offered: Sequence[str], *, default: str) -> MediaType | None:
+    """The range of the Accept header that asks for one of `offered` (bare type/subtype), with its
+    parameters (`text/x-bibliography; style=ieee`); None when the header prefers `default`, the caller's
+    own representation (the page, or JSON).
+
+    An offered type counts only when the header names it: wildcards (`*/*`, a browser's `*/*;q=0.8`) ask
+    for the default, so a format never surprises a client that did not name it. The highest q wins; on a
+    tie the default does, then the type named first. A missing or empty header is `*/*`. NotAcceptable
+    (406) when the header accepts neither the default nor anything offered.
+    """
+    if not request.headers.get("Accept", "").strip():
+        return None
+    named = next((a for a in request.accepted_types if a.specificity >= 2 and bare_type(a) in offered), None)
+    fallback = request.accepted_type(default)
+    if named is not None and (fallback is None or named.quality > fallback.quality):
+        return named
+    if fallback is not None:
+        return None
+    available = [default, *offered]
+    raise NotAcceptable(
+        f"None of the requested media types is available. Available: {', '.join(available)}.",
+        acceptable=available,
+    )
+
+
+def negotiate(request: HttpRequest, *, default: str, also: Sequence[str] = ()) -> MediaType | None:
+    """`preferred_type` among every export format's media types and `also` (the caller's other
+    representations, such as text/x-bibliography)."""
+    return preferred_type(request, [*also, *media_types()], default=default)
+
+
+def bare_type(media_type: MediaType) -> str:
+    """ "text/x-bibliography" of `text/x-bibliography; style=apa`."""
+    return f"{media_type.main_type}/{media_type.sub_type}"
 
 
 def record_response(fmt: Format, record: Record, *, filename: str = "") -> HttpResponse:

@@ -3,7 +3,7 @@
 Built-ins register in `ExportsConfig.ready()` through the same `register` a plugin app would call from its
 own `ready()`. Once every app is ready the registry is frozen, and `register` raises. Everything that
 lists formats iterates this registry: the Export menus, `/record/<id>/export/<name>`, list exports, REST
-content negotiation (`format_for_media_type`), `docs/formats.md` and, later, OAI-PMH.
+and record-URL content negotiation (`exports.http.negotiate`), `docs/formats.md` and, later, OAI-PMH.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from django.apps import apps
 
 from .documents import Document
-from .errors import NotAcceptable, RegistryFrozen, UnknownFormat
+from .errors import RegistryFrozen, UnknownFormat
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Format:
 
     `write(record)` turns one loaded record into the format's item (an lxml element for XML formats, a
     string for text formats, a dict for JSON, a row for CSV); `document` frames items as a file, one
-    record or a streamed list. `read` parses the format back (None until an importer exists).
+    record or a streamed list. Importers read formats with their own modules (`imports/readers.py`).
     """
 
     name: str  # URL slug: /record/<id>/export/<name>
@@ -43,7 +43,6 @@ class Format:
     extension: str  # without the dot; may have two parts ("mods.xml")
     write: Callable[[Any], Any]
     document: Document
-    read: Callable[..., Any] | None = None
     oai: OaiFormat | None = None
     aliases: tuple[str, ...] = ()  # other media types that ask for this format (as doi.org uses them)
     charset: str = "utf-8"
@@ -95,74 +94,13 @@ class Registry:
     def __iter__(self) -> Iterator[Format]:
         return iter(list(self._formats.values()))
 
-    def by_media_type(self, accept: str, *, default: str = "") -> Format | None:
-        """The format an HTTP Accept header asks for.
+    def media_types(self) -> list[str]:
+        """Every media type a format answers to, in registration order."""
+        return [m for f in self._formats.values() for m in f.media_types]
 
-        A format counts only when the header names its media type (or an alias) exactly; `default` is the
-        caller's own representation ("application/json" for the REST API) and is also matched by
-        wildcards. The highest q wins; on a tie the default wins, then the type named first. None means
-        the default is preferred. NotAcceptable (406) when the header accepts neither.
-        """
-        ranges = _parse_accept(accept)
-        best: tuple[float, int, int] | None = None
-        chosen: Format | None = None
-        if default:
-            q, order = _quality(ranges, default, wildcards=True)
-            if q > 0:
-                best, chosen = (q, 1, -order), None
-        for fmt in self._formats.values():
-            for media_type in fmt.media_types:
-                q, order = _quality(ranges, media_type, wildcards=False)
-                if q > 0 and (best is None or (q, 0, -order) > best):
-                    best, chosen = (q, 0, -order), fmt
-        if best is None:
-            offered = [default] if default else []
-            offered += [m for f in self._formats.values() for m in f.media_types]
-            raise NotAcceptable(
-                f"None of the requested media types is available. Available: {', '.join(offered)}.",
-                acceptable=offered,
-            )
-        return chosen
-
-
-def _parse_accept(accept: str) -> list[tuple[str, str, float, int]]:
-    """(type, subtype, q, position) for each media range; an empty header accepts anything."""
-    ranges = []
-    for position, part in enumerate((accept or "*/*").split(",")):
-        media_range, *params = (p.strip() for p in part.split(";"))
-        if "/" not in media_range:
-            continue
-        main, sub = (x.strip().lower() for x in media_range.split("/", 1))
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((main, sub, q, position))
-    return ranges
-
-
-def _quality(
-    ranges: list[tuple[str, str, float, int]], media_type: str, *, wildcards: bool
-) -> tuple[float, int]:
-    """The q of the most specific range matching `media_type` (RFC 9110 §12.5.1), and its position."""
-    main, sub = media_type.lower().split("/", 1)
-    found: tuple[int, float, int] | None = None
-    for r_main, r_sub, q, position in ranges:
-        if (r_main, r_sub) == (main, sub):
-            specificity = 2
-        elif wildcards and r_main == main and r_sub == "*":
-            specificity = 1
-        elif wildcards and (r_main, r_sub) == ("*", "*"):
-            specificity = 0
-        else:
-            continue
-        if found is None or specificity > found[0]:
-            found = (specificity, q, position)
-    return (found[1], found[2]) if found else (0.0, 0)
+    def by_media_type(self, media_type: str) -> Format | None:
+        """The format whose media type (or alias) is `media_type`, a bare type/subtype; None if none is."""
+        return next((f for f in self._formats.values() if media_type.lower() in f.media_types), None)
 
 
 _registry = Registry(is_open=lambda: not apps.ready)
@@ -182,8 +120,12 @@ def formats() -> list[Format]:
     return list(_registry)
 
 
-def format_for_media_type(accept: str, *, default: str = "") -> Format | None:
-    return _registry.by_media_type(accept, default=default)
+def media_types() -> list[str]:
+    """Every registered format's media types and aliases, in registration order."""
+    return _registry.media_types()
 
 
-format_for_media_type.__doc__ = Registry.by_media_type.__doc__
+def format_for_media_type(media_type: str) -> Format | None:
+    """The format answering to the bare `media_type`; which one a request asks for is
+    `exports.http.preferred_type`'s to say."""
+    return _registry.by_media_type(media_type)

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
-from samla.citations.negotiation import bibliography_request, bibliography_response
+from samla.citations.negotiation import record_representation
 from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
 from samla.core.queries import Key
 from samla.core.views import actor_for
-from samla.exports.http import negotiate, openapi_content, record_response
+from samla.exports.http import openapi_content
 
 from .schemas import RecordIn
 from .services import create_record, get_record_for, list_records, record_to_input, update_record
@@ -104,16 +104,11 @@ def records(request: HttpRequest, filters: Query[ListFilters]):
     openapi_extra={"responses": {200: {"content": openapi_content()}}},
 )
 def record(request: HttpRequest, local_id: str, response: HttpResponse):
-    cite = bibliography_request(
-        request.headers.get("Accept", ""), default="application/json", query=request.GET
-    )
-    if cite is not None:  # Accept: text/x-bibliography, as InvenioRDM answers it (docs/citations.md)
-        return bibliography_response(request, local_id, cite)
-    fmt = negotiate(request, default="application/json")
+    answer = record_representation(request, local_id, default="application/json")
+    if answer is not None:  # an export format, or text/x-bibliography as InvenioRDM answers it
+        return answer
     found = get_record_for(actor_for(request), local_id)
     patch_vary_headers(response, ["Accept"])
-    if fmt is not None:
-        return record_response(fmt, found)
     return _record_out(request, found)
 
 

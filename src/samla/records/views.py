@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from samla.citations.negotiation import negotiates_citation
+from samla.citations.negotiation import negotiates_record
 from samla.core.access import Actor
 from samla.core.views import actor_for, requested_page
 from samla.files.services import list_files_for, next_embargo_end
@@ -22,7 +22,7 @@ from .presentation import RecordPage
 from .services import get_record_for, get_record_head_for, list_records, record_version
 
 
-@negotiates_citation  # Accept: text/x-bibliography answers the entry instead (docs/citations.md)
+@negotiates_record  # Accept: an export format or text/x-bibliography answers that instead
 def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     """The record page. Anonymous readers (most traffic, harvesters and crawlers) get a cached copy,
     checked against the record's version with one small query, so a change to the record shows at once;

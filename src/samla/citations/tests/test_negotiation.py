@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.http.request import MediaType
 
 from samla.citations.negotiation import BibliographyRequest, bibliography_request
 
@@ -15,20 +16,36 @@ API_URL = f"/api/records/{SEED_ID}"
 
 
 @pytest.mark.parametrize(
-    ("accept", "expected"),
+    ("accept", "query", "expected"),
     [
-        ("text/x-bibliography", BibliographyRequest("apa", "en-US")),
-        ("text/x-bibliography; style=ieee; locale=sv-SE", BibliographyRequest("ieee", "sv-SE")),
-        ('text/x-bibliography;style="vancouver";q=0.9, */*;q=0.1', BibliographyRequest("vancouver", "en-US")),
-        ("text/html,application/xhtml+xml,*/*;q=0.8", None),  # a browser
-        ("text/html, text/x-bibliography", None),  # a tie keeps the page
-        ("*/*", None),
-        ("", None),
-        ("text/x-bibliography;q=0", None),
+        ("text/x-bibliography", {}, BibliographyRequest("apa", "en-US")),
+        ("text/x-bibliography; style=ieee; locale=sv-SE", {}, BibliographyRequest("ieee", "sv-SE")),
+        ('text/x-bibliography;style="vancouver";q=0.9', {}, BibliographyRequest("vancouver", "en-US")),
+        (
+            "text/x-bibliography; style=ieee",
+            {"style": "apa", "locale": "de-DE"},
+            BibliographyRequest("ieee", "de-DE"),
+        ),
     ],
 )
-def test_bibliography_request_prefers_the_page_unless_asked(accept, expected):
-    assert bibliography_request(accept) == expected
+def test_bibliography_request_takes_style_and_locale_from_the_range_then_the_query(accept, query, expected):
+    assert bibliography_request(MediaType(accept), query) == expected
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/html,application/xhtml+xml,*/*;q=0.8",
+        "text/html, text/x-bibliography",
+        "*/*",
+        "",
+        "text/x-bibliography;q=0, */*",
+    ],
+)
+def test_record_url_keeps_the_page_unless_the_entry_is_preferred(client, accept):
+    response = client.get(RECORD_URL, HTTP_ACCEPT=accept)
+
+    assert response["Content-Type"] == "text/html; charset=utf-8" and "Accept" in response["Vary"]
 
 
 def test_record_url_answers_the_entry_for_text_x_bibliography(client):
