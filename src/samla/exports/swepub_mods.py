@@ -28,7 +28,8 @@ from . import bibliographic as bib
 from . import mods as m
 
 SCHEMA = "http://www.loc.gov/standards/mods/v3/mods-3-7.xsd"
-# Output type → the Swepub publication type of before output types (genre authority="svep").
+# Output type → the Swepub publication type of before output types (genre authority="svep"); any other
+# output type is "ovr". The MODS importer reads each code as the first output type listed for it.
 SVEP_PUBLICATION_TYPES = {
     "publication/journal-article": "art",
     "publication/editorial-letter": "art",
@@ -55,6 +56,7 @@ SVEP_PUBLICATION_TYPES = {
     "publication/working-paper": "rap",
     "intellectual-property/patent": "pat",
     "artistic-work/original-creative-work": "kfu",
+    "publication/other": "ovr",
 }
 
 

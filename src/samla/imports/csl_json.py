@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from samla.exports.bibliographic import JOURNAL_TYPES
+from samla.exports.csl_json import NAME_VARIABLES, STATUS
 from samla.vocabularies.output_types import output_types
 
 from . import references as ref
@@ -49,14 +50,8 @@ OUTPUT_TYPES = {
     "patent": "intellectual-property/patent",
     "graphic": "artistic-work/original-creative-work",
 }
-ROLES = {"author": "aut", "editor": "edt", "translator": "trl", "contributor": "ctb"}
-STATUSES = {
-    "advance online publication": "epub-ahead-of-print",
-    "in press": "in-press",
-    "accepted": "accepted",
-    "submitted": "submitted",
-    "unpublished": "unpublished",
-}
+ROLES = {variable: role for role, variable in NAME_VARIABLES.items()}  # CSL name variable → MARC relator
+STATUSES = {csl: status for status, csl in STATUS.items()}  # CSL `status` → publication status
 
 
 def read(path: Path) -> list[ref.Entry]:

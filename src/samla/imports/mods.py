@@ -14,6 +14,9 @@ from typing import Any
 
 from lxml import etree
 
+from samla.exports.bibliographic import JOURNAL_TYPES
+from samla.exports.mods import SVEP_CONTENT_TYPES
+from samla.exports.swepub_mods import SVEP_PUBLICATION_TYPES
 from samla.records.vocabulary import ACCESS_CONDITIONS as ACCESS_CONDITION_CHOICES
 from samla.records.vocabulary import CONTRIBUTOR_ROLES, RELATIONS
 from samla.vocabularies.licences import find_licence
@@ -66,41 +69,16 @@ DIVA_SUBTYPES = {
     ("conferencePaper", "poster"): "conference/poster",
     ("conferencePaper", "presentation"): "conference/other",
 }
-# The publication types of SwePub before output types (genre authority="svep" type="publicationType").
-SVEP_TYPES = {
-    "art": "publication/journal-article",
-    "for": "publication/review-article",
-    "rec": "publication/book-review",
-    "kon": "conference/paper",
-    "pro": "conference/proceeding",
-    "bok": "publication/book",
-    "kap": "publication/book-chapter",
-    "sam": "publication/edited-book",
-    "rap": "publication/report",
-    "dok": "publication/doctoral-thesis",
-    "lic": "publication/licentiate-thesis",
-    "pat": "intellectual-property/patent",
-    "kfu": "artistic-work/original-creative-work",
-    "ovr": "publication/other",
-}
+# The publication types of SwePub before output types (genre authority="svep" type="publicationType"):
+# each code reads as the first output type the Swepub writer gives it.
+SVEP_TYPES = {code: output_type for output_type, code in reversed(SVEP_PUBLICATION_TYPES.items())}
 CONTENT_TYPES = {
     "refereed": "refereed",
     "refereedArtisticOutput": "refereed",
     "science": "other-academic",
     "popularScience": "popular-science",
     "other": "popular-science",  # DiVA: "Other (popular science, discussion, etc.)"
-    "ref": "refereed",
-    "vet": "other-academic",
-    "pop": "popular-science",
-}
-# Output types published in a journal: their host is a journal even when the source gives no ISSN.
-JOURNAL_TYPES = {
-    "publication/journal-article",
-    "publication/review-article",
-    "publication/editorial-letter",
-    "publication/book-review",
-    "publication/magazine-article",
-    "publication/newspaper-article",
+    **{code: content_type for content_type, code in SVEP_CONTENT_TYPES.items()},
 }
 IDENTIFIER_SCHEMES = {"hdl": "handle"}
 ORGANISATION_ROLES = {"pbl", "org"}
