@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
-from samla.core.access import Actor, require
+from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.saving import check_lengths, save_changed_fields
+from samla.core.saving import (
+    check_known_fields,
+    check_lengths,
+    create_authority,
+    strip_texts,
+    update_authority,
+)
 from samla.records.identifiers import InvalidIdentifier, normalise_issn
 
 from .models import Journal
@@ -92,13 +98,9 @@ def clean_journal_fields(fields: dict[str, Any], *, journal_id: int | None = Non
 
     An ISSN may name one journal only, in either column, since `resolve_journal` matches either way round.
     """
-    unknown = sorted(set(fields) - JOURNAL_FIELDS)
-    if unknown:
-        raise InvalidInput(f"Unknown journal field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    check_known_fields(fields, JOURNAL_FIELDS, noun="journal")
     clean = dict(fields)
-    for field in ("title", "publisher"):
-        if field in clean:
-            clean[field] = (clean[field] or "").strip()
+    strip_texts(clean, ("title", "publisher"))
     if "title" in clean and not clean["title"]:
         raise InvalidInput("A journal needs a title.", fields={"title": "required"})
     check_lengths(Journal, clean)
@@ -126,22 +128,11 @@ def create_journal(
     actor: Actor, *, title: str, kind: str = "journal", issn: str = "", eissn: str = "", publisher: str = ""
 ) -> Journal:
     """A new journal; InvalidInput if its ISSN or E-ISSN is already another journal's."""
-    require(actor, "authority.manage")
-    clean = clean_journal_fields(
-        {"title": title, "kind": kind, "issn": issn, "eissn": eissn, "publisher": publisher}
-    )
-    journal = Journal(**clean)
-    journal.save()
-    return journal
+    fields = {"title": title, "kind": kind, "issn": issn, "eissn": eissn, "publisher": publisher}
+    return create_authority(actor, Journal, partial(clean_journal_fields, fields))
 
 
-@transaction.atomic
 def update_journal(actor: Actor, *, journal_id: int, **fields: Any) -> Journal:
     """Change the given fields of a journal; a field left out keeps its value. Saves only what changed."""
-    require(actor, "authority.manage")
-    journal = Journal.objects.select_for_update().filter(pk=journal_id).first()
-    if journal is None:
-        raise NotFound("No such journal.")
-    clean = clean_journal_fields(fields, journal_id=journal_id)
-    save_changed_fields(journal, clean)
-    return journal
+    clean = partial(clean_journal_fields, fields, journal_id=journal_id)
+    return update_authority(actor, Journal, journal_id, clean, missing="No such journal.")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 
-from samla.core.access import Actor, require
+from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.saving import check_lengths, save_changed_fields
+from samla.core.saving import (
+    check_known_fields,
+    check_lengths,
+    create_authority,
+    strip_texts,
+    update_authority,
+)
 
 from .models import Organisation
 
@@ -28,21 +35,16 @@ def create_organisation(
     country: str = "",
     ror: str = "",
 ) -> Organisation:
-    require(actor, "authority.manage")
-    clean = clean_organisation_fields(
-        {
-            "name_en": name_en,
-            "name_sv": name_sv,
-            "kind": kind,
-            "parent": parent,
-            "identifier": identifier,
-            "country": country,
-            "ror": ror,
-        }
-    )
-    organisation = Organisation(**clean)
-    organisation.save()
-    return organisation
+    fields = {
+        "name_en": name_en,
+        "name_sv": name_sv,
+        "kind": kind,
+        "parent": parent,
+        "identifier": identifier,
+        "country": country,
+        "ror": ror,
+    }
+    return create_authority(actor, Organisation, partial(clean_organisation_fields, fields))
 
 
 @transaction.atomic
@@ -122,13 +124,9 @@ def clean_organisation_fields(
     Beyond what creating checks, an edited organisation may not sit below itself: the hierarchy
     walks (`organisation_and_descendant_ids`) assume there is no cycle.
     """
-    unknown = sorted(set(fields) - ORGANISATION_FIELDS)
-    if unknown:
-        raise InvalidInput(f"Unknown organisation field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    check_known_fields(fields, ORGANISATION_FIELDS, noun="organisation")
     clean = dict(fields)
-    for field in TEXT_FIELDS:
-        if field in clean:
-            clean[field] = (clean[field] or "").strip()
+    strip_texts(clean, TEXT_FIELDS)
     _clean_names(clean)
     check_lengths(Organisation, clean)
     if "kind" in clean and clean["kind"] not in KIND_CODES:
@@ -166,14 +164,8 @@ def _check_not_below_itself(parent: Organisation, organisation_id: int) -> None:
         )
 
 
-@transaction.atomic
 def update_organisation(actor: Actor, *, organisation_id: int, **fields: Any) -> Organisation:
     """Change the given fields of an organisation (`parent` is an Organisation or None); saves only
     what changed."""
-    require(actor, "authority.manage")
-    organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    if organisation is None:
-        raise NotFound("No such organisation.")
-    clean = clean_organisation_fields(fields, organisation_id=organisation_id)
-    save_changed_fields(organisation, clean)
-    return organisation
+    clean = partial(clean_organisation_fields, fields, organisation_id=organisation_id)
+    return update_authority(actor, Organisation, organisation_id, clean, missing="No such organisation.")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.saving import save_changed_fields
+from samla.core.saving import check_known_fields, create_authority, strip_texts, update_authority
 from samla.records.identifiers import InvalidIdentifier, normalise_orcid
 
 from .models import Person, PersonNameVariant
@@ -28,20 +28,15 @@ def create_person(
     authority_id: str = "",
     birth_year: int | None = None,
 ) -> Person:
-    require(actor, "authority.manage")
-    clean = clean_person_fields(
-        {
-            "family_name": family_name,
-            "given_name": given_name,
-            "orcid": orcid,
-            "local_id": local_id,
-            "authority_id": authority_id,
-            "birth_year": birth_year,
-        }
-    )
-    person = Person(**clean)
-    person.save()
-    return person
+    fields = {
+        "family_name": family_name,
+        "given_name": given_name,
+        "orcid": orcid,
+        "local_id": local_id,
+        "authority_id": authority_id,
+        "birth_year": birth_year,
+    }
+    return create_authority(actor, Person, partial(clean_person_fields, fields))
 
 
 def _clean_orcid(orcid: str) -> str:
@@ -200,13 +195,9 @@ def clean_person_fields(fields: dict[str, Any], *, person_id: int | None = None)
     InvalidInput names the first field that is unknown, empty when required, malformed, or already
     another person's (`person_id` is the person being edited, who may keep their own ids).
     """
-    unknown = sorted(set(fields) - PERSON_FIELDS)
-    if unknown:
-        raise InvalidInput(f"Unknown person field {unknown[0]}.", fields={unknown[0]: "unknown"})
+    check_known_fields(fields, PERSON_FIELDS, noun="person")
     clean = dict(fields)
-    for field in NAME_FIELDS:
-        if field in clean:
-            clean[field] = (clean[field] or "").strip()
+    strip_texts(clean, NAME_FIELDS)
     if "family_name" in clean and not clean["family_name"]:
         raise InvalidInput("A person needs a family name.", fields={"family_name": "required"})
     for field in ID_FIELDS:
@@ -227,13 +218,7 @@ def _clean_id(field: str, value: str, person_id: int | None) -> str | None:
     return value or None
 
 
-@transaction.atomic
 def update_person(actor: Actor, *, person_id: int, **fields: Any) -> Person:
     """Change the given fields of a person; a field left out keeps its value. Saves only what changed."""
-    require(actor, "authority.manage")
-    person = Person.objects.select_for_update().filter(pk=person_id).first()
-    if person is None:
-        raise NotFound("No such person.")
-    clean = clean_person_fields(fields, person_id=person_id)
-    save_changed_fields(person, clean)
-    return person
+    clean = partial(clean_person_fields, fields, person_id=person_id)
+    return update_authority(actor, Person, person_id, clean, missing="No such person.")
