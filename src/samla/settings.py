@@ -169,15 +169,15 @@ CITATION_STYLE_DIRS = [d for d in os.environ.get("SAMLA_CITATION_STYLE_DIRS", ""
 CITATION_MEMORY_LIMIT_MB = int(os.environ.get("SAMLA_CITATION_MEMORY_LIMIT_MB", "1024"))
 CITATION_ENGINES_PER_THREAD = int(os.environ.get("SAMLA_CITATION_ENGINES", "12"))
 # SAMLA_CITATION_ENGINE_BUDGET_MB: the V8 heap the built engines of a worker process may hold; past it the
-# least recently used are dropped (the five DiVA styles hold about 100 MB).
+# least recently used are dropped (room for the five DiVA styles: docs/benchmarks.md).
 CITATION_ENGINE_BUDGET_MB = int(os.environ.get("SAMLA_CITATION_ENGINE_BUDGET_MB", "160"))
 # SAMLA_CITATION_WARM_UP: CSL locales (comma-separated) for which server workers build the five DiVA styles'
 # engines at start; 0 turns the warm-up off.
 CITATION_WARM_UP = [
     c for c in os.environ.get("SAMLA_CITATION_WARM_UP", "en-US").split(",") if c not in ("", "0")
 ]
-CITATION_BUILD_TIMEOUT = 20.0  # seconds to build one engine (APA: about 0.6 s)
-CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry (a few ms)
+CITATION_BUILD_TIMEOUT = 20.0  # seconds to build one engine, far above APA's build (docs/benchmarks.md)
+CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry, far above a built engine's render
 
 # SAMLA_ADMIN_EMAIL: the address harvesters are given in OAI-PMH Identify.
 ADMIN_EMAIL = os.environ.get("SAMLA_ADMIN_EMAIL", "repository@example.org")

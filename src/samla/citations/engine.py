@@ -1,13 +1,13 @@
 """citeproc-js, the reference CSL processor, run in-process in embedded V8 (mini-racer).
 
-What was measured shapes this module (docs/citations.md has the numbers): a built engine renders an entry in
-a few milliseconds, building one costs up to ~2.5 s and ~45 MB of V8 heap (APA; 10–100 ms for IEEE, MLA,
-Vancouver), a mini-racer context is not thread-safe, and an unbounded set of engines once ran V8 out of
-memory and killed the process. So:
+What was measured shapes this module (docs/benchmarks.md has the numbers): a built engine renders an
+entry far faster than one is built, APA's engine costs the most time and V8 heap by far (IEEE, MLA and
+Vancouver a small part of it), a mini-racer context is not thread-safe, and an unbounded set of engines
+once ran V8 out of memory and killed the process. So:
 
 - each worker process has one context, created on first use with a hard memory limit, so running out of
   heap raises `JSOOMException` instead of aborting the process; its lock lets one thread use it at a time,
-  so threads of a worker (and the warm-up thread) share the engines instead of each paying ~45 MB for APA;
+  so threads of a worker (and the warm-up thread) share the engines instead of each paying APA's heap;
 - a context holds a bounded LRU of engines keyed by (independent style, locale), each built with the
   locale forced over the style's `default-locale`; evicted engines are dropped and their heap collected.
   The bound is a count and a byte budget: engines differ fifty-fold in size (a small style against APA),

@@ -323,7 +323,7 @@ def diva_styles() -> list[Style]:
 
 def warm_up_worker() -> threading.Thread | None:
     """Start building the five DiVA styles' engines for the CITATION_WARM_UP locales (en-US by default)
-    in a background thread of this worker, so no reader waits for APA's build (0.5–2.5 s) and the
+    in a background thread of this worker, so no reader waits for APA's slow build and the
     worker answers other pages meanwhile. SAMLA_CITATION_WARM_UP=0 turns it off; a failure (an unknown
     locale included) is logged and the worker runs on. Returns the thread, for tests to wait on."""
     try:

@@ -51,9 +51,8 @@ def collecting_per_batch() -> Iterator[None]:
     young the process holds: a batch in the making is a hundred thousand objects or more, walked again
     by every automatic pass while it lives. What exists when the block starts is frozen out of the
     collector (a forked process shares those pages instead of touching them), automatic collection is
-    off, and each batch is collected once done with, when little of it is left. Writing 10,000 records
-    in batches of 2,000: 0.57 s in the collector within `collecting_less`, 0.15 s this way (688 -> 615
-    us a record).
+    off, and each batch is collected once done with, when little of it is left (the time it saves:
+    docs/benchmarks.md, "Design measurements").
     """
     enabled = gc.isenabled()
     gc.freeze()

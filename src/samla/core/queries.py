@@ -17,17 +17,17 @@ MAX_KEY = 2**63 - 1
 # A row's key as a request may give it.
 Key = Annotated[int, Field(ge=1, le=MAX_KEY)]
 
-# Missing ids past this share of a run are asked for as a list instead (`among`).
+# Missing ids past this share of a run are asked for as a list instead (`in_id_runs`).
 MAX_GAP_SHARE = 0.25
 
 
-def among(field: str, ids: Iterable[int]) -> Q:
+def in_id_runs(field: str, ids: Iterable[int]) -> Q:
     """Rows whose `field` is one of `ids`, exactly as `field__in` selects them.
 
-    Django prepares each value of an `__in` list one by one: 25 ms for a list of 1,000 ids, a tenth of
-    what building a batch of index documents costs. The ids of a batch are mostly one run of
-    consecutive numbers (a reindex reads records in id order, an import has just created them), so a run
-    is asked for as a range, less the few ids missing from it; other ids as the list they are.
+    Django prepares each value of an `__in` list one by one, a cost that shows beside building a batch
+    of index documents (docs/benchmarks.md, "Design measurements"). The ids of a batch are mostly one
+    run of consecutive numbers (a reindex reads records in id order, an import has just created them),
+    so a run is asked for as a range, less the few ids missing from it; other ids as the list they are.
     """
     wanted = sorted(set(ids))
     if not wanted:
@@ -42,16 +42,17 @@ def among(field: str, ids: Iterable[int]) -> Q:
     return condition
 
 
-def among_texts(field: str, values: Iterable[str]) -> Q:
+def in_text_array(field: str, values: Iterable[str]) -> Q:
     """Rows whose text `field` is one of `values`, exactly as `field__in` selects them; on SQLite with the
     values as one parameter, a JSON array that SQLite unpacks (and looks each value up in the field's
     index, as for a list).
 
     Why: Django prepares each value of an `__in` list one by one, and a batch of an import asks for some
-    thousands (its records' local ids, OAI identifiers and other identifiers): 6 ms against 1.7 for 3,650
-    identifiers. PostgreSQL keeps the list, which it plans as index look-ups; a subquery it may not.
+    thousands (its records' local ids, OAI identifiers and other identifiers), several times slower than
+    one parameter (docs/benchmarks.md). PostgreSQL keeps the list, which it plans as index look-ups; a
+    subquery it may not.
     """
-    wanted = list(dict.fromkeys(values))  # no order needed, unlike `among`'s runs
+    wanted = list(dict.fromkeys(values))  # no order needed, unlike `in_id_runs`'s runs
     if connection.vendor == "sqlite":
         return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", [json.dumps(wanted)])})
     return Q(**{f"{field}__in": wanted})

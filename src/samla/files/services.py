@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from samla.core.access import Actor, can, require
 from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from samla.core.queries import among
+from samla.core.queries import in_id_runs
 from samla.records.models import Record, Revision
 from samla.records.permissions import visible_records
 from samla.search.indexing import index_records
@@ -421,7 +421,7 @@ def public_texts(record_ids: Sequence[int]) -> dict[int, str]:
     left out, so a search never finds a record by words its reader may not read; an embargoed file's
     text joins the index at the next re-index after its date (`samla reindex`)."""
     rows = (
-        RecordFile.objects.filter(among("record_id", record_ids), stored_file__extraction_status="ok")
+        RecordFile.objects.filter(in_id_runs("record_id", record_ids), stored_file__extraction_status="ok")
         .filter(downloadable_by_anyone())
         .order_by("record_id", "position")
         .values_list("record_id", "stored_file__extracted_text__text")

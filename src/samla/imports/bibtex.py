@@ -124,7 +124,7 @@ def _value(key: str, value: Any) -> Any:
 
 def _latex(text: str) -> str:
     """Text with LaTeX decoded. Most values hold no LaTeX and are returned as they are; the others are
-    walked with one shared macro database (pylatexenc rebuilds it per call otherwise, 1 ms a value)."""
+    walked with one shared macro database (pylatexenc rebuilds it per call otherwise, the larger cost)."""
     if not _LATEX_MARKUP.search(text):
         return text
     nodes = LatexWalker(text, latex_context=_LATEX_CONTEXT, tolerant_parsing=True).get_latex_nodes()[0]

@@ -48,9 +48,9 @@ def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementT
     """The parsed file (or `content` received from `path`, a URL); UnreadableFile names the file and line
     of the first error, or the DTD.
 
-    Whitespace between elements (the indentation of pretty-printed files) is dropped while parsing: a
-    sixth less parse time for a file of 10,000 DiVA records (0.42 s against 0.50 s), and mapping never
-    reads it (libxml2 keeps whitespace beside text, so mixed content keeps its spaces)."""
+    Whitespace between elements (the indentation of pretty-printed files) is dropped while parsing: it
+    makes parsing faster (docs/benchmarks.md, "Design measurements"), and mapping never reads it
+    (libxml2 keeps whitespace beside text, so mixed content keeps its spaces)."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_blank_text=True
     )

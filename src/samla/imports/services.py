@@ -32,7 +32,7 @@ from samla.records.services import (
     upsert_record,
     withdraw_record,
 )
-from samla.search.analysis import stemmed_ahead
+from samla.search.analysis import using_precomputed_stems
 from samla.search.documents import natural_stems
 from samla.search.indexing import writing_many
 
@@ -61,12 +61,10 @@ class ImportResult:
         return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
 
 
-# Records a transaction writes. Measured over 100,000 records (3 pairs each, alternating): 1,000 took
-# about 5% less time than 500 (each commit writes the index pages a batch touched, and in a larger
-# database a batch of 500 touches nearly as many as one of 1,000), and 2,000 about 5% less again; but
-# 2,000 made the processes wait longer for each other in smaller imports (measured earlier: a re-import
-# of 10,000 unchanged records, 15-25% longer) and keeps 130 MB more in the writing process. An
-# interrupted run loses one batch at most.
+# Records a transaction writes. Larger batches commit less often (each commit writes the index pages a
+# batch touched, and a batch of 500 touches nearly as many as one of 1,000), but past 1,000 the reading
+# and writing processes wait longer for each other in smaller imports and the writer holds more memory;
+# an interrupted run loses one batch at most. The measurements: docs/benchmarks.md, "Design measurements".
 BATCH_SIZE = 1000
 
 
@@ -151,8 +149,8 @@ def mapped_batches(paths: list[str], stems_wanted: c_byte | None = None) -> Iter
 
 def _file_batches(path: str, stems_wanted: c_byte | None) -> Iterator[Read]:
     """One file's part of `mapped_batches`. Its parsed tree is freed when the file is done, before the
-    next file is parsed: a second tree beside it would double what the reading process holds (a file of
-    10,000 DiVA records parses to about 500 MB) and take fresh pages from the system for it."""
+    next file is parsed: a second tree beside it would double what the reading process holds (a parsed
+    file is several times its size: docs/benchmarks.md) and take fresh pages from the system for it."""
     try:
         records = read_file(Path(path))
     except UnreadableFile as error:
@@ -232,7 +230,7 @@ def _write_batch(
             _prepare(actor, mapped[index], organisations)
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
-    with stemmed_ahead({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
+    with using_precomputed_stems({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
         outcomes = import_new_records(
             actor, [item.record for item in mapped.values()], summary="imported", careful=careful
         )

@@ -22,7 +22,7 @@ MAX_WORD_LENGTH = 64
 MAX_CACHED_STEMS = 200_000  # per language: a cache this large is emptied and starts again
 WORD = re.compile(r"[^\W_]+")
 # Each ASCII byte that is not a letter or digit as a space: the words of ASCII text are then split on
-# whitespace, the same words WORD finds, in a tenth to a half of its time (most text is ASCII once folded).
+# whitespace, the same words WORD finds, in less time (most text is ASCII once folded; docs/benchmarks.md).
 _ASCII_SPACED = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 # Letters that are not "letter + combining mark" in Unicode, folded the way a Swedish reader expects.
@@ -87,16 +87,16 @@ def stem(word: str, stemmer: str) -> str:
     return _STEMS[stemmer][word]
 
 
-def stemmed_text(text: str, language: str = "") -> str:
+def stems_of(text: str, language: str = "") -> str:
     """Natural-language text as indexed: its words folded, then stemmed for the text's language, and
     separated by spaces (an index document keeps a text as one piece: `documents.IndexDocument`)."""
     stemmer = stemmer_for(language)
-    ahead = _STEMMED_AHEAD.get((text, stemmer))
+    ahead = _PRECOMPUTED_STEMS.get((text, stemmer))
     return ahead if ahead is not None else _stems(text, stemmer)
 
 
-def stems_ahead(text: str, language: str = "") -> tuple[tuple[str, str], str]:
-    """`stemmed_text(text, language)` worked out ahead, in the form `stemmed_ahead` takes it."""
+def precompute_stems(text: str, language: str = "") -> tuple[tuple[str, str], str]:
+    """`stems_of(text, language)` worked out ahead, in the form `using_precomputed_stems` takes it."""
     stemmer = stemmer_for(language)
     return (text, stemmer), _stems(text, stemmer)
 
@@ -105,24 +105,24 @@ def _stems(text: str, stemmer: str) -> str:
     return " ".join(map(_STEMS[stemmer].__getitem__, words(text)))
 
 
-# Stems worked out ahead, by (text, stemmer): what `stemmed_text` gives. Only ever the output of this
+# Stems worked out ahead, by (text, stemmer): what `stems_of` gives. Only ever the output of this
 # module's own functions, so a text found here is stemmed exactly as it would be, whichever process
 # worked it out.
-_STEMMED_AHEAD: dict[tuple[str, str], str] = {}
+_PRECOMPUTED_STEMS: dict[tuple[str, str], str] = {}
 
 
 @contextmanager
-def stemmed_ahead(stems: Mapping[tuple[str, str], str]) -> Iterator[None]:
-    """Let `stemmed_text` take these stems (`stems_ahead`) instead of working them out again, meanwhile.
+def using_precomputed_stems(stems: Mapping[tuple[str, str], str]) -> Iterator[None]:
+    """Let `stems_of` take these stems (`precompute_stems`) instead of working them out again, meanwhile.
 
     Why: an import's reading process works out the stems of each record's titles, keywords and
     abstracts while the writing process, the slower of the two, writes the batch before; stems cross
     between them as one string a text, the piece an index document keeps."""
-    _STEMMED_AHEAD.update(stems)
+    _PRECOMPUTED_STEMS.update(stems)
     try:
         yield
     finally:
-        _STEMMED_AHEAD.clear()
+        _PRECOMPUTED_STEMS.clear()
 
 
 def query_forms(word: str) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from samla.core.queries import among
+from samla.core.queries import in_id_runs
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
 from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record
@@ -101,7 +101,7 @@ _JOURNAL_ATTRIBUTES = [f.removeprefix("journal__") for f in RECORD_FIELDS if f.s
 def stemmed_pieces(text: str, language: str = "") -> list[str]:
     """A text's stems as the pieces of a column (`IndexDocument.columns`): one, or none for a text
     without words."""
-    stems = analysis.stemmed_text(text, language)
+    stems = analysis.stems_of(text, language)
     return [stems] if stems else []
 
 
@@ -136,19 +136,19 @@ def read_rows(ids: list[int]) -> SourceRows:
     # records_record to sort by year and title.
     columns = ("id", "record_id", "family_name", "given_name", "person_id", "person__orcid",
                "person__family_name", "person__given_name")  # fmt: skip
-    ordered = Contribution.objects.filter(among("record_id", ids)).order_by("record_id", "position")
+    ordered = Contribution.objects.filter(in_id_runs("record_id", ids)).order_by("record_id", "position")
     contributions = list(ordered.values_list(*columns))  # tuples: a dict a row cost 3% of an import
     identifiers = (
-        Identifier.objects.filter(among("record_id", ids), relation="")
+        Identifier.objects.filter(in_id_runs("record_id", ids), relation="")
         .order_by("record_id", "position")
         .values_list("record_id", "scheme", "value")
     )
-    subjects = Record.subjects.through.objects.filter(among("record_id", ids)).values_list(
+    subjects = Record.subjects.through.objects.filter(in_id_runs("record_id", ids)).values_list(
         "record_id", "subjectcategory_id"
     )
     return SourceRows(
         # Plain rows, not model instances: building a million instances was a fifth of a reindex.
-        records=list(Record.objects.filter(among("pk", ids)).values(*RECORD_FIELDS)),
+        records=list(Record.objects.filter(in_id_runs("pk", ids)).values(*RECORD_FIELDS)),
         contributions=[row[1:] for row in contributions],
         affiliations=_affiliations(contributions),
         identifiers=list(identifiers),
@@ -159,11 +159,11 @@ def read_rows(ids: list[int]) -> SourceRows:
 def _affiliations(contributions: list[tuple]) -> list[tuple[int, int | None, str]]:
     """(record id, organisation id, text) of the affiliations of these (id, record id, …) contributions, in
     contribution order. Read by contribution id: PostgreSQL planned the join on the record ids as a scan of
-    every affiliation (0.3 s a batch of 1,000 at a million records)."""
+    every affiliation, whose cost grows with the repository (docs/benchmarks.md)."""
     record_of = {contribution[0]: contribution[1] for contribution in contributions}
     by_contribution: dict[int, list[tuple[int, int | None, str]]] = defaultdict(list)
     for contribution_id, organisation_id, text in (
-        ContributionAffiliation.objects.filter(among("contribution_id", record_of))
+        ContributionAffiliation.objects.filter(in_id_runs("contribution_id", record_of))
         .order_by("contribution_id", "position")
         .values_list("contribution_id", "organisation_id", "text")
     ):
@@ -314,13 +314,16 @@ _NATURAL_DEFAULTS = {
 
 def natural_stems(values: Mapping[str, Any]) -> dict[tuple[str, str], str]:
     """The stems of the natural-language texts (`natural_texts`) of a record's input values, as a mapper
-    gave them (unchecked), for `analysis.stemmed_ahead`: an import's reading process works them out while
-    the writing process writes. Values the input schema will refuse give none, whatever their shape."""
+    gave them (unchecked), for `analysis.using_precomputed_stems`: an import's reading process works them
+    out while the writing process writes. Values the input schema will refuse give none, whatever their
+    shape."""
     record = SimpleNamespace(
         **{**_NATURAL_DEFAULTS, **{k: v for k, v in values.items() if k in _NATURAL_FIELDS}}
     )
     try:
-        return dict(analysis.stems_ahead(text, language) for _column, text, language in natural_texts(record))
+        return dict(
+            analysis.precompute_stems(text, language) for _column, text, language in natural_texts(record)
+        )
     except (AttributeError, TypeError, ValueError):
         return {}
 

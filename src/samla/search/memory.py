@@ -304,7 +304,8 @@ class FacetSets:
 
     def _indexed_code_counts(self, record_ids: Sequence[int]) -> np.ndarray:
         """What these records add to the counts of all indexed records: `_all_counts` is patched by
-        the difference, since counting a million records again after each change took 0.1–0.5 s."""
+        the difference, since counting every record again after each change grows with the repository
+        (docs/benchmarks.md)."""
         ids = np.unique(np.asarray(record_ids, dtype=np.int64))
         return self._id_code_counts(ids[self.indexed[ids]])
 
@@ -373,7 +374,7 @@ class FacetSets:
         afresh.
 
         Why: paging, choosing a facet and popular words repeat the text of a search, and a broad word
-        costs PostgreSQL 50–150 ms to match in a million records (every matching row is visited), while
+        costs PostgreSQL the most to match (every matching row is visited: docs/benchmarks.md), while
         the changes since are a few records. Kept as bitmaps: an eighth of a byte a record."""
         version = self.version
         sql, params = backend.hits_sql(node)

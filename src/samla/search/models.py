@@ -99,8 +99,8 @@ class SearchChange(models.Model):
 
 class LexemeSet(models.Model):
     """The records holding one of the lexemes many records hold, as a bitmap (PostgreSQL only): matching
-    such a word through the GIN index visits every matching row, 50–150 ms at a million records; its
-    bitmap is read in a millisecond. Written by `backends.postgres` after each full reindex, and again
+    such a word through the GIN index visits every matching row; its bitmap is read at a small part of
+    that cost (docs/benchmarks.md). Written by `backends.postgres` after each full reindex, and again
     for a lexeme whose bitmap the change log can no longer bring up to date."""
 
     lexeme = models.CharField(max_length=100, primary_key=True)

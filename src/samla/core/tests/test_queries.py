@@ -1,8 +1,9 @@
-"""`among` and `among_texts` select exactly the rows `__in` selects, whatever shape the ids or texts have."""
+"""`in_id_runs` and `in_text_array` select exactly the rows `__in` selects, whatever shape the ids or
+texts have."""
 
 import pytest
 
-from samla.core.queries import among, among_texts
+from samla.core.queries import in_id_runs, in_text_array
 from samla.journals.models import Journal
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,10 @@ def journal_ids() -> list[int]:
         lambda ids: list(reversed(ids[:12])) * 2,  # unordered, repeated
     ],
 )
-def test_among_selects_what_in_selects(journal_ids, pick):
+def test_ids_in_ranges_selects_what_in_selects(journal_ids, pick):
     wanted = pick(journal_ids)
     expected = list(Journal.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
-    found = list(Journal.objects.filter(among("pk", wanted)).order_by("pk").values_list("pk", flat=True))
+    found = list(Journal.objects.filter(in_id_runs("pk", wanted)).order_by("pk").values_list("pk", flat=True))
     assert found == expected
 
 
@@ -49,9 +50,9 @@ TITLES = ["Acta Ã–", 'Quote "double"', "Quote 'single'", "back\\slash", "emoji ð
         ["%", "_"],  # no pattern
     ],
 )
-def test_among_texts_selects_what_in_selects(wanted):
+def test_texts_in_one_parameter_selects_what_in_selects(wanted):
     Journal.objects.bulk_create(Journal(title=title) for title in TITLES)
     expected = sorted(Journal.objects.filter(title__in=wanted).values_list("title", flat=True))
-    found = sorted(Journal.objects.filter(among_texts("title", wanted)).values_list("title", flat=True))
+    found = sorted(Journal.objects.filter(in_text_array("title", wanted)).values_list("title", flat=True))
     assert found == expected
     assert len(found) == len(set(wanted) & set(TITLES))

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
-from samla.core.queries import among_texts
+from samla.core.queries import in_text_array
 from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, resolve_journal
 from samla.people.models import Person
@@ -250,7 +250,7 @@ def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, s
     """
     stored = {
         r.local_id: r
-        for r in load_records_data(Record.objects.filter(among_texts("local_id", existing.values())))
+        for r in load_records_data(Record.objects.filter(in_text_array("local_id", existing.values())))
     }
     return {
         index: record
@@ -313,10 +313,12 @@ def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
     """For each input describing a stored record (same local id, else same OAI identifier, else for a
     database's record the same id of MATCHING_SCHEMES), its local id."""
     local_ids = {d.local_id for d in inputs.values() if d.local_id}
-    stored = set(Record.objects.filter(among_texts("local_id", local_ids)).values_list("local_id", flat=True))
+    stored = set(
+        Record.objects.filter(in_text_array("local_id", local_ids)).values_list("local_id", flat=True)
+    )
     oais = {i.value for d in inputs.values() for i in d.identifiers if i.scheme == "oai"}
     by_oai = dict(
-        Identifier.objects.filter(among_texts("value", oais), scheme="oai", relation="").values_list(
+        Identifier.objects.filter(in_text_array("value", oais), scheme="oai", relation="").values_list(
             "value", "record__local_id"
         )
     )
@@ -348,7 +350,7 @@ def local_ids_by_source_identifiers(inputs: dict[int, RecordIn]) -> dict[int, st
     }
     stored: dict[tuple[str, str], str] = {}
     for scheme, value, local_id in (
-        Identifier.objects.filter(among_texts("value", values), relation="", scheme__in=MATCHING_SCHEMES)
+        Identifier.objects.filter(in_text_array("value", values), relation="", scheme__in=MATCHING_SCHEMES)
         .order_by("record_id")
         .values_list("scheme", "value", "record__local_id")
     ):
@@ -390,7 +392,7 @@ def _repository_identifier_conflicts_by_index(
     holders = {
         (scheme, value): (record_id, local_id)
         for scheme, value, record_id, local_id in Identifier.objects.filter(
-            among_texts("value", values), relation="", scheme__in=REPOSITORY_SCHEMES
+            in_text_array("value", values), relation="", scheme__in=REPOSITORY_SCHEMES
         ).values_list("scheme", "value", "record_id", "record__local_id")
     }
     conflicts = []
@@ -613,7 +615,7 @@ def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str],
     if not identifiers:
         return holders
     rows = Identifier.objects.filter(
-        among_texts("value", (v for _s, v in identifiers)), relation=""
+        in_text_array("value", (v for _s, v in identifiers)), relation=""
     ).order_by("record_id")
     for scheme, value, record_id in rows.values_list("scheme", "value", "record_id"):
         if (scheme, value) in identifiers:
@@ -630,7 +632,7 @@ def _link_waiting_relations(written: SourceRows) -> None:
     # Which relations wait is checked here, not in SQL: given `related_record IS NULL`, SQLite read
     # every row without a related record (almost all of them), not the relations index (few rows).
     relations = (
-        Identifier.objects.filter(among_texts("value", (v for _s, v in own)))
+        Identifier.objects.filter(in_text_array("value", (v for _s, v in own)))
         .exclude(relation="")
         .order_by()
         .values_list("pk", "scheme", "value", "record_id", "related_record_id")

@@ -51,7 +51,7 @@ class SqlBackend:
     id_aggregate = "group_concat({})"
     text_aggregate = "group_concat({})"
     # How many of its most recently added results a relevance search ranks at most (`_relevance`):
-    # bm25 costs 1–4 µs a record.
+    # bm25 costs per record ranked (docs/benchmarks.md).
     max_ranked = 2_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:

@@ -1,12 +1,13 @@
 """PostgreSQL: bitmaps of the records holding each of the lexemes many records hold (`LexemeSet`).
 
-A GIN match visits the row of every record it finds: 50–150 ms for a word in a fifth of a million
-records, however cheap the rest of a search is. After each full reindex, the lexemes that a sample of the
-documents says at least MIN_RECORDS records hold (the LEXEME_SETS most frequent) get a bitmap of their
-records. A query's word whose lexemes have bitmaps is matched from them, ORed and brought up to date from
-the change log (the records changed since a bitmap's counter are matched again through the GIN index);
-every other part of the query goes to the GIN index as before. A bitmap the log can no longer bring up to
-date (more than MAX_PATCH records changed since, or the log pruned) is built again when next used.
+A GIN match visits the row of every record it finds, so a word many records hold costs a search the most,
+however cheap the rest of it is (docs/benchmarks.md). After each full reindex, the lexemes that a sample
+of the documents says at least MIN_RECORDS records hold (the LEXEME_SETS most frequent) get a bitmap of
+their records. A query's word whose lexemes have bitmaps is matched from them, ORed and brought up to
+date from the change log (the records changed since a bitmap's counter are matched again through the GIN
+index); every other part of the query goes to the GIN index as before. A bitmap the log can no longer
+bring up to date (more than MAX_PATCH records changed since, or the log pruned) is built again when next
+used.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .tsquery import field_lexemes, quote
 logger = logging.getLogger(__name__)
 
 LEXEME_SETS = 256  # bitmaps at most: 32 MB at a million records
-MIN_RECORDS = 50_000  # fewer matches than this cost the GIN index less than 25 ms
+MIN_RECORDS = 50_000  # fewer matches than this cost the GIN index little (docs/benchmarks.md)
 SAMPLED_DOCUMENTS = 10_000
 MAX_PATCH = 5_000
 BUILDERS = 2  # connections matching lexemes at once after a full reindex

@@ -50,7 +50,7 @@ class PostgresBackend(SqlBackend):
     vendor = "postgresql"
     id_aggregate = "string_agg(CAST({} AS text), ',')"
     text_aggregate = "string_agg(CAST({} AS text), ',')"  # float8 as text is the shortest exact form
-    # ts_rank reads each ranked record's (mostly TOASTed) tsvector: about 10 µs a record.
+    # ts_rank reads each ranked record's (mostly TOASTed) tsvector, so ranking costs per record.
     max_ranked = 1_000
 
     def write_text(self, documents: Sequence[IndexDocument]) -> None:
@@ -120,8 +120,8 @@ class PostgresBackend(SqlBackend):
         """As on SQLite, with plain index scans off for this statement: the planner then intersects the
         candidates' primary keys with the text index's matches (a BitmapAnd) and reads the (TOASTed)
         documents of the matching candidates only. Walking the primary key instead filters every
-        candidate by its document: for a thousand candidates outside shared buffers, 50–150 ms against
-        10–15 ms (1–3 ms more when they are all cached)."""
+        candidate by its document, several times slower for candidates outside shared buffers
+        (docs/benchmarks.md)."""
         with self.connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = off")
         try:

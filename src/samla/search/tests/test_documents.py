@@ -75,11 +75,11 @@ def test_documents_built_with_stems_worked_out_ahead_equal_those_built_without()
     for record in records:
         ahead.update(natural_stems(record_to_input(record).model_dump()))
     assert len(ahead) > 3 * len(records)
-    with analysis.stemmed_ahead(ahead):
-        assert analysis._STEMMED_AHEAD
+    with analysis.using_precomputed_stems(ahead):
+        assert analysis._PRECOMPUTED_STEMS
         got = build_documents([r.pk for r in records])
-    assert not analysis._STEMMED_AHEAD
+    assert not analysis._PRECOMPUTED_STEMS
     assert [(d.columns, d.facets) for d in got] == [(d.columns, d.facets) for d in expected]
-    with analysis.stemmed_ahead(dict.fromkeys(ahead, "ahead")):  # and they are the ones taken
+    with analysis.using_precomputed_stems(dict.fromkeys(ahead, "ahead")):  # and they are the ones taken
         marked = build_documents([r.pk for r in records])
     assert all(d.columns["title"][0] == "ahead" for d in marked)
