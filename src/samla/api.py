@@ -38,7 +38,23 @@ class SessionUser(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(
+class SamlaAPI(NinjaAPI):
+    """Ninja, keeping the value each validation error refused, which `field_problems` quotes
+    ("must be a list, not 7"): Ninja drops it, and pydantic's own words name Python types."""
+
+    def validation_error_from_error_contexts(self, error_contexts: list) -> ValidationError:
+        error = super().validation_error_from_error_contexts(error_contexts)
+        refused = [
+            item.get("input")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, value in zip(error.errors, refused, strict=True):
+            item["input"] = value
+        return error
+
+
+api = SamlaAPI(
     auth=SessionUser(),
     title="Samla REST API",
     version="1",

@@ -6,6 +6,7 @@ Anything else that escapes a service is a bug and becomes a 500.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,13 +24,48 @@ def field_problems(
     return {path(e.get("loc", ())): _problem(e) for e in errors}
 
 
+# What a value of the wrong type should have been, in the words of JSON (and of a form), for pydantic's
+# error types: its own messages name Python types ("a valid dictionary or instance of RecordIn").
+EXPECTED = {
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+    "dict_type": "an object",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "iterable_type": "a list",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "datetime_type": "a date and time",
+    "datetime_parsing": "a date and time",
+}
+
+
 def _problem(error: Mapping[str, Any]) -> str:
-    if (
-        error.get("type") == "string_pattern_mismatch"
-        and (error.get("ctx") or {}).get("pattern") == PRINTABLE
-    ):
+    kind = error.get("type")
+    if kind == "string_pattern_mismatch" and (error.get("ctx") or {}).get("pattern") == PRINTABLE:
         return "control characters are not allowed"
+    if kind in EXPECTED:
+        return f"must be {EXPECTED[kind]}, not {shown(error.get('input'))}"
     return error.get("msg", "")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: as JSON writes it (what a client sent), cut to `limit` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = "a value that cannot be shown"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SamlaError(Exception):

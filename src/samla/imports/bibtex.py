@@ -9,13 +9,17 @@ other entries are imported.
 
 from __future__ import annotations
 
+import calendar
 import re
 from pathlib import Path
 from typing import Any
 
 import bibtexparser
+from bibtexparser.library import Library
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
-from bibtexparser.model import Block, DuplicateBlockKeyBlock, ParsingFailedBlock
+from bibtexparser.middlewares.middleware import BlockMiddleware
+from bibtexparser.middlewares.parsestack import default_parse_stack
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, ParsingFailedBlock, String
 from bibtexparser.model import Entry as BibEntry
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
@@ -68,10 +72,59 @@ _VERBATIM = {"doi", "url", "eprint"}
 def read(path: Path) -> list[ref.Entry]:
     """Every entry of the file, and every block that failed to parse, in file order."""
     text = ref.read_text(path)
-    library = bibtexparser.parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    stack = [_Concatenations(), *default_parse_stack(), SeparateCoAuthors(), SplitNameParts()]
+    library = bibtexparser.parse_string(text, parse_stack=stack)
     blocks: list[Block] = [*library.entries, *library.failed_blocks]
     blocks.sort(key=lambda block: block.start_line)
     return [_entry(str(path), block) for block in blocks]
+
+
+# One piece of a value: "quoted", {braced} (braces nest three deep), or a @string name or number.
+_PIECE = re.compile(
+    r'\s*(?:"((?:[^"{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)"|\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}|([^\s#"{}]+))\s*'
+)
+MONTH_MACROS = {calendar.month_abbr[n].lower(): calendar.month_name[n] for n in range(1, 13)}
+
+
+class _Concatenations(BlockMiddleware):
+    """Joins concatenations (`"Part " # jn`, `jan # "~1"`), which bibtexparser 2 keeps as written:
+    quoted and braced pieces as they are, a @string name (or a month abbreviation) as its value, and a
+    name that is not defined as itself. Runs first, on the values as written, @strings in file order."""
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+        self.strings = dict(MONTH_MACROS)
+
+    def transform_string(self, string: String, library: Library) -> String:
+        text = self.text(string.value)
+        if text is not None:
+            self.strings[string.key.lower()] = text
+            if "#" in string.value:
+                string.value = "{" + text + "}"
+        return string
+
+    def transform_entry(self, entry: BibEntry, library: Library) -> BibEntry:
+        for field in entry.fields:
+            if isinstance(field.value, str) and "#" in field.value:
+                text = self.text(field.value)
+                field.value = field.value if text is None else "{" + text + "}"
+        return entry
+
+    def text(self, value: str) -> str | None:
+        """The value's pieces joined, or None when it is not a sequence of pieces joined by #."""
+        pieces, position = [], 0
+        while position < len(value):
+            piece = _PIECE.match(value, position)
+            if not piece or piece.end() == position:
+                return None
+            quoted, braced, name = piece.groups()
+            text = quoted if quoted is not None else braced
+            pieces.append(text if text is not None else self.strings.get(name.lower(), name))
+            position = piece.end()
+            if position < len(value) and value[position] != "#":
+                return None
+            position += 1
+        return "".join(pieces)
 
 
 def _entry(path: str, block: Block) -> ref.Entry:

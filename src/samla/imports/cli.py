@@ -26,12 +26,14 @@ def import_files(files: tuple[Path, ...]) -> None:
     PubMed id or DOI. Any other record without an id of its own that has the DOI, PubMed id, ISI id or
     URN of a record here, or its title, year and first author, is not created but listed on stdout as
     FILE:LINE ENTRY -: duplicate of LOCAL-ID. Failures are listed on stderr as FILE:LINE RECORD FIELD:
-    MESSAGE; the exit code is 1 when any record failed.
+    MESSAGE, after the values left out of records that were written (an impossible date), as FILE:LINE
+    RECORD FIELD: warning: MESSAGE. A file that cannot be read at all is one failure, and the run goes on
+    with the next file; the exit code is 1 when any file or record failed.
     """
     from samla.imports import services
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failures, duplicates = [], []
+    failures, duplicates, warnings = [], [], []
     with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
         def found(records: int) -> None:
@@ -39,8 +41,11 @@ def import_files(files: tuple[Path, ...]) -> None:
 
         for result in services.import_files(Actor.system("import"), files, progress=bar.update, found=found):
             counts[result.status] += 1
+            warnings += result.warning_lines()
             if result.status in ("failed", "duplicate"):
                 (failures if result.status == "failed" else duplicates).append(result)
+    for line in warnings:
+        click.echo(line, err=True)
     for failure in failures:
         click.echo(str(failure), err=True)
     for duplicate in duplicates:

@@ -4,7 +4,8 @@ doi.org answers `Accept: application/vnd.citationstyles.csl+json`, with Crossref
 The item type (with `genre` naming a thesis type) gives the output type; names are family/given with
 an ORCID when given, or a literal organisation. Each item's line is found by decoding the array one item
 at a time; a file that is not JSON imports nothing and names the line of the error, an item of the
-wrong shape fails alone.
+wrong shape fails alone, naming the variable and its value (a title that is an object is not stored as
+the text "{}").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from samla.core.errors import shown
 from samla.exports.bibliographic import JOURNAL_TYPES
 from samla.exports.csl_json import NAME_VARIABLES, STATUS
 from samla.vocabularies.output_types import output_types
@@ -50,6 +52,7 @@ OUTPUT_TYPES = {
     "patent": "intellectual-property/patent",
     "graphic": "artistic-work/original-creative-work",
 }
+DATES = ("issued", "published-print", "published-online")
 ROLES = {variable: role for role, variable in NAME_VARIABLES.items()}  # CSL name variable → MARC relator
 STATUSES = {csl: status for status, csl in STATUS.items()}  # CSL `status` → publication status
 
@@ -101,59 +104,88 @@ def _line(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
+class WrongShape(ValueError):
+    """A variable's value is not of the shape CSL-JSON gives it."""
+
+    def __init__(self, variable: str, expected: str, value: Any) -> None:
+        super().__init__(f"{variable}: must be {expected}, not {shown(value)}")
+        self.variable = variable
+
+
 def _entry(path: str, line: int, number: int, item: Any) -> ref.Entry:
     if not isinstance(item, dict):
         return ref.failed(path, line, f"item {number}", "an item must be a JSON object")
-    label = clean(str(item.get("id") or item.get("DOI") or "")) or f"item {number}"
+    label = _label(item) or f"item {number}"
     try:
         raw = map_item(item)
-    except (TypeError, ValueError, AttributeError, KeyError) as error:
-        return ref.failed(path, line, label, f"a value has the wrong shape ({error})")
+    except WrongShape as error:
+        return ref.failed(path, line, label, str(error), field=error.variable)
+    except RecursionError:
+        return ref.failed(path, line, label, "a value is nested too deeply to be read")
     return ref.entry(path, line, label, raw)
+
+
+def _label(item: dict[str, Any]) -> str:
+    value = item.get("id") or item.get("DOI") or ""
+    return clean(str(value)) if isinstance(value, str | int) else ""
 
 
 def map_item(item: dict[str, Any]) -> dict[str, Any]:
     """A CSL-JSON item as a raw record input."""
     raw = ref.new_record(_output_type(item))
-    raw["title"] = _text(item.get("title"))
-    raw["language"] = ref.language_code(_text(item.get("language")))
+    raw["title"] = _text(item, "title")
+    raw["language"] = ref.language_code(_text(item, "language"))
     for variable, role in ROLES.items():
-        raw["contributors"] += [_name(name, role) for name in item.get(variable) or []]
-    raw["issued"] = _date(item.get("issued") or item.get("published-print") or item.get("published-online"))
+        raw["contributors"] += [_name(name, role, variable) for name in _names(item, variable)]
+    raw["issued"] = _date(item)
     _host(raw, item)
-    raw["volume"], raw["edition"] = _text(item.get("volume")), _text(item.get("edition"))
-    ref.add_pages(raw, _text(item.get("page")))
-    if pages := _text(item.get("number-of-pages")):
+    raw["volume"], raw["edition"] = _text(item, "volume"), _text(item, "edition")
+    ref.add_pages(raw, _text(item, "page"))
+    if pages := _text(item, "number-of-pages"):
         raw["page_count"] = int(pages) if pages.isdigit() else None
-    raw["publisher"], raw["place"] = _text(item.get("publisher")), _text(item.get("publisher-place"))
-    raw["conference"] = _text(item.get("event-title") or item.get("event"))
-    raw["publication_status"] = STATUSES.get(_text(item.get("status")).lower(), "")
+    raw["publisher"], raw["place"] = _text(item, "publisher"), _text(item, "publisher-place")
+    raw["conference"] = _text(item, "event-title") or _text(item, "event")
+    raw["publication_status"] = STATUSES.get(_text(item, "status").lower(), "")
     for scheme, variable in (("doi", "DOI"), ("isbn", "ISBN"), ("pmid", "PMID")):
-        for value in _list(item.get(variable)):
+        for value in _list(item, variable):
             ref.add_identifier(raw, scheme, value)
-    ref.add_link(raw, _text(item.get("URL")))
-    ref.add_abstract(raw, html_to_text(_text(item.get("abstract"))) if item.get("abstract") else "")
-    ref.add_keywords(raw, ref.split_terms(_text(item.get("keyword"))) + _list(item.get("subject")))
+    ref.add_link(raw, _text(item, "URL"))
+    ref.add_abstract(raw, html_to_text(abstract) if (abstract := _text(item, "abstract")) else "")
+    ref.add_keywords(raw, ref.split_terms(_text(item, "keyword")) + _list(item, "subject"))
     return raw
 
 
-def _text(value: Any) -> str:
+def _text(item: dict[str, Any], variable: str) -> str:
     """A string variable; Crossref gives some as one-element lists, and numbers as numbers."""
+    value = item.get(variable)
     if isinstance(value, list):
         value = value[0] if value else ""
+    if isinstance(value, dict | list):
+        raise WrongShape(variable, "text or a number", item.get(variable))
     return clean(str(value)) if value is not None else ""
 
 
-def _list(value: Any) -> list[str]:
+def _list(item: dict[str, Any], variable: str) -> list[str]:
+    value = item.get(variable)
     values = value if isinstance(value, list) else [value] if value else []
+    if any(isinstance(v, dict | list) for v in values):
+        raise WrongShape(variable, "text or a list of texts", value)
     return [clean(str(v)) for v in values if v]
+
+
+def _names(item: dict[str, Any], variable: str) -> list[dict[str, Any]]:
+    """A name variable: a list of name objects."""
+    names = item.get(variable) or []
+    if not isinstance(names, list) or not all(isinstance(name, dict) for name in names):
+        raise WrongShape(variable, 'a list of names ({"family": …, "given": …})', names)
+    return names
 
 
 def _output_type(item: dict[str, Any]) -> str:
     """The item type; a thesis `genre` naming an output type (as the export writes it) is exact."""
     by_label = {t.label_en.lower(): code for code, t in output_types().items()}
-    genre = _text(item.get("genre")).lower()
-    kind = _text(item.get("type")).lower()
+    genre = _text(item, "genre").lower()
+    kind = _text(item, "type").lower()
     if kind == "thesis" and genre in by_label:
         return by_label[genre]
     if kind == "book" and item.get("editor") and not item.get("author"):
@@ -161,22 +193,33 @@ def _output_type(item: dict[str, Any]) -> str:
     return OUTPUT_TYPES.get(kind, "publication/other")
 
 
-def _name(name: dict[str, Any], role: str) -> dict[str, Any]:
+def _name(name: dict[str, Any], role: str, variable: str) -> dict[str, Any]:
+    def part(key: str) -> str:
+        try:
+            return _text(name, key)
+        except WrongShape as error:
+            raise WrongShape(f"{variable}.{key}", "text", name.get(key)) from error
+
     if "family" not in name and name.get("literal"):
-        return ref.organisation(_text(name["literal"]), role=role)
-    given = " ".join(filter(None, (_text(name.get("given")), _text(name.get("suffix")))))
-    family = " ".join(filter(None, (_text(name.get("non-dropping-particle")), _text(name.get("family")))))
-    return ref.person(family, given, role=role, orcid=_text(name.get("ORCID")))
+        return ref.organisation(part("literal"), role=role)
+    given = " ".join(filter(None, (part("given"), part("suffix"))))
+    family = " ".join(filter(None, (part("non-dropping-particle"), part("family"))))
+    return ref.person(family, given, role=role, orcid=part("ORCID"))
 
 
-def _date(value: Any) -> str:
-    """From date-parts ([[2024, 3, 13]]) or a raw date ("2024-03-13")."""
+def _date(item: dict[str, Any]) -> str:
+    """From date-parts ([[2024, 3, 13]]) or a raw date ("2024-03-13") of the first date variable given."""
+    variable = next((v for v in DATES if item.get(v)), DATES[0])
+    value = item.get(variable)
     if not isinstance(value, dict):
         return ""
-    parts = (value.get("date-parts") or [[]])[0]
-    if parts:
-        return ref.issued(*[*parts, None, None][:3])
-    year, _, rest = _text(value.get("raw") or value.get("literal")).partition("-")
+    parts = value.get("date-parts") or [[]]
+    first = parts[0] if isinstance(parts, list) else None
+    if not isinstance(first, list) or len(first) > 3 or any(isinstance(p, dict | list) for p in first):
+        raise WrongShape(f"{variable}.date-parts", "a list of [year, month, day] lists", parts)
+    if first:
+        return ref.issued(*[*first, None, None][:3])
+    year, _, rest = (_text(value, "raw") or _text(value, "literal")).partition("-")
     month, _, day = rest.partition("-")
     return ref.issued(year, month, day[:2])
 
@@ -184,14 +227,14 @@ def _date(value: Any) -> str:
 def _host(raw: dict[str, Any], item: dict[str, Any]) -> None:
     """container-title is the journal for articles, else the book or proceedings; collection-title the
     series; `number` the article number of an article (as the export writes it)."""
-    container = _text(item.get("container-title"))
+    container = _text(item, "container-title")
     if raw["output_type"] in JOURNAL_TYPES:
-        raw["journal"] = ref.journal(container, _list(item.get("ISSN")))
-        raw["issue"] = _text(item.get("issue"))
-        raw["article_number"] = _text(item.get("number") or item.get("article-number"))
+        raw["journal"] = ref.journal(container, _list(item, "ISSN"))
+        raw["issue"] = _text(item, "issue")
+        raw["article_number"] = _text(item, "number") or _text(item, "article-number")
         return
     raw["host_title"] = container
-    raw["issue"] = _text(item.get("issue"))
-    if series := _text(item.get("collection-title")):
-        raw["journal"] = ref.journal(series, _list(item.get("ISSN")), kind="series")
-        raw["series_number"] = _text(item.get("collection-number"))
+    raw["issue"] = _text(item, "issue")
+    if series := _text(item, "collection-title"):
+        raw["journal"] = ref.journal(series, _list(item, "ISSN"), kind="series")
+        raw["series_number"] = _text(item, "collection-number")

@@ -32,6 +32,7 @@ class SourceRecord:
     line: int | None
     header: Header
     metadata: etree._Element | None
+    warnings: tuple[str, ...] = ()  # as `references.Entry`'s: XML records are refused, not mended
 
     def map(self) -> MappedRecord:
         """The record in the service's input shape; InvalidInput names the field when a value does not fit."""
@@ -64,6 +65,14 @@ def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementT
             f"not well-formed XML ({error.msg}); nothing imported from this file",
             path=str(path),
             line=error.lineno,
+        ) from None
+    except OSError:  # libxml2 reports bytes not in the declared encoding, and I/O, as OSError
+        last = parser.error_log.last_error
+        reason = last.message if last is not None else "the file cannot be read"
+        raise UnreadableFile(
+            f"cannot be read ({reason}); nothing imported from this file",
+            path=str(path),
+            line=last.line if last is not None and last.line > 0 else None,
         ) from None
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise UnreadableFile(

@@ -33,7 +33,23 @@ EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "cs
 
 
 def read_file(path: Path) -> Sequence:
-    """The records of the file as the import service takes them (each with path, line, header, map())."""
+    """The records of the file as the import service takes them (each with path, line, header, map()).
+
+    Whatever stops a reader (a file that vanished or cannot be opened, nesting deeper than Python
+    recurses) is UnreadableFile, naming the file, so an import run goes on with the next file."""
+    try:
+        return _read(path)
+    except OSError as error:
+        raise UnreadableFile(
+            f"cannot be read ({error.strerror or error}); nothing imported from this file", path=str(path)
+        ) from None
+    except RecursionError:
+        raise UnreadableFile(
+            "nested too deeply to be read; nothing imported from this file", path=str(path)
+        ) from None
+
+
+def _read(path: Path) -> Sequence:
     kind = EXTENSIONS.get(path.suffix.lower()) or sniff_file(path)
     if kind in READERS:
         return READERS[kind](path)
@@ -57,6 +73,6 @@ def _is_datacite(path: Path) -> bool:
             str(path), events=("start",), resolve_entities=False, no_network=True, load_dtd=False
         ):
             return datacite.is_datacite(element)
-    except etree.XMLSyntaxError:
+    except (etree.XMLSyntaxError, OSError):
         return False
     raise UnreadableFile("the file is empty", path=str(path))

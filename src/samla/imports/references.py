@@ -9,6 +9,7 @@ copied as given: checking identifiers and codes is `records.services`' job, whic
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,7 @@ _LINK_SCHEMES = [
     (re.compile(r"^https?://arxiv\.org/abs/", re.I), "arxiv"),
     (re.compile(r"^https?://pubmed\.ncbi\.nlm\.nih\.gov/(\d+)/?$", re.I), "pmid"),
 ]
+_UNSPACED = {"doi", "urn", "pmid", "arxiv"}
 _PAGE_DASH = re.compile(r"\s*(?:-+|–|—)\s*")
 _YEAR = re.compile(r"\b(\d{4})\b")
 
@@ -87,6 +89,7 @@ class Entry:
     label: str
     mapped: MappedRecord | None = None
     error: InvalidInput | None = None
+    warnings: tuple[str, ...] = ()  # values left out of the record, each named with the field
 
     @property
     def header(self) -> Header:
@@ -100,16 +103,20 @@ class Entry:
 
 
 def entry(path: str, line: int | None, label: str, raw: dict[str, Any]) -> Entry:
-    """The entry with its record input, or with the error naming the field that did not fit."""
+    """The entry with its record input, or with the error naming the field that did not fit; with a
+    warning for a date whose impossible month or day was left out (`issued`)."""
+    date = raw.get("issued")
+    warnings = (f"issued: {date.dropped}",) if isinstance(date, Issued) and date.dropped else ()
     try:
-        return Entry(path, line, label, mapped=MappedRecord(raw).checked())
+        return Entry(path, line, label, mapped=MappedRecord(raw).checked(), warnings=warnings)
     except InvalidInput as error:
         return Entry(path, line, label, error=error)
 
 
-def failed(path: str, line: int | None, label: str, message: str) -> Entry:
-    """An entry that could not be parsed; the message says where it was given up."""
-    return Entry(path, line, label, error=InvalidInput(f"Entry {label or '?'}: {message}"))
+def failed(path: str, line: int | None, label: str, message: str, *, field: str = "") -> Entry:
+    """An entry that could not be parsed; the message says where it was given up (in `field`)."""
+    fields = {field: message} if field else None
+    return Entry(path, line, label, error=InvalidInput(f"Entry {label or '?'}: {message}", fields=fields))
 
 
 def new_record(output_type: str) -> dict[str, Any]:
@@ -142,18 +149,38 @@ def add_pages(raw: dict[str, Any], pages: str) -> None:
     raw["pages_start"], raw["pages_end"] = start, end
 
 
+class Issued(str):
+    """A date as `issued` gives it, which also says what it left out (`dropped`): a month or day that
+    does not exist. Readers set it as the record's date unchanged, and `entry` turns `dropped` into the
+    record's warning, so an impossible date is neither stored nor dropped without a word."""
+
+    dropped: str = ""
+
+
 def issued(year: str | int | None, month: str | int | None = None, day: str | int | None = None) -> str:
-    """YYYY, YYYY-MM or YYYY-MM-DD from separate parts; a month may be a number or an English name."""
+    """YYYY, YYYY-MM or YYYY-MM-DD from separate parts; a month may be a number or an English name. A
+    month or day that does not exist is left out, and named in the result's `dropped`."""
     found = _YEAR.search(str(year or ""))
     if not found:
         return ""
-    date = found.group(1)
-    number = _month(month)
+    date, number, day_text = found.group(1), _month(month), str(day or "").strip()
+    if month not in (None, "") and not number:
+        return _dropped(date, f"month {clean(str(month))!r} of {date} is not a month; only the year is kept")
     if number:
         date += f"-{number:02d}"
-        if str(day or "").strip().isdigit() and 1 <= int(str(day).strip()) <= 31:
-            date += f"-{int(str(day).strip()):02d}"
+        if day_text.isdigit() and 1 <= int(day_text) <= calendar.monthrange(int(date[:4]), number)[1]:
+            date += f"-{int(day_text):02d}"
+        elif day_text:
+            return _dropped(
+                date, f"day {day_text!r} of {date} does not exist; only the year and month are kept"
+            )
     return date
+
+
+def _dropped(date: str, message: str) -> Issued:
+    found = Issued(date)
+    found.dropped = message
+    return found
 
 
 def _month(value: str | int | None) -> int | None:
@@ -187,7 +214,9 @@ def add_link(raw: dict[str, Any], url: str) -> None:
 
 
 def add_identifier(raw: dict[str, Any], scheme: str, value: str) -> None:
-    value = clean(value)
+    """An identifier, once; a DOI, URN, PubMed or arXiv id has no spaces, so whitespace in one (a line
+    wrapped in a BibTeX field) is taken out instead of kept as a space."""
+    value = "".join(value.split()) if scheme in _UNSPACED else clean(value)
     if value and scheme in SCHEMES and {"scheme": scheme, "value": value} not in raw["identifiers"]:
         raw["identifiers"].append({"scheme": scheme, "value": value})
 

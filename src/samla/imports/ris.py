@@ -25,6 +25,7 @@ from samla.vocabularies.output_types import output_types
 
 from . import references as ref
 from .document_types import known_output_type
+from .errors import UnreadableFile
 from .mapping import clean
 from .scopus import hyphenated_issn
 
@@ -55,9 +56,13 @@ _SCOPUS_EID = re.compile(r"^https?://www\.scopus\.com/.*[?&]eid=(2-s2\.0-\d+)", 
 
 
 def read(path: Path) -> list[ref.Entry]:
-    """Every reference of the file, in file order; text outside references is ignored, as rispy does."""
+    """Every reference of the file, in file order; text outside references is ignored, as rispy does.
+
+    An ER line with no TY line before it ends a reference whose TY line is damaged or missing: that
+    reference fails, naming its lines, instead of vanishing. A file with text but no reference at all
+    is UnreadableFile."""
     lines = ref.read_text(path).splitlines()
-    entries, start, number = [], None, 0
+    entries, start, number, after = [], None, 0, 0  # `after`: the line after the last reference
     for index, line in enumerate(lines):
         tag = _TAG.match(line)
         if tag and tag.group(1) == "TY" and start is None:
@@ -65,7 +70,16 @@ def read(path: Path) -> list[ref.Entry]:
         elif tag and tag.group(1) == "ER" and start is not None:
             number += 1
             entries.append(_entry(str(path), start + 1, number, "\n".join(lines[start : index + 1])))
-            start = None
+            start, after = None, index + 1
+        elif tag and tag.group(1) == "ER":
+            number += 1
+            first = next(i for i in range(after, index + 1) if lines[i].strip())
+            message = f"no TY line starts the reference of lines {first + 1}-{index + 1}"
+            label = _label(lines[first:index], number)
+            entries.append(ref.failed(str(path), first + 1, label, message, field="TY"))
+            after = index + 1
+    if not entries and start is None and any(line.strip() for line in lines):
+        raise UnreadableFile("no RIS reference (a reference starts with a line 'TY  - ')", path=str(path))
     if start is not None:
         number += 1
         label = _label(lines[start:], number)

@@ -55,10 +55,19 @@ class ImportResult:
     field: str = ""
     message: str = ""
     duplicate_of: str = ""  # the local id of the record a "duplicate" repeats
+    warnings: tuple[str, ...] = ()  # "field: what was left out" of a record written without it
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
+
+    def warning_lines(self) -> list[str]:
+        """FILE:LINE RECORD FIELD: warning: MESSAGE, one a warning."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return [
+            f"{where} {self.record or '-'} {field}: warning: {message}"
+            for field, _, message in (w.partition(": ") for w in self.warnings)
+        ]
 
 
 # Records a transaction writes. Larger batches commit less often (each commit writes the index pages a
@@ -130,6 +139,7 @@ class MappedSource:
     header: Header
     mapped: MappedRecord | None = None  # None when deleted at the source or failed
     failure: ImportResult | None = None
+    warnings: tuple[str, ...] = ()
     # The stems of the record's titles, keywords and abstracts (`search.documents.natural_stems`),
     # worked out here so that the writing process, the slower one, does not have to.
     stems: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -173,7 +183,8 @@ def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
         mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
-    return MappedSource(*where, mapped=mapped, stems=natural_stems(mapped.values) if with_stems else {})
+    stems = natural_stems(mapped.values) if with_stems else {}
+    return MappedSource(*where, mapped=mapped, warnings=source.warnings, stems=stems)
 
 
 def import_sources(
@@ -241,7 +252,10 @@ def _write_batch(
         elif isinstance(outcome, DuplicateOutcome):
             results[index] = _duplicate(source, label, outcome)
         else:
-            results[index] = ImportResult(source.path, source.line, outcome.record.local_id, outcome.status)
+            local_id = outcome.record.local_id
+            results[index] = ImportResult(
+                source.path, source.line, local_id, outcome.status, warnings=source.warnings
+            )
     return [results[i] for i in sorted(results)]
 
 

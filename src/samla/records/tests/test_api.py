@@ -466,3 +466,30 @@ def test_records_list_full_page_query_count_is_bounded(client, db, django_assert
         body = assert_matches_openapi(client.get("/api/records/", {"size": 200}))
 
     assert len(body["items"]) == Record.objects.filter(state="published").count()
+
+
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ([1], {"body.data": "must be an object, not [1]"}),
+        (
+            {**NEW_RECORD, "title": {}, "contributors": 7},
+            {"body.data.title": "must be text, not {}", "body.data.contributors": "must be a list, not 7"},
+        ),
+        (
+            {**NEW_RECORD, "contributors": [{"family_name": "A", "person": 5}], "page_count": "x"},
+            {
+                "body.data.contributors.0.person": "must be an object, not 5",
+                "body.data.page_count": 'must be a whole number, not "x"',
+            },
+        ),
+    ],
+)
+def test_create_record_value_of_wrong_type_names_field_and_value_not_python_types(
+    curator_client, body, errors
+):
+    response = post_json(curator_client, "/api/records/", body)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == errors
+    assert_matches_openapi(response)
