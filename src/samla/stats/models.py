@@ -78,3 +78,15 @@ class RecordUsage(models.Model):
 
     def __str__(self) -> str:
         return f"record {self.record_id} file {self.file_key} {self.month:%Y-%m}"
+
+
+class SpooledBatch(models.Model):
+    """A spool file of usage events (`stats.spool`) that has been written, named in the transaction that
+    wrote its events: a file replayed again (its process died before deleting it, or two processes
+    replayed it at once) is then recognised and deleted instead of counted twice."""
+
+    name = models.CharField(max_length=100, unique=True)
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -92,9 +92,19 @@ def record_usage(events: Sequence[Served]) -> None:
     costs one read of recent events per PAIRS_PER_READ sessions and records, one insert of the events
     and one upsert of the summed counts (a statement per ROWS_PER_WRITE rows), where one event at a
     time cost three statements and a commit each."""
-    if not events:
+    record_rows(event_rows(events))
+
+
+def event_rows(events: Iterable[Served]) -> list[EventRow]:
+    """The events as they are stored: the session key and agent class instead of address and agent."""
+    return [_event_row(event) for event in events]
+
+
+def record_rows(rows: list[EventRow]) -> None:
+    """`record_usage` of events already made rows (`event_rows`; a spool keeps them so,
+    `stats.spool`), in the caller's transaction if there is one."""
+    if not rows:
         return
-    rows = [_event_row(event) for event in events]
     with transaction.atomic(), connection.cursor() as cursor:
         history = _recent_events(cursor, [row for row in rows if row.agent == HUMAN])
         increments: dict[tuple[int, int, dt.date], list[int]] = {}
@@ -107,7 +117,7 @@ def record_usage(events: Sequence[Served]) -> None:
 
 
 @dataclass(slots=True)
-class _Event:
+class EventRow:
     """A `UsageEvent` row while it is judged: cheaper than a model instance, and raw SQL reads
     earlier events into the same shape."""
 
@@ -125,15 +135,17 @@ class _Event:
         return (self.record_id, self.file_id, self.kind, self.partial, self.session, self.agent, self.counted)
 
 
-def _event_row(event: Served) -> _Event:
+def _event_row(event: Served) -> EventRow:
     visit = event.visit
     at = visit.at or timezone.now()
     session = session_key(at=at, user_id=event.actor.user_id, ip=visit.ip, user_agent=visit.user_agent)
     agent = agent_class(visit.user_agent)
-    return _Event(at, event.record_id, event.file_id, event.kind, event.partial, session, agent)
+    return EventRow(at, event.record_id, event.file_id, event.kind, event.partial, session, agent)
 
 
-def _judge(row: _Event, earlier: list[_Event], increments: dict[tuple[int, int, dt.date], list[int]]) -> bool:
+def _judge(
+    row: EventRow, earlier: list[EventRow], increments: dict[tuple[int, int, dt.date], list[int]]
+) -> bool:
     """Whether a human's event counts (§7.2 double clicks, repeated byte ranges), adding its
     increments when it does. `earlier` holds the session's events on the record, in any order."""
     hour = hour_slice(row.at)
@@ -160,11 +172,11 @@ def _judge(row: _Event, earlier: list[_Event], increments: dict[tuple[int, int, 
     return True
 
 
-def _recent_events(cursor, rows: list[_Event]) -> dict[tuple[int, int], list[_Event]]:
+def _recent_events(cursor, rows: list[EventRow]) -> dict[tuple[int, int], list[EventRow]]:
     """The stored events `_judge` may need for these rows: those of their sessions on their records,
     from the earliest row's hour slice (or 30 s before it) to the latest row, by session and record.
     One statement per PAIRS_PER_READ pairs, on the (session, record, at) index."""
-    found: dict[tuple[int, int], list[_Event]] = {}
+    found: dict[tuple[int, int], list[EventRow]] = {}
     if not rows:
         return found
     adapt = connection.ops.adapt_datetimefield_value
@@ -178,7 +190,7 @@ def _recent_events(cursor, rows: list[_Event]) -> dict[tuple[int, int], list[_Ev
         cursor.execute(_RECENT_SQL.format(*marks), [*sessions, *records, since, until])
         for session, record_id, at, kind, file_id, counted in cursor.fetchall():
             if (session, record_id) in chunk:  # the IN lists also match other pairs' crossings
-                event = _Event(_aware(at), record_id, file_id, kind, session=session, counted=bool(counted))
+                event = EventRow(_aware(at), record_id, file_id, kind, session=session, counted=bool(counted))
                 found.setdefault((session, record_id), []).append(event)
     return found
 
@@ -202,7 +214,7 @@ _INSERT_SQL = (
 ROWS_PER_WRITE = 100  # at most 800 parameters a statement
 
 
-def _insert_events(cursor, rows: list[_Event]) -> None:
+def _insert_events(cursor, rows: list[EventRow]) -> None:
     """Multi-row inserts, a statement per ROWS_PER_WRITE events."""
     adapt = connection.ops.adapt_datetimefield_value
     for start in range(0, len(rows), ROWS_PER_WRITE):
@@ -370,12 +382,15 @@ def rebuild_usage(
     number of events: events are read in chunks, double-click state is kept for 30 seconds, session
     state for one hour slice, and counts for one month, which is written when the next begins.
 
-    One transaction, so an interrupted run leaves the old counts and a re-run starts again; a second
-    run while one is in progress is refused (Conflict). Events arriving meanwhile are counted by ingest
-    on top of the rebuilt rows."""
+    Spooled events (`stats.spool`) are written first. One transaction, so an interrupted run leaves the
+    old counts and a re-run starts again; a second run while one is in progress is refused (Conflict).
+    Events arriving meanwhile are counted by ingest on top of the rebuilt rows."""
     from samla.files.store import job_lock
 
+    from .spool import replay_spool
+
     require(actor, "stats.rebuild")
+    replay_spool()  # events a server could not write when they came; those still unwritten stay spooled
     with job_lock("stats-rebuild"), transaction.atomic():
         return _rebuild(progress or (lambda n: None), chunk_size)
 
