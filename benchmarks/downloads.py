@@ -49,8 +49,9 @@ def run() -> str:
     return (
         "## Downloads (issue #6)\n\n"
         f"gunicorn, 2 workers, SQLite; ApacheBench with keep-alive, {CONCURRENCY} concurrent clients, "
-        f"{SECONDS} s each, on loopback. The download path checks access, streams the stored blob through "
-        "`wsgi.file_wrapper` (sendfile) and counts a COUNTER request; the baseline is WhiteNoise sending "
+        f"{SECONDS} s each, on loopback. The download path checks access, streams the stored blob, "
+        "hashing it as it goes (a corrupted file is broken off before its last byte, docs/files.md), and "
+        "counts a COUNTER request; the baseline is WhiteNoise sending "
         "the same bytes from `STATIC_ROOT`.\n\n" + table(rows) + "\n"
     )
 

@@ -200,8 +200,8 @@ def _store_blob(
         return stored
     damaged = not stored.intact or store.blob_size(stored.sha512) != stored.size
     incoming.commit(replace=damaged)
-    if damaged:
-        _log_check(stored, "ok", f"restored from a new upload by {actor.label}", now)
+    if damaged:  # logged after the bytes are in place, so a download sees them checked (`changed_since`)
+        _log_check(stored, "ok", f"restored from a new upload by {actor.label}", timezone.now())
     return stored
 
 
@@ -313,7 +313,10 @@ def get_file_for_download(actor: Actor, file_id: int, *, local_id: str | None = 
     NotFound for a missing file, a file of another record than `local_id` (when given), a record the
     actor may not see and an archive copy (all with the same text); PermissionDenied for an embargoed or
     restricted file the actor may not have yet; FileDamaged when the bytes are missing or failed their
-    last fixity check.
+    last fixity check. Bytes written since their last check (restored from a backup after a failed
+    one, or changed after a good one) are checked at once, so restored bytes are served again without
+    waiting for the next `samla fixity`, and changed ones are not served even in byte ranges, which
+    cannot be checked against the digest of the whole file.
     """
     record_file = (
         RecordFile.objects.select_related("record", "stored_file")
@@ -334,6 +337,8 @@ def get_file_for_download(actor: Actor, file_id: int, *, local_id: str | None = 
     if not can(actor, "file.download", record_file):
         raise PermissionDenied(_refusal(record_file), action="file.download")
     stored = record_file.stored_file
+    if store.changed_since(stored.sha512, stored.last_checked):
+        _check_now(stored, "checked on a download: the bytes were written after their last check")
     if not stored.intact or store.blob_size(stored.sha512) != stored.size:
         raise FileDamaged(
             f"{record_file.file_name} is damaged in the store (its fixity check found it "
@@ -529,6 +534,24 @@ def check_fixity(actor: Actor, *, sha512s: Sequence[str]) -> Iterator[FixityResu
                 ).values_list("record__local_id", "file_name")
             )
             yield FixityResult(sha512, result, detail, files)
+
+
+def _check_now(stored: StoredFile, why: str) -> None:
+    """A fixity check of one file outside `samla fixity`, logged like the others."""
+    result, detail = _verify(stored)
+    with transaction.atomic():
+        _log_check(stored, result, f"{why}. {detail}".strip(), timezone.now())
+
+
+def report_damaged_download(stored: StoredFile, *, digest: str, size: int) -> None:
+    """A download found the bytes changed while it streamed them (it was broken off before the last
+    byte): log a failed check, so the file is listed for the fixity report and not served until its
+    bytes are restored. Written in a transaction of its own, after the response began."""
+    detail = (
+        f"found by a download: now {size} bytes with SHA-512 {digest[:16]}…, stored as {stored.size} bytes."
+    )
+    with transaction.atomic():
+        _log_check(stored, "corrupted", detail, timezone.now())
 
 
 def _verify(stored: StoredFile) -> tuple[str, str]:

@@ -11,12 +11,13 @@ This module knows bytes and paths only; `files.services` decides what to keep an
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import fcntl
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,6 +173,44 @@ def blob_size(sha512: str) -> int | None:
 
 def open_blob(sha512: str) -> BinaryIO:
     return open(blob_path(sha512), "rb")
+
+
+def changed_since(sha512: str, at: dt.datetime | None) -> bool:
+    """Whether the blob was written (or replaced) after `at`: its status-change time, which no program
+    can set back. False when it is missing, or when it has never been checked (`at` is None)."""
+    try:
+        changed = blob_path(sha512).stat().st_ctime
+    except FileNotFoundError:
+        return False
+    return at is not None and changed >= at.timestamp()
+
+
+class DigestMismatch(Exception):
+    """The bytes streamed are not the stored file's: the response is broken off before its last byte, so
+    the client sees an incomplete transfer."""
+
+
+def verified_chunks(sha512: str, size: int, damaged: Callable[[str, int], None]) -> Iterator[bytes]:
+    """The blob in CHUNK_SIZE chunks, hashed as it is read; the last chunk is held back until the SHA-512
+    and size of the whole match. When they do not, `damaged(digest, size)` is told what was read, all
+    but the last byte the response promised are sent (so the server has begun the response and can only
+    break it off, not answer an error page in its place) and DigestMismatch is raised."""
+    digest, read, sent, held = hashlib.sha512(), 0, 0, b""
+    with open_blob(sha512) as blob:
+        while read <= size and (chunk := blob.read(CHUNK_SIZE)):
+            if held:
+                yield held
+                sent += len(held)
+            digest.update(chunk)
+            read += len(chunk)
+            held = chunk
+    if digest.hexdigest() == sha512 and read == size:
+        yield held
+        return
+    damaged(digest.hexdigest(), read)
+    if rest := held[: max(0, size - 1 - sent)]:
+        yield rest
+    raise DigestMismatch(f"{blob_path(sha512)} now has {read} bytes with SHA-512 {digest.hexdigest()}")
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
@@ -13,10 +13,10 @@ from samla.core.views import actor_for
 from samla.stats.edge import count_request
 
 from . import store
-from .models import RecordFile
+from .models import RecordFile, StoredFile
 from .names import content_disposition
 from .ranges import ByteRange, RangeNotSatisfiable, parse_range
-from .services import get_file_for_download, public_to_anyone
+from .services import get_file_for_download, public_to_anyone, report_damaged_download
 
 # Types a browser may show in the page rather than save; anything else (HTML, SVG…) is an attachment,
 # so an uploaded file can never run script on this site.
@@ -49,7 +49,7 @@ def download(request: HttpRequest, local_id: str, file_id: int, file_name: str) 
         except RangeNotSatisfiable:
             return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{stored.size}"})
     if ranges is None:
-        response = FileResponse(store.open_blob(stored.sha512), content_type=stored.mime_type)
+        response = _whole(stored)
     elif len(ranges) == 1:
         response = _single_range(record_file, ranges[0])
     else:
@@ -60,6 +60,20 @@ def download(request: HttpRequest, local_id: str, file_id: int, file_name: str) 
         record_file.file_name, inline=stored.mime_type in INLINE_TYPES
     )
     count_request(request, record_file, partial=ranges is not None)  # 200 or 206 only
+    return response
+
+
+def _whole(stored: StoredFile) -> StreamingHttpResponse:
+    """The whole file, hashed as it streams: bytes that are not the stored file's lose their last chunk
+    and the connection is broken (`store.verified_chunks`), so no client gets a complete wrong file."""
+
+    def damaged(digest: str, size: int) -> None:
+        report_damaged_download(stored, digest=digest, size=size)
+
+    response = StreamingHttpResponse(
+        store.verified_chunks(stored.sha512, stored.size, damaged), content_type=stored.mime_type
+    )
+    response["Content-Length"] = str(stored.size)
     return response
 
 

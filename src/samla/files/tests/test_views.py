@@ -495,3 +495,61 @@ def test_download_ranges_across_read_chunks(client, attach, monkeypatch):
 
     assert response.status_code == 206
     assert body(response) == DATA[500:12500]
+
+
+# ---------------------------------------------------------------- bytes checked as they are served
+
+
+def flip_first_byte(record_file) -> None:
+    path = store.blob_path(record_file.stored_file_id)
+    path.chmod(0o644)
+    path.write_bytes(bytes([DATA[0] ^ 1]) + DATA[1:])
+
+
+def test_download_of_changed_bytes_is_broken_off_before_the_last_byte_and_logged(client, attach):
+    record_file = attach(MINIMAL)  # never checked: nothing tells the bytes changed before they stream
+    flip_first_byte(record_file)
+
+    response = client.get(record_file.get_absolute_url())
+    assert (response.status_code, response["Content-Length"]) == (200, str(SIZE))
+    received = []
+    with pytest.raises(store.DigestMismatch):
+        for chunk in response.streaming_content:
+            received.append(chunk)
+
+    assert len(b"".join(received)) == SIZE - 1
+    check = record_file.stored_file.fixity_checks.get()
+    assert (check.result, check.detail[:31]) == ("corrupted", "found by a download: now 16978 ")
+    assert client.get(record_file.get_absolute_url()).status_code == 503
+
+
+def test_download_of_restored_bytes_is_served_after_a_check_made_on_the_request(client, attach):
+    record_file = attach(MINIMAL)
+    flip_first_byte(record_file)
+    with pytest.raises(store.DigestMismatch):
+        body(client.get(record_file.get_absolute_url()))
+
+    store.blob_path(record_file.stored_file_id).write_bytes(DATA)  # restored from a backup
+    response = client.get(record_file.get_absolute_url())
+
+    assert (response.status_code, body(response)) == (200, DATA)
+    results = list(record_file.stored_file.fixity_checks.order_by("at").values_list("result", flat=True))
+    assert results == ["corrupted", "ok"]
+
+
+def test_range_of_bytes_changed_after_their_last_check_is_not_served(client, attach, system):
+    """A part cannot be checked against the digest of the whole: bytes written after their last check
+    are checked whole on the request instead."""
+    from samla.files.services import check_fixity
+
+    record_file = attach(MINIMAL)
+    list(check_fixity(system, sha512s=[record_file.stored_file_id]))
+    flip_first_byte(record_file)
+
+    response = client.get(record_file.get_absolute_url(), HTTP_RANGE="bytes=100-199")
+
+    assert response.status_code == 503
+    assert list(record_file.stored_file.fixity_checks.order_by("at").values_list("result", flat=True)) == [
+        "ok",
+        "corrupted",
+    ]
