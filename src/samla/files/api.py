@@ -22,8 +22,8 @@ class FileOut(Schema):
     id: int
     file_name: str
     label: str
-    size: int
-    sha512: str
+    size: int | None  # null unless the caller may download the file
+    sha512: str | None
     mime_type: str
     page_count: int | None
     extraction_status: str
@@ -45,13 +45,16 @@ class AttachIn(Schema):
 
 
 def file_out(request: HttpRequest, actor: Actor, record_file: RecordFile) -> FileOut:
+    """The file as listed; its size and SHA-512 only to a caller who may download it, since a checksum
+    lets anyone confirm a guess at an embargoed or restricted text."""
     stored = record_file.stored_file
+    downloadable = can(actor, "file.download", record_file)
     return FileOut(
         id=record_file.pk,
         file_name=record_file.file_name,
         label=record_file.label,
-        size=stored.size,
-        sha512=stored.sha512,
+        size=stored.size if downloadable else None,
+        sha512=stored.sha512 if downloadable else None,
         mime_type=stored.mime_type,
         page_count=stored.page_count,
         extraction_status=stored.extraction_status,
@@ -60,7 +63,7 @@ def file_out(request: HttpRequest, actor: Actor, record_file: RecordFile) -> Fil
         embargo_until=record_file.embargo_until,
         restricted_role=record_file.restricted_role,
         url=request.build_absolute_uri(record_file.get_absolute_url()),
-        downloadable=can(actor, "file.download", record_file),
+        downloadable=downloadable,
     )
 
 

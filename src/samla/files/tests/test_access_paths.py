@@ -51,6 +51,15 @@ def text(response) -> str:
     return content.decode("utf-8", errors="replace")
 
 
+def test_record_page_shows_checksum_and_size_of_the_open_file_only(client: Client, closed_files):
+    page = text(client.get(f"/record/{SEED_ID}"))
+
+    for name, record_file in closed_files.items():
+        shown = record_file.stored_file.sha512 in page
+        assert shown == (name == "open"), name
+    assert page.count('class="file-size"') == 1
+
+
 def test_record_page_links_only_the_open_file_for_machines(client: Client, closed_files):
     response = client.get(f"/record/{SEED_ID}")
 
@@ -69,9 +78,16 @@ def test_closed_files_refused_on_direct_url_and_not_downloadable_in_api(client, 
     if role != "anonymous":
         client.force_login(make_user(role))
 
-    listed = {f["file_name"]: f["downloadable"] for f in client.get(f"/api/records/{SEED_ID}/files").json()}
+    files = client.get(f"/api/records/{SEED_ID}/files").json()
 
-    assert listed == {"open.pdf": True, "embargoed.pdf": False, "restricted.pdf": False}
+    listed = {
+        f["file_name"]: (f["downloadable"], f["sha512"] is not None, f["size"] is not None) for f in files
+    }
+    assert listed == {
+        "open.pdf": (True, True, True),
+        "embargoed.pdf": (False, False, False),
+        "restricted.pdf": (False, False, False),
+    }
     assert client.get(closed_files["open"].get_absolute_url()).status_code == 200
     for record_file in closed(closed_files):
         assert client.get(record_file.get_absolute_url()).status_code == 403
@@ -80,9 +96,10 @@ def test_closed_files_refused_on_direct_url_and_not_downloadable_in_api(client, 
 def test_closed_files_served_to_a_curator(client, closed_files):
     client.force_login(make_user("curator"))
 
-    listed = {f["file_name"]: f["downloadable"] for f in client.get(f"/api/records/{SEED_ID}/files").json()}
+    files = client.get(f"/api/records/{SEED_ID}/files").json()
 
-    assert listed == {"open.pdf": True, "embargoed.pdf": True, "restricted.pdf": True}
+    listed = {f["file_name"]: (f["downloadable"], bool(f["sha512"]) and bool(f["size"])) for f in files}
+    assert listed == {"open.pdf": (True, True), "embargoed.pdf": (True, True), "restricted.pdf": (True, True)}
     for record_file in closed(closed_files):
         assert client.get(record_file.get_absolute_url()).status_code == 200
 
