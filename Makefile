@@ -9,7 +9,7 @@ SUITES ?=
 
 CITEPROC_JS := src/samla/citations/js/node_modules/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench messages docs clean
+.PHONY: install run test test-sqlite test-postgres lint bench stress messages docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	./scripts/ensure-debian-packages.sh runtime
@@ -64,6 +64,13 @@ bench: install
 	./scripts/ensure-postgres.sh
 	./scripts/ensure-debian-packages.sh bench
 	$(BIN)/python -m benchmarks.run $(SUITES)
+
+# The reliability campaign (docs/reliability.md), not part of `make test`: fuzzers at scale, kill -9 runs on
+# SQLite and PostgreSQL; about 20 minutes. It rewrites the table in docs/reliability.md.
+STRESS_ARGS ?=
+stress: install
+	./scripts/ensure-postgres.sh
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m tests.stress.campaign $(STRESS_ARGS)
 
 messages: install
 	cd src/samla && ../../$(BIN)/django-admin makemessages -l sv --ignore 'tests/*' && ../../$(BIN)/django-admin compilemessages
