@@ -122,6 +122,8 @@ def _entry(path: str, line: int, number: int, item: Any) -> ref.Entry:
         return ref.failed(path, line, label, str(error), field=error.variable)
     except RecursionError:
         return ref.failed(path, line, label, "a value is nested too deeply to be read")
+    except (TypeError, ValueError, AttributeError, KeyError):  # a shape no check above foresaw
+        return ref.failed(path, line, label, "a value is not of the shape CSL-JSON gives it")
     return ref.entry(path, line, label, raw)
 
 

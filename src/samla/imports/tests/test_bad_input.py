@@ -184,3 +184,13 @@ def test_doi_with_a_line_break_is_stored_without_it(tmp_path, name, content):
 
     record = Record.objects.get(local_id=result.record)
     assert [i.value for i in record.identifiers.filter(scheme="doi")] == ["10.1000/abcd"]
+
+
+def test_csl_json_value_no_check_foresaw_fails_alone_without_python_words(tmp_path):
+    """int() refuses more than 4,300 digits with a ValueError that names Python's limit."""
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps([{"id": "x", "type": "book", "title": "T", "number-of-pages": "9" * 5000}]))
+
+    (result,) = import_files(Actor.system("test"), [path])
+
+    assert str(result) == f"{path}:1 x -: Entry x: a value is not of the shape CSL-JSON gives it"
