@@ -86,6 +86,9 @@ FILES = {
     "csl-json": sorted([*RECORDS.glob("csl-json/**/*.json"), *RECORDS.glob("mapping-citation-js/*.json")]),
     "datacite": sorted(RECORDS.glob("datacite/*.xml")),
     "mods": sorted(p for p in RECORDS.glob("mods/**/*.xml") if p.stat().st_size < 100_000),
+    "web-of-science": sorted(RECORDS.glob("wos/*.txt")),
+    "scopus": sorted(RECORDS.glob("scopus/*.csv")),
+    "endnote": sorted(RECORDS.glob("endnote/*.enw")),
     "oai-pmh": sorted(
         [*(TESTDATA / "oai-pmh").glob("*/*.xml"), *RECORDS.glob("dublin-core/*.xml")],
     ),

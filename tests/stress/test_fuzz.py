@@ -20,7 +20,16 @@ from samla.imports.services import import_files
 from . import fuzz
 
 pytestmark = pytest.mark.django_db
-EXTENSIONS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".json", "datacite": ".xml", "mods": ".xml"}
+EXTENSIONS = {
+    "bibtex": ".bib",
+    "ris": ".ris",
+    "csl-json": ".json",
+    "datacite": ".xml",
+    "mods": ".xml",
+    "web-of-science": ".txt",  # told by their first lines, as savedrecs.txt is
+    "scopus": ".csv",
+    "endnote": ".enw",
+}
 
 
 def bounded(examples: int):
