@@ -6,9 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from samla.core.errors import PRINTABLE
 from samla.core.queries import Key
 
-Value = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+# A facet value; no control characters, which PostgreSQL refuses in a query (NUL) and no code holds.
+Value = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64, pattern=PRINTABLE)]
 Sort = Literal["relevance", "year_desc", "year_asc", "title", "updated"]
 MAX_VALUES = 20
 MAX_SIZE = 100

@@ -124,6 +124,8 @@ def test_results_page_odd_input_answers_a_normal_page(client, query):
         "?page=0",
         "?page=100000",
         "?q=a+OR+-b",
+        "?category=%00&category=%00",  # a server error on PostgreSQL, found by `make stress`
+        "?language=a%07",
     ],
 )
 def test_results_page_bad_input_answers_400_with_message(client, query):
