@@ -12,6 +12,7 @@ ISSN and E-ISSN; C1 gives each author's affiliation as written, OI their ORCID.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from .text_files import read_unicode
 
 LIST_TAGS = [*WOK_LIST_TYPE_TAGS, "BE"]  # editors come one a line too
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: |$)")
+_TAGS = re.compile(_TAG.pattern, re.M)
+KNOWN_TAGS = {*WOK_TAG_KEY_MAPPING, *rispy.WokParser.DEFAULT_IGNORE, "ER"}
 _UT = re.compile(r"^(?:WOS:)?[A-Z0-9]{15}$")
 _ADDRESS = re.compile(r"\[([^\]]+)\]\s*([^\[]+)")
 _GRANT = re.compile(r"^(.*?)\s*\[([^\]]*)\]$")
@@ -92,9 +95,17 @@ def _row_label(row: list[str], number: int) -> str:
 
 
 def _plain_entry(path: str, line: int, number: int, lines: list[str]) -> ref.Entry:
-    (record,) = rispy.loads("\n".join(lines), implementation=rispy.WokParser, list_tags=LIST_TAGS)
+    """The record, less the fields of tags Web of Science does not define (rispy's WokParser has no
+    place for them and would stop on them), each named in a warning."""
+    text = "\n".join(lines)
+    (record,) = rispy.loads(text, implementation=rispy.WokParser, list_tags=LIST_TAGS, skip_unknown_tags=True)
     label = clean(record.get("accession_number", "")) or f"record {number}"
-    return ref.entry(path, line, label, map_record(record))
+    entry = ref.entry(path, line, label, map_record(record))
+    unknown = sorted(set(_TAGS.findall(text)) - KNOWN_TAGS)
+    if not unknown:
+        return entry
+    left_out = tuple(f"{tag}: not a Web of Science field tag, left out" for tag in unknown)
+    return dataclasses.replace(entry, warnings=entry.warnings + left_out)
 
 
 def _label(lines: list[str], number: int) -> str:

@@ -370,6 +370,22 @@ def test_damaged_wos_file_names_file_line_record_and_field(tmp_path):
     assert result.stdout.endswith("8 created, 0 updated, 0 unchanged, 0 deleted, 2 failed\n")
 
 
+def test_wos_record_with_a_tag_web_of_science_does_not_define_imports_without_it(tmp_path):
+    """rispy's WokParser stopped the whole import with KeyError on such a tag (found by make stress)."""
+    text = WOS_PLAIN.read_text(encoding="utf-8-sig")
+    path = tmp_path / "odd-tag.txt"
+    path.write_text(
+        text.replace(f"UT {FIRST_UT}\n", f"UT {FIRST_UT}\nUK a tag of no one\n", 1), encoding="utf-8"
+    )
+
+    result = CliRunner().invoke(main, ["import", str(path)])
+
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if " UK: " in line]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{path}:3 samla:")
+    assert warnings[0].endswith(" UK: warning: not a Web of Science field tag, left out")
+
+
 def test_scopus_row_cut_short_fails_alone_with_its_line(tmp_path):
     lines = (SCOPUS / "bibx-scopus.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
     path = tmp_path / "scopus.csv"
