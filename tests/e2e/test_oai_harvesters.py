@@ -92,8 +92,12 @@ def test_harvesting_samla_into_an_empty_samla_gives_the_same_records(live_url, s
     assert sorted(copy) == sorted(source)
     for local_id, original in source.items():
         harvested = copy[local_id]
-        # The copy also records where it came from: the source's OAI identifier of the record.
+        # The copy also records where it came from: the source's OAI identifier of the record, and for a
+        # record without a URN its page there (Swepub MODS gives that page as the record's uri).
         extra = [i for i in harvested.pop("identifiers") if i not in original["identifiers"]]
-        assert [i["scheme"] for i in extra] == ["oai"], local_id
+        source_page = {"scheme": "uri", "value": f"{live_url}/record/{local_id}"}
+        expected = ["oai"] if any(i["scheme"] == "urn" for i in original["identifiers"]) else ["uri", "oai"]
+        assert [i["scheme"] for i in extra] == expected, local_id
+        assert all(i == source_page for i in extra if i["scheme"] == "uri"), extra
         original.pop("identifiers")
         assert harvested == original, local_id
