@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Q
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
+from samla.core.queries import in_text_array
 from samla.core.saving import (
     check_known_fields,
     check_lengths,
@@ -54,13 +56,29 @@ def resolve_journal(
     return journal
 
 
-def describes_same_journal(stored: dict, given: dict) -> bool:
+def describes_same_journal(stored: dict, given: dict, *, held: frozenset[str]) -> bool:
     """Whether a journal description (`RecordIn.journal` as a dict) names the stored one, by the rule
-    `resolve_journal` matches with: a shared ISSN or E-ISSN, else the same title and kind."""
+    `resolve_journal` matches with: a shared ISSN or E-ISSN; else, when no journal has the ISSNs it gives
+    (`held`: those of them some journal has, from `issns_held`), the same title and kind.
+
+    Why `held`: a journal has had other ISSNs (Physical Review B has had three pairs), and a record giving
+    a pair the stored journal lacks was linked to it by title, so it names that journal again when it is
+    imported again; ISSNs another journal has name that one instead."""
     numbers = {n for n in (given["issn"], given["eissn"]) if n}
-    if numbers:
-        return bool(numbers & {stored["issn"], stored["eissn"]})
+    if numbers & {stored["issn"], stored["eissn"]}:
+        return True
+    if numbers & held:
+        return False
     return given["title"].casefold() == stored["title"].casefold() and given["kind"] == stored["kind"]
+
+
+def issns_held(numbers: Iterable[str]) -> frozenset[str]:
+    """Those of these ISSNs some journal has, as ISSN or E-ISSN: one query for a whole batch of records."""
+    wanted = {n for n in numbers if n}
+    if not wanted:
+        return frozenset()
+    rows = Journal.objects.filter(in_text_array("issn", wanted) | in_text_array("eissn", wanted)).order_by()
+    return frozenset(wanted.intersection(n for pair in rows.values_list("issn", "eissn") for n in pair))
 
 
 def _learn(journal: Journal, **values: str) -> None:

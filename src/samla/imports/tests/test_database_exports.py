@@ -14,6 +14,8 @@ from samla.imports.document_types import output_type
 from samla.imports.oai_pmh import read_records
 from samla.imports.readers import read_file
 from samla.imports.services import import_files
+from samla.journals.models import Journal
+from samla.journals.services import create_journal
 from samla.records.models import Record
 
 from .conftest import TESTDATA
@@ -280,6 +282,35 @@ def test_every_real_export_imports_and_a_rerun_changes_nothing(path):
 
     assert [status for status, _r, _m in first] == ["created"] * len(first), first
     assert [status for status, _r, _m in imported(path)] == ["unchanged"] * len(first)
+
+
+def test_journal_known_under_other_issns_is_no_change_when_imported_again(tmp_path):
+    """Physical Review B as Web of Science gives it: 1098-0121/1550-235X until 2015, 2469-9950/2469-9969
+    since. A record giving the pair its stored journal lacks is linked to it by title, and so describes
+    it again; once a journal of its own has that pair, the record moves to it."""
+    text = WOS_PLAIN.read_text(encoding="utf-8-sig")
+    two = text[: text.index("\nER\n", text.index("\nER\n") + 1) + 4]
+    for old, new in [
+        ("SO ORGANIZATION SCIENCE", "SO PHYSICAL REVIEW B"),
+        ("SN 1047-7039", "SN 1098-0121\nEI 1550-235X"),
+        ("SO NUCLEIC ACIDS RESEARCH", "SO PHYSICAL REVIEW B"),
+        ("SN 0305-1048", "SN 2469-9950\nEI 2469-9969"),
+    ]:
+        two = two.replace(old, new)
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(two + "\nEF\n", encoding="utf-8")
+
+    first, again = imported(path), imported(path)
+    journal = Journal.objects.get(title__iexact="physical review b")
+    separate = create_journal(Actor.system("test"), title=journal.title, issn="2469-9950", eissn="2469-9969")
+    moved, last = imported(path), imported(path)
+
+    assert [s for s, _r, _m in first] == ["created", "created"]
+    assert [s for s, _r, _m in again] == ["unchanged", "unchanged"]
+    assert (journal.title, journal.issn, journal.eissn) == ("PHYSICAL REVIEW B", "1098-0121", "1550-235X")
+    assert [s for s, _r, _m in moved] == ["unchanged", "updated"]
+    assert [s for s, _r, _m in last] == ["unchanged", "unchanged"]
+    assert [Record.objects.get(local_id=r).journal_id for _s, r, _m in first] == [journal.pk, separate.pk]
 
 
 def test_files_without_ids_of_their_own_report_duplicates_as_before():

@@ -7,7 +7,7 @@ batch of one, so there is one way a record reaches the database.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
 from samla.core.queries import in_text_array
 from samla.journals.models import Journal
-from samla.journals.services import describes_same_journal, resolve_journal
+from samla.journals.services import describes_same_journal, issns_held, resolve_journal
 from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
 from samla.search.documents import SourceRows, record_fields
@@ -80,7 +80,7 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     record = _load_for_update(actor, local_id)
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups)
-    changes = _changes(actor, record, data)
+    changes = _changes(actor, record, data, _issns_held([data]))
     if not changes:
         return record, False
     conflicts = _repository_identifier_conflicts([data], own={0: record.pk})
@@ -108,9 +108,12 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
     return record, True
 
 
-def _changes(actor: Actor, record: Record | RecordData, data: RecordIn) -> dict[str, list]:
+def _changes(
+    actor: Actor, record: Record | RecordData, data: RecordIn, held: frozenset[str]
+) -> dict[str, list]:
     """Each field `data` (cleaned) would change in `record`, as [old, new]; completes `data` with what an
-    update keeps (local id, creation and availability dates, approval unless a curator sets it)."""
+    update keeps (local id, creation and availability dates, approval unless a curator sets it). `held`:
+    the ISSNs of `data`'s journal that a journal has (`_issns_held`)."""
     data.local_id = record.local_id
     data.created = data.created or record.created
     data.available_from = data.available_from or record.available_from
@@ -120,14 +123,16 @@ def _changes(actor: Actor, record: Record | RecordData, data: RecordIn) -> dict[
     new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
         mode="json"
     )
-    _compare_as_resolved(old, new)
+    _compare_as_resolved(old, new, held)
     return {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
 
 
-def _compare_as_resolved(old: dict, new: dict) -> None:
+def _compare_as_resolved(old: dict, new: dict, held: frozenset[str]) -> None:
     """An input that names the stored journal or person by fewer or other ids than the authority record has
-    collected (an ISSN without the E-ISSN, a second local id) names the same one: that is no change."""
-    if old["journal"] and new["journal"] and describes_same_journal(old["journal"], new["journal"]):
+    collected (an ISSN without the E-ISSN, ISSNs no journal has beside its title, a second local id) names
+    the same one: that is no change."""
+    stored, given = old["journal"], new["journal"]
+    if stored and given and describes_same_journal(stored, given, held=held):
         new["journal"] = old["journal"]
     for stored, given in zip(old["contributors"], new["contributors"], strict=False):
         if stored["person"] and given["person"] and describes_same_person(stored["person"], given["person"]):
@@ -252,13 +257,20 @@ def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, s
         r.local_id: r
         for r in load_records_data(Record.objects.filter(in_text_array("local_id", existing.values())))
     }
+    held = _issns_held(cleaned[index] for index in existing)
     return {
         index: record
         for index, local_id in sorted(existing.items())
         if (record := stored.get(local_id))
         and can(actor, "record.update", record)
-        and not _changes(actor, record, cleaned[index])
+        and not _changes(actor, record, cleaned[index], held)
     }
+
+
+def _issns_held(inputs: Iterable[RecordIn]) -> frozenset[str]:
+    """The ISSNs the inputs' journals give that a journal has, asked once for a batch: what comparing
+    their journals with the stored ones needs (`describes_same_journal`)."""
+    return issns_held(n for data in inputs if data.journal for n in (data.journal.issn, data.journal.eissn))
 
 
 def _split_new(
