@@ -12,9 +12,11 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import langcodes
 import pycountry
 
 from samla.core.errors import InvalidInput
@@ -190,14 +192,32 @@ def _month(value: str | int | None) -> int | None:
 
 
 def language_code(value: str) -> str:
-    """An ISO 639 code for a code, a language tag or an English language name ("en", "en-US", "eng",
-    "english", "English"); an unknown value is kept, so validation names it."""
+    """An ISO 639 code for a code, a language tag or a language name ("en", "en-US", "eng", "english",
+    "Slovene", "Greek, Modern"); an unknown value is kept, so validation names it."""
     value = clean(value)
     if not value:
         return ""
     code = normalise_language(value.split("-")[0]) if len(value.split("-")[0]) <= 3 else None
-    language = None if code else pycountry.languages.get(name=value.capitalize())
-    return code or (language.alpha_3 if language else value)
+    return code or language_by_name(value) or value
+
+
+@lru_cache(maxsize=1024)
+def language_by_name(name: str) -> str | None:
+    """The ISO 639-3 code of a language named as the databases name it, in any case; None when unknown.
+
+    Tried first: any of pycountry's names of a language, ISO 639-3's own, common or inverted ("Slovenian",
+    "Bangla", "Greek, Modern (1453-)"). Then the names of CLDR and the IANA subtag registry, in English
+    and other languages, which langcodes knows: Web of Science writes "Slovene" and "Greek", which ISO
+    639-3 names "Slovenian" and "Modern Greek (1453-)". Cached: a file names a handful of languages.
+    """
+    try:
+        return pycountry.languages.lookup(name).alpha_3
+    except LookupError:
+        pass
+    try:
+        return normalise_language(langcodes.find(name).language or "")
+    except LookupError:
+        return None
 
 
 def add_link(raw: dict[str, Any], url: str) -> None:

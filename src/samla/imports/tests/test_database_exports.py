@@ -313,6 +313,23 @@ def test_journal_known_under_other_issns_is_no_change_when_imported_again(tmp_pa
     assert [Record.objects.get(local_id=r).journal_id for _s, r, _m in first] == [journal.pk, separate.pk]
 
 
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("Slovene", "slv"), ("Slovenian", "slv"), ("Greek", "ell"), ("Greek, Modern", "ell"), ("Bangla", "ben")],
+)
+def test_language_names_as_the_databases_write_them_are_recognised(tmp_path, given, code):
+    """Web of Science writes "Slovene" and "Greek", Scopus "Slovenian"; ISO 639-3 names them
+    "Slovenian" and "Modern Greek (1453-)", inverted "Greek, Modern (1453-)"."""
+    text = WOS_PLAIN.read_text(encoding="utf-8-sig")
+    path = tmp_path / "savedrecs.txt"
+    first_record = text[: text.index("\nER\n") + 4]
+    path.write_text(first_record.replace("LA English", f"LA {given}") + "\nEF\n", encoding="utf-8")
+
+    ((status, local_id, _message),) = imported(path)
+
+    assert (status, Record.objects.get(local_id=local_id).language) == ("created", code)
+
+
 def test_files_without_ids_of_their_own_report_duplicates_as_before():
     enw = RECORDS / "endnote" / "jabref-Endnote.book.example.enw"
     (created,) = imported(enw)
