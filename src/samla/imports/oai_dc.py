@@ -7,6 +7,7 @@ first date is the issue date; descriptions are abstracts and subjects keywords.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import idutils
@@ -46,6 +47,7 @@ OTHER = "publication/other"
 NO_LANGUAGE = {"other"}
 # What idutils detects in a dc:identifier, in order of preference, and the scheme Samla stores it under.
 DETECTED_SCHEMES = {"doi": "doi", "handle": "handle", "isbn": "isbn", "url": "uri"}
+ISBN_LABEL = re.compile(r"^ISBN:?\s*", re.IGNORECASE)
 
 
 def map_oai_dc(dc: etree._Element, *, header: Header = NO_HEADER) -> MappedRecord:
@@ -66,7 +68,7 @@ def map_oai_dc(dc: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     }
     raw["identifiers"], raw["notes"] = _identifiers(values.get("identifier", []), header.identifier)
     add_header(raw, header)
-    return MappedRecord(raw)
+    return MappedRecord(raw, format="oai_dc")
 
 
 def _values(dc: etree._Element) -> dict[str, list[str]]:
@@ -123,7 +125,12 @@ def _identifiers(values: list[str], source_identifier: str) -> tuple[list[dict[s
         detected = idutils.detect_identifier_schemes(value)
         scheme = next((DETECTED_SCHEMES[s] for s in DETECTED_SCHEMES if s in detected), "")
         if scheme:
-            identifiers.append({"scheme": scheme, "value": value})
+            identifiers.append({"scheme": scheme, "value": _without_label(scheme, value)})
         else:
             notes.append(f"Identifier: {value}")
     return identifiers, notes
+
+
+def _without_label(scheme: str, value: str) -> str:
+    """An ISBN as oai_dc writers (Samla among them) label it, "ISBN 978-…", without its label."""
+    return ISBN_LABEL.sub("", value) if scheme == "isbn" else value
