@@ -135,7 +135,7 @@ def _entry(path: str, block: Block) -> ref.Entry:
         first = clean(block.raw.splitlines()[0] if block.raw else "")[:60]
         return ref.failed(path, line, _key(block.raw), f"not valid BibTeX ({first!r}); {block.error}".strip())
     assert isinstance(block, BibEntry)
-    return ref.entry(path, line, block.key, map_entry(block))
+    return ref.entry(path, line, block.key, map_entry(block), "bibtex")
 
 
 def _key(raw: str) -> str:

@@ -124,7 +124,7 @@ def _entry(path: str, line: int, number: int, item: Any) -> ref.Entry:
         return ref.failed(path, line, label, "a value is nested too deeply to be read")
     except (TypeError, ValueError, AttributeError, KeyError):  # a shape no check above foresaw
         return ref.failed(path, line, label, "a value is not of the shape CSL-JSON gives it")
-    return ref.entry(path, line, label, raw)
+    return ref.entry(path, line, label, raw, "csl-json")
 
 
 def _label(item: dict[str, Any]) -> str:

@@ -67,7 +67,7 @@ def read(path: Path) -> list[ref.Entry]:
 def read_tree(path: Path, tree: etree._ElementTree) -> list[ref.Entry]:
     resource = tree.getroot()
     identifier = element_text(child(resource, "identifier"))
-    return [ref.entry(str(path), resource.sourceline, identifier, map_resource(resource))]
+    return [ref.entry(str(path), resource.sourceline, identifier, map_resource(resource), "datacite")]
 
 
 def map_resource(resource: etree._Element) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from samla.core.errors import InvalidInput
 from .errors import UnreadableFile
 from .models import HarvestState
 from .oai_pmh import ListPage, read_list_page
-from .services import ImportResult, import_sources
+from .services import ImportResult, import_run, import_sources
 
 USER_AGENT = "Samla-harvester/1 (+https://github.com/samla)"
 TIMEOUT_SECONDS = 60
@@ -59,29 +59,32 @@ def harvest(
     full: bool = False,
     fetch: Fetch = fetch_url,
     progress: Callable[[int], None] | None = None,
+    dry_run: bool = False,
 ) -> Iterator[ImportResult]:
     """Harvest ListRecords from `base_url` and import every record; yields one result a record.
 
     Without `start` the harvest continues where the last one stopped (its resumption token) or asks for
-    what changed since the last complete harvest; `full` ignores both.
+    what changed since the last complete harvest; `full` ignores both. `dry_run` writes nothing (not
+    even where the harvest stands) and yields what would happen.
     """
     if not base_url.startswith(("http://", "https://")):
         raise InvalidInput(f"{base_url!r} is not an http(s) URL.", fields={"base_url": "not a URL"})
-    state, _created = HarvestState.objects.get_or_create(
-        base_url=base_url, metadata_prefix=prefix, set_spec=set_spec
-    )
-    url = _first_url(state, base_url, prefix=prefix, set_spec=set_spec, start=start, full=full)
-    organisations: dict[tuple, int] = {}
-    while url:
-        page = _read(url, fetch)
-        if not state.resumption_token:
-            state.started = page.response_date
-        yield from import_sources(actor, page.records, organisations, progress=progress)
-        state.resumption_token = page.resumption_token
-        if not page.resumption_token:
-            state.harvested_until, state.started = state.started, ""
-        state.save()
-        url = _next_url(base_url, page.resumption_token) if page.resumption_token else ""
+    with import_run(actor, "harvest", f"{base_url} {prefix} {set_spec}".strip(), dry_run=dry_run) as run:
+        state, _created = HarvestState.objects.get_or_create(
+            base_url=base_url, metadata_prefix=prefix, set_spec=set_spec
+        )
+        url = _first_url(state, base_url, prefix=prefix, set_spec=set_spec, start=start, full=full)
+        organisations: dict[tuple, int] = {}
+        while url:
+            page = _read(url, fetch)
+            if not state.resumption_token:
+                state.started = page.response_date
+            yield from import_sources(actor, page.records, organisations, run, progress=progress)
+            state.resumption_token = page.resumption_token
+            if not page.resumption_token:
+                state.harvested_until, state.started = state.started, ""
+            state.save()
+            url = _next_url(base_url, page.resumption_token) if page.resumption_token else ""
 
 
 def _first_url(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from django.conf import settings
 from lxml import etree
 from pydantic import ValidationError
 from pydantic_core import to_json
@@ -58,13 +59,17 @@ class MappedRecord:
     work; the writing process validated the JSON all the same.
     """
 
-    __slots__ = ("_record", "_values", "organisations")
+    __slots__ = ("_record", "_values", "format", "organisations")
 
     def __init__(
-        self, values: dict[str, Any] | bytes, organisations: tuple[OrganisationPath, ...] = ()
+        self,
+        values: dict[str, Any] | bytes,
+        organisations: tuple[OrganisationPath, ...] = (),
+        format: str = "",  # the source format, as field provenance names it: "mods", "oai_dc"…
     ) -> None:
         self._values = values  # the mapper's values, or their JSON
         self.organisations = organisations
+        self.format = format
         self._record: RecordIn | None = None
 
     @property
@@ -95,7 +100,7 @@ class MappedRecord:
                 values = orjson.dumps(self._values)
             except TypeError:
                 values = to_json(self._values)
-        return MappedRecord, (values, self.organisations)
+        return MappedRecord, (values, self.organisations, self.format)
 
 
 def localname(element: etree._Element) -> str:
@@ -222,8 +227,14 @@ def local_id_from(identifier: str) -> str:
 def add_header(raw: dict[str, Any], header: Header) -> None:
     """Keep what the OAI-PMH header says: the identifier, as the record's OAI identifier when it is one
     (oai:…) and as the seed of its local id when the metadata has none; the datestamp, the last change in
-    the source, as the dates of creation and change when the metadata gives none."""
-    if header.identifier.startswith("oai:"):
+    the source, as the dates of creation and change when the metadata gives none.
+
+    An identifier of this repository (oai:OAI_REPOSITORY_ID:local-id, Samla harvesting itself) names the
+    record by its local id and is not kept as an identifier: it is made from the local id."""
+    own = f"oai:{settings.OAI_REPOSITORY_ID}:"
+    if header.identifier.startswith(own):
+        raw["local_id"] = raw.get("local_id") or header.identifier[len(own) :]
+    elif header.identifier.startswith("oai:"):
         raw["identifiers"].append({"scheme": "oai", "value": header.identifier})
     if not raw.get("local_id") and header.identifier:
         raw["local_id"] = local_id_from(header.identifier)

@@ -132,7 +132,7 @@ def map_mods(mods: etree._Element, *, header: Header = NO_HEADER) -> MappedRecor
     raw["identifiers"] += _host_isbns(host)
     raw["article_number"] = raw.get("article_number") or article_number
     add_header(raw, header)
-    return MappedRecord(raw, tuple(o for o in organisations if o.identifier in linked))
+    return MappedRecord(raw, tuple(o for o in organisations if o.identifier in linked), format="mods")
 
 
 def _conference(names: list[_Name]) -> str:

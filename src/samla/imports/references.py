@@ -104,13 +104,13 @@ class Entry:
         return self.mapped
 
 
-def entry(path: str, line: int | None, label: str, raw: dict[str, Any]) -> Entry:
-    """The entry with its record input, or with the error naming the field that did not fit; with a
-    warning for a date whose impossible month or day was left out (`issued`)."""
+def entry(path: str, line: int | None, label: str, raw: dict[str, Any], format: str) -> Entry:
+    """The entry with its record input (from a file in `format`), or with the error naming the field that
+    did not fit; with a warning for a date whose impossible month or day was left out (`issued`)."""
     date = raw.get("issued")
     warnings = (f"issued: {date.dropped}",) if isinstance(date, Issued) and date.dropped else ()
     try:
-        return Entry(path, line, label, mapped=MappedRecord(raw).checked(), warnings=warnings)
+        return Entry(path, line, label, mapped=MappedRecord(raw, format=format).checked(), warnings=warnings)
     except InvalidInput as error:
         return Entry(path, line, label, error=error)
 

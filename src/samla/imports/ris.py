@@ -93,7 +93,7 @@ def _entry(path: str, line: int, number: int, text: str) -> ref.Entry:
     except (ValueError, OSError) as error:  # rispy signals a malformed reference with these
         return ref.failed(path, line, _label(text.splitlines(), number), f"not valid RIS ({error})")
     return ref.entry(
-        path, line, clean(reference.get("id", "")) or f"reference {number}", map_reference(reference)
+        path, line, clean(reference.get("id", "")) or f"reference {number}", map_reference(reference), "ris"
     )
 
 

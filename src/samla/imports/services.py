@@ -4,6 +4,10 @@ Records are written in batches through `records.services.import_records`, each r
 all, after the organisations they link to. A record that fails is reported and the others go on; an
 interrupted run loses at most the batch in progress and leaves no half-written record, and running it again
 resumes, because re-importing a record changes nothing.
+
+Each run is an `ImportRun`, which the provenance of the fields it writes names. Stored records are updated
+by the merge rule of `records.services.merging` (a person's edits are kept, the source's differing values
+proposed). A dry run does all of it in one transaction that is rolled back, and reports what it would do.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from samla.core.access import Actor
 from samla.core.collection import collect_batch, collecting_per_batch
 from samla.core.errors import SamlaError
 from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
-from samla.records.models import Record
+from samla.records.models import ImportRun, Record
 from samla.records.services import (
     BatchNeedsCare,
     DuplicateOutcome,
+    Origin,
     clean_record_input,
     import_new_records,
     local_id_for_identifier,
@@ -41,7 +47,8 @@ from .mapping import Header, MappedRecord
 from .oai_pmh import SourceRecord
 from .readers import read_file
 
-STATUSES = ("created", "updated", "unchanged", "deleted", "failed", "duplicate")
+STATUSES = ("created", "updated", "unchanged", "deleted", "failed", "duplicate", "proposed")
+DELETED_FORMAT = "oai-pmh"  # the provenance of a state a source's deletion (an OAI-PMH header) set
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class ImportResult:
     message: str = ""
     duplicate_of: str = ""  # the local id of the record a "duplicate" repeats
     warnings: tuple[str, ...] = ()  # "field: what was left out" of a record written without it
+    changed: tuple[str, ...] = ()  # the fields an update changed
+    proposed: tuple[str, ...] = ()  # the fields whose source value waits as a proposed change
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -83,16 +92,29 @@ def import_files(
     *,
     progress: Callable[[int], None] | None = None,
     found: Callable[[int], None] | None = None,
+    dry_run: bool = False,
 ) -> Iterator[ImportResult]:
     """Import every record of every file; yields one result a record, or one for an unreadable file.
 
     `found` hears how many records each file holds as it is read (each file is parsed once, whole, before
     any of it is imported), `progress` how many have been imported since. Large imports are read and
     mapped in a second process (`pipeline`) while this one writes, with the index's settings for writing
-    many records (`search.indexing.writing_many`); small ones are not worth either.
+    many records (`search.indexing.writing_many`); small ones are not worth either. `dry_run` writes
+    nothing and yields what would happen.
     """
-    organisations: dict[tuple, int] = {}
     names = [str(path) for path in paths]
+    with import_run(actor, "import", " ".join(names), dry_run=dry_run) as run:
+        yield from run.counted(_import_files(actor, names, run, progress, found))
+
+
+def _import_files(
+    actor: Actor,
+    names: list[str],
+    run: Run,
+    progress: Callable[[int], None] | None,
+    found: Callable[[int], None] | None,
+) -> Iterator[ImportResult]:
+    organisations: dict[tuple, int] = {}
     large = _worth_a_worker(names)
     # Whether the reading process works out stems ahead (`MappedSource.stems`): only while batches bring
     # records to write. In shared memory, so the reading process sees what this one sets.
@@ -106,7 +128,7 @@ def import_files(
                 if found:
                     found(item)
             else:
-                count, results = len(item), _import_batch(actor, item, organisations)
+                count, results = len(item), _import_batch(actor, item, organisations, run)
                 del item  # garbage before the collector's pass, which would walk it otherwise
                 collect_batch()
                 stems_wanted.value = large and _mostly_written(results)
@@ -187,42 +209,93 @@ def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
     return MappedSource(*where, mapped=mapped, warnings=source.warnings, stems=stems)
 
 
+@dataclass
+class Run:
+    """An import or harvest under way and what its records came to. Its `ImportRun` row is stored when
+    it first writes a record, so a run that writes none (an unreadable file, a dry run) leaves none."""
+
+    actor: Actor
+    command: str
+    source: str
+    dry_run: bool = False
+    row: ImportRun | None = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+
+    def origin(self, format: str) -> Origin:
+        """Where the records of this run in `format` come from, for their field provenance."""
+        if self.row is None and not self.dry_run:
+            self.row = ImportRun.objects.create(
+                command=self.command, source=self.source, actor=self.actor.label, started=timezone.now()
+            )
+        return Origin(format or "unknown", self.row.pk if self.row else None)
+
+    def counted(self, results: Iterator[ImportResult]) -> Iterator[ImportResult]:
+        for result in results:
+            self.counts[result.status] += 1
+            yield result
+
+
+@contextmanager
+def import_run(actor: Actor, command: str, source: str, *, dry_run: bool = False) -> Iterator[Run]:
+    """A run of `command` ("import", "harvest") from `source`, whose `ImportRun` is given its counts at
+    the end. A dry run is one transaction, rolled back at the end."""
+    run = Run(actor, command, source, dry_run=dry_run)
+    if dry_run:
+        with transaction.atomic():
+            try:
+                yield run
+            finally:
+                transaction.set_rollback(True)
+        return
+    try:
+        yield run
+    finally:
+        if run.row is not None:
+            run.row.finished, run.row.counts = timezone.now(), run.counts
+            run.row.save(update_fields=["finished", "counts"])
+
+
 def import_sources(
     actor: Actor,
     sources: list[SourceRecord],
     organisations: dict[tuple, int],
+    run: Run,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[ImportResult]:
     """Import records read from a file or a harvested page, BATCH_SIZE to a transaction.
 
-    `organisations` caches the organisation paths created so far in this run.
+    `organisations` caches the organisation paths created so far in `run`.
     """
     for start in range(0, len(sources), BATCH_SIZE):
         batch = sources[start : start + BATCH_SIZE]
-        yield from _import_batch(actor, [_map(source) for source in batch], organisations)
+        yield from run.counted(_import_batch(actor, [_map(source) for source in batch], organisations, run))
         if progress:
             progress(len(batch))
 
 
 def _import_batch(
-    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int]
+    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int], run: Run
 ) -> list[ImportResult]:
     """Create the organisations a mapped batch names, then write its records in one transaction.
 
     The batch's new records are first inserted together without a savepoint (`import_records` with
     careful=False). In the rare batch where that insert fails, the transaction is rolled back, with the
     organisations it created, and the batch is written again carefully, a savepoint a record."""
+    if run.dry_run:
+        return _write_batch(actor, sources, organisations, run, careful=True)
+    row = run.row
     try:
         with _forgotten_if_rolled_back(organisations):
-            return _write_batch(actor, sources, organisations, careful=False)
+            return _write_batch(actor, sources, organisations, run, careful=False)
     except BatchNeedsCare:
-        return _write_batch(actor, sources, organisations, careful=True)
+        run.row = row  # a run row stored in the rolled-back transaction is gone with it
+        return _write_batch(actor, sources, organisations, run, careful=True)
 
 
 @transaction.atomic
 def _write_batch(
-    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int], *, careful: bool
+    actor: Actor, sources: list[MappedSource], organisations: dict[tuple, int], run: Run, *, careful: bool
 ) -> list[ImportResult]:
     results: dict[int, ImportResult] = {}
     mapped: dict[int, MappedRecord] = {}
@@ -230,7 +303,7 @@ def _write_batch(
         if source.failure:
             results[index] = source.failure
         elif source.header.deleted:
-            results[index] = _withdraw(actor, source)
+            results[index] = _withdraw(actor, source, run)
         else:
             try:
                 mapped[index] = source.mapped.checked()  # the reading process hands records on unchecked
@@ -243,7 +316,11 @@ def _write_batch(
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
     with using_precomputed_stems({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
         outcomes = import_new_records(
-            actor, [item.record for item in mapped.values()], summary="imported", careful=careful
+            actor,
+            [item.record for item in mapped.values()],
+            summary="imported",
+            careful=careful,
+            origins=[run.origin(item.format) for item in mapped.values()],
         )
     for index, outcome in zip(mapped, outcomes, strict=True):
         source, label = sources[index], mapped[index].record.local_id or sources[index].header.identifier
@@ -252,19 +329,26 @@ def _write_batch(
         elif isinstance(outcome, DuplicateOutcome):
             results[index] = _duplicate(source, label, outcome)
         else:
-            local_id = outcome.record.local_id
             results[index] = ImportResult(
-                source.path, source.line, local_id, outcome.status, warnings=source.warnings
+                source.path,
+                source.line,
+                outcome.record.local_id,
+                outcome.status,
+                warnings=source.warnings,
+                changed=outcome.changed,
+                proposed=outcome.proposed,
             )
     return [results[i] for i in sorted(results)]
 
 
-def _withdraw(actor: Actor, source: MappedSource) -> ImportResult:
-    """A deleted header: withdraw the record it names, if it is here (a tombstone stays)."""
+def _withdraw(actor: Actor, source: MappedSource, run: Run) -> ImportResult:
+    """A deleted header: withdraw the record it names, if it is here. A tombstone stays that shows why,
+    the description is kept, and a curator can restore it (`records.services.restore_record`)."""
     identifier = source.header.identifier
     found = local_id_for_identifier("oai", identifier)
     if found:
-        withdraw_record(actor, local_id=found, reason=f"deleted at the source ({identifier})")
+        reason, origin = f"deleted at the source ({identifier})", run.origin(DELETED_FORMAT)
+        withdraw_record(actor, local_id=found, reason=reason, origin=origin)
     return ImportResult(source.path, source.line, found or identifier, "deleted")
 
 
@@ -319,4 +403,4 @@ def import_record(actor: Actor, *, mapped: MappedRecord) -> tuple[Record, str]:
     Returns the record and "created", "updated" or "unchanged".
     """
     _ensure_organisations(actor, mapped, {})
-    return upsert_record(actor, data=mapped.record, summary="imported")
+    return upsert_record(actor, data=mapped.record, summary="imported", origin=Origin(mapped.format))

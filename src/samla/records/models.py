@@ -78,6 +78,10 @@ class Record(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
     )
+    # Where each field's value came from and when (`records.services.merging`): {field: entry}, "*" the
+    # entry of every field not named. One column, so a bulk import writes no row per field.
+    provenance = models.JSONField(default=dict, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True, help_text="Shown on the record's page")
 
     class Meta:
         ordering = ["-year", "title"]
@@ -234,3 +238,42 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} r{self.number} by {self.actor}"
+
+
+class ImportRun(models.Model):
+    """One `samla import` or `samla harvest` run: what field provenance and proposed changes point to."""
+
+    command = models.CharField(max_length=20)  # "import" or "harvest"
+    source = models.TextField(help_text="The files imported or the OAI-PMH base URL harvested")
+    actor = models.CharField(max_length=150)
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(default=dict, blank=True)  # {"created": 2, "updated": 0, …}
+
+    class Meta:
+        ordering = ["-started"]
+
+    def __str__(self) -> str:
+        return f"{self.command} #{self.pk} {self.source[:60]}"
+
+
+class ProposedChange(models.Model):
+    """A source's value for a field a person edited: kept beside the record until a curator decides."""
+
+    DECISIONS = [("", "pending"), ("accepted", "accepted"), ("rejected", "rejected")]
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="proposed_changes")
+    field = models.CharField(max_length=40)
+    source = models.CharField(max_length=60, help_text='The format it came in, e.g. "mods" or "oai_dc"')
+    run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    value = models.JSONField(null=True)
+    created = models.DateTimeField()
+    decision = models.CharField(max_length=10, choices=DECISIONS, blank=True, db_index=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["record", "field", "created"]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.field} from {self.source}: {self.decision or 'pending'}"

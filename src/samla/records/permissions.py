@@ -38,3 +38,5 @@ register_action("record.approve", role_at_least("curator"))
 register_action("record.delete", role_at_least("curator"))
 # Authority records (people, organisations, journals) are kept by curators.
 register_action("authority.manage", role_at_least("curator"))
+# Proposed changes (a source's value for a field a person edited) are decided by curators.
+register_action("proposal.decide", role_at_least("curator"))

@@ -6,6 +6,8 @@ record that is already here.
 """
 
 from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
+from .merging import Origin
+from .proposals import accept_proposal, list_proposals, reject_proposal
 from .reading import (
     get_record_for,
     get_record_head_for,
@@ -24,6 +26,7 @@ from .writing import (
     find_existing_record,
     import_records,
     local_id_for_identifier,
+    restore_record,
     update_record,
     upsert_record,
     withdraw_record,
@@ -35,6 +38,8 @@ __all__ = [
     "DuplicateOutcome",
     "ImportOutcome",
     "Lookups",
+    "Origin",
+    "accept_proposal",
     "approve_record",
     "clean_record_input",
     "create_record",
@@ -44,12 +49,15 @@ __all__ = [
     "get_record_head_for",
     "import_new_records",
     "import_records",
+    "list_proposals",
     "list_records",
     "load_record_parts",
     "load_records_parts",
     "local_id_for_identifier",
     "record_to_input",
     "record_version",
+    "reject_proposal",
+    "restore_record",
     "update_record",
     "upsert_record",
     "withdraw_record",

@@ -29,6 +29,7 @@ from samla.core.access import Actor
 from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, Identifier, Record
 from ..schemas import RecordIn
+from .merging import Origin
 from .writing import ImportOutcome, import_records, local_ids_by_source_identifiers
 
 EXACT_SCHEMES = ("doi", "pmid", "isi", "scopus", "urn")
@@ -54,10 +55,17 @@ class DuplicateOutcome(ImportOutcome):
 
 
 def import_new_records(
-    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported", careful: bool = True
+    actor: Actor,
+    inputs: Sequence[RecordIn],
+    *,
+    summary: str = "imported",
+    careful: bool = True,
+    origins: Sequence[Origin | None] | None = None,
 ) -> list[ImportOutcome]:
-    """`import_records` (`careful` as there), except that an input duplicating a stored record (or an
-    earlier input) is not written but reported as "duplicate" with the record it duplicates."""
+    """`import_records` (`careful` and `origins` as there), except that an input duplicating a stored
+    record (or an earlier input) is not written but reported as "duplicate" with the record it
+    duplicates."""
+    origins = origins or [None] * len(inputs)
     duplicates = find_duplicates(inputs)
     matched = {
         r.local_id: r for r in Record.objects.filter(local_id__in={d.local_id for d in duplicates.values()})
@@ -68,9 +76,14 @@ def import_new_records(
         if d.local_id in matched
     }
     rest = [i for i in range(len(inputs)) if i not in duplicates]
-    for index, outcome in zip(
-        rest, import_records(actor, [inputs[i] for i in rest], summary=summary, careful=careful), strict=True
-    ):
+    written = import_records(
+        actor,
+        [inputs[i] for i in rest],
+        summary=summary,
+        careful=careful,
+        origins=[origins[i] for i in rest],
+    )
+    for index, outcome in zip(rest, written, strict=True):
         outcomes[index] = replace(outcome, index=index)
     retry = []
     for duplicate in duplicates.values():
@@ -84,7 +97,13 @@ def import_new_records(
         else:
             retry.append(duplicate.index)  # what it repeats was refused: it is judged on its own
     if retry:
-        again = import_new_records(actor, [inputs[i] for i in retry], summary=summary, careful=careful)
+        again = import_new_records(
+            actor,
+            [inputs[i] for i in retry],
+            summary=summary,
+            careful=careful,
+            origins=[origins[i] for i in retry],
+        )
         outcomes.update({index: replace(o, index=index) for index, o in zip(retry, again, strict=True)})
     return [outcomes[i] for i in sorted(outcomes)]
 

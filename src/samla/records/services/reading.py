@@ -132,7 +132,7 @@ def get_record_head_for(actor: Actor, local_id: str) -> Record:
     """Just enough of a record to check a cached copy of its page against `record_version` and to count
     the view: one small query, with the same NotFound and Gone as `get_record_for`."""
     record = (
-        Record.objects.only("pk", "local_id", "state", "owner_id", "datestamp")
+        Record.objects.only("pk", "local_id", "state", "owner_id", "datestamp", "withdrawn_reason")
         .filter(local_id=local_id)
         .first()
     )
@@ -142,7 +142,8 @@ def get_record_head_for(actor: Actor, local_id: str) -> Record:
 
 def _check_readable(actor: Actor, local_id: str, record: Record | None) -> None:
     if record is not None and record.state == "withdrawn" and not can(actor, "record.read", record):
-        raise Gone(f"Record {local_id} has been withdrawn.", local_id=local_id)
+        reason = f": {record.withdrawn_reason}" if record.withdrawn_reason else ""
+        raise Gone(f"Record {local_id} has been withdrawn{reason}.", local_id=local_id)
     if record is None or not can(actor, "record.read", record):
         raise NotFound(f"No record {local_id}.")
 

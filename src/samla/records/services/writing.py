@@ -8,7 +8,7 @@ batch of one, so there is one way a record reaches the database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,8 @@ from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import JournalIn, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
+from .merging import Origin, actor_entry, claim, import_entry, merge_import
+from .proposals import propose_changes
 from .reading import RecordData, load_records_data, record_to_input
 from .rows import insert_rows, reserve_ids
 from .validation import Lookups, clean_record_input
@@ -43,7 +45,8 @@ MATCHING_SCHEMES = ("isi", "scopus", "pmid", "doi")
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What happened to one input of a batch: created, updated, unchanged or failed (with the error). An
+    """What happened to one input of a batch: created, updated, proposed (only proposed changes were
+    stored), unchanged or failed (with the error), and which fields changed or were proposed. An
     unchanged record is given as the bulk loader read it to compare it (`RecordData`: its columns, parts,
     page and id), not read a second time as a model instance."""
 
@@ -51,6 +54,19 @@ class ImportOutcome:
     status: str
     record: Record | RecordData | None = None
     error: SamlaError | None = None
+    changed: tuple[str, ...] = ()
+    proposed: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    """What writing an input over a stored record does: the input to store (JSON-mode), each changed
+    field as [old, new], the proposed changes {field: value}, and the record's provenance after it."""
+
+    new: dict[str, Any]
+    changes: dict[str, list]
+    proposals: dict[str, Any] = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- single records
@@ -59,6 +75,11 @@ class ImportOutcome:
 @transaction.atomic
 def create_record(actor: Actor, *, data: RecordIn, owner_id: int | None = None) -> Record:
     """Store a new record; its local id is minted when the input has none."""
+    return _create(actor, data, owner_id=owner_id, origin=None)
+
+
+def _create(actor: Actor, data: RecordIn, *, owner_id: int | None, origin: Origin | None) -> Record:
+    """`create_record`; with `origin`, the record's fields are that import's."""
     require(actor, "record.create")
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups)
@@ -67,31 +88,49 @@ def create_record(actor: Actor, *, data: RecordIn, owner_id: int | None = None) 
     conflicts = _repository_identifier_conflicts([data], own={})
     if conflicts:
         raise conflicts[0]
-    return _insert_records(actor, [data], lookups, owner_id=owner_id)[0]
+    return _insert_records(actor, [data], lookups, owner_id=owner_id, origins=[origin])[0]
 
 
 @transaction.atomic
-def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str = "") -> tuple[Record, bool]:
+def update_record(
+    actor: Actor, *, local_id: str, data: RecordIn, summary: str = "", origin: Origin | None = None
+) -> tuple[Record, bool]:
     """Replace a record's description with `data`; returns the record and whether anything changed.
 
-    An update that changes nothing writes nothing (no revision, no new datestamp), so re-importing the
-    same source is idempotent.
+    Without `origin` this is a person's (or a job's) edit, and each changed field becomes theirs. With
+    `origin` it is an import, merged by the rule of `merging`: fields a person edited are kept, and the
+    source's values for them are stored as proposed changes. An update that changes nothing writes
+    nothing (no revision, no new datestamp), so re-importing the same source is idempotent.
     """
+    record, status, _plan = _update(actor, local_id=local_id, data=data, summary=summary, origin=origin)
+    return record, status == "updated"
+
+
+def _update(
+    actor: Actor, *, local_id: str, data: RecordIn, summary: str, origin: Origin | None
+) -> tuple[Record, str, Plan]:
+    """`update_record`, returning "updated", "proposed" or "unchanged" and what was planned."""
     record = _load_for_update(actor, local_id)
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups)
-    changes = _changes(actor, record, data, _issns_held([data]))
-    if not changes:
-        return record, False
+    now = timezone.now()
+    plan = _plan(actor, record, data, origin, now.isoformat(), _issns_held([data]))
+    proposed = bool(plan.proposals) and propose_changes(record, plan.proposals, origin, now)
+    if not plan.changes:
+        return record, "proposed" if proposed else "unchanged", plan
+    if origin is not None:
+        data = RecordIn.model_validate(plan.new)  # the merged input
     conflicts = _repository_identifier_conflicts([data], own={0: record.pk})
     if conflicts:
         raise conflicts[0]
-    now = timezone.now()
     record.last_updated = data.last_updated or timezone.localdate(now)
     record.created = data.created
     record.datestamp = now
     record.revision += 1
+    record.provenance = plan.provenance
     _assign_fields(record, data, _resolve_journals(actor, [data])[0])
+    if record.state != "withdrawn":
+        record.withdrawn_reason = ""
     record.save()
     _delete_parts(record)
     written = _write_parts(actor, [(record, data)], lookups)
@@ -101,30 +140,45 @@ def update_record(actor: Actor, *, local_id: str, data: RecordIn, summary: str =
         at=now,
         actor=actor.label,
         summary=summary or "updated",
-        changes=changes,
+        changes=plan.changes,
     )
     _link_waiting_relations(written)
     index_written(written)
-    return record, True
+    return record, "updated", plan
 
 
-def _changes(
-    actor: Actor, record: Record | RecordData, data: RecordIn, held: frozenset[str]
-) -> dict[str, list]:
-    """Each field `data` (cleaned) would change in `record`, as [old, new]; completes `data` with what an
-    update keeps (local id, creation and availability dates, approval unless a curator sets it). `held`:
-    the ISSNs of `data`'s journal that a journal has (`_issns_held`)."""
+def _plan(
+    actor: Actor,
+    record: Record | RecordData,
+    data: RecordIn,
+    origin: Origin | None,
+    at: str,
+    held: frozenset[str],
+) -> Plan:
+    """What writing `data` (cleaned) over `record` does. Completes `data` with what an update keeps (local
+    id, availability date; creation date and approval unless a person sets them: an import never resets
+    approval, and only curators decide on it). `held`: the ISSNs of `data`'s journal that a journal has
+    (`_issns_held`)."""
     data.local_id = record.local_id
-    data.created = data.created or record.created
     data.available_from = data.available_from or record.available_from
-    if not can(actor, "record.approve", record):
-        data.approved = record.approved  # only curators decide on bibliographic approval
+    if origin is not None:
+        data.created = record.created
+        data.approved = record.approved or data.approved
+    else:
+        data.created = data.created or record.created
+        if not can(actor, "record.approve", record):
+            data.approved = record.approved
     old = record_to_input(record).model_dump(mode="json")
     new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
         mode="json"
     )
     _compare_as_resolved(old, new, held)
-    return {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
+    provenance = dict(record.provenance or {})
+    proposals = merge_import(old, new, provenance, origin, at) if origin is not None else {}
+    changes = {key: [old[key], new[key]] for key in new if old.get(key) != new[key]}
+    if origin is None:
+        claim(provenance, list(changes), actor_entry(actor, at))
+    return Plan(new, changes, proposals, provenance)
 
 
 def _compare_as_resolved(old: dict, new: dict, held: frozenset[str]) -> None:
@@ -140,16 +194,25 @@ def _compare_as_resolved(old: dict, new: dict, held: frozenset[str]) -> None:
 
 
 @transaction.atomic
-def upsert_record(actor: Actor, *, data: RecordIn, summary: str = "imported") -> tuple[Record, str]:
-    """Create the record, or update the one with the same local id or OAI identifier.
+def upsert_record(
+    actor: Actor, *, data: RecordIn, summary: str = "imported", origin: Origin | None = None
+) -> tuple[Record, str]:
+    """Create the record, or update the one with the same local id or OAI identifier (merged as an
+    import when `origin` is given: `update_record`).
 
-    Returns the record and "created", "updated" or "unchanged", so importers can report what they did.
+    Returns the record and "created", "updated", "proposed" or "unchanged", so importers can report what
+    they did.
     """
+    outcome = _upsert(actor, 0, data, summary, origin)
+    return outcome.record, outcome.status
+
+
+def _upsert(actor: Actor, index: int, data: RecordIn, summary: str, origin: Origin | None) -> ImportOutcome:
     existing = find_existing_record(data)
     if existing is None:
-        return create_record(actor, data=data), "created"
-    record, changed = update_record(actor, local_id=existing, data=data, summary=summary)
-    return record, "updated" if changed else "unchanged"
+        return ImportOutcome(index, "created", _create(actor, data, owner_id=None, origin=origin))
+    record, status, plan = _update(actor, local_id=existing, data=data, summary=summary, origin=origin)
+    return ImportOutcome(index, status, record, changed=tuple(plan.changes), proposed=tuple(plan.proposals))
 
 
 def local_id_for_identifier(scheme: str, value: str) -> str | None:
@@ -204,7 +267,12 @@ class BatchNeedsCare(Exception):
 
 
 def import_records(
-    actor: Actor, inputs: Sequence[RecordIn], *, summary: str = "imported", careful: bool = True
+    actor: Actor,
+    inputs: Sequence[RecordIn],
+    *,
+    summary: str = "imported",
+    careful: bool = True,
+    origins: Sequence[Origin | None] | None = None,
 ) -> list[ImportOutcome]:
     """Create or update each input; a failing input is reported and the others are still written.
 
@@ -215,13 +283,20 @@ def import_records(
     inserted without a savepoint around them, and BatchNeedsCare is raised if they fail. Why: under a
     savepoint SQLite first copies every page the batch changes to a sub-journal, 4% of the time of an
     import of 100,000 records, to roll back only in a batch with a fault no check foresaw.
+
+    `origins` gives each input's source (format and import run): stored records are then updated by the
+    merge rule of `merging`. Without them the inputs are the actor's own.
     """
     with transaction.atomic(savepoint=careful):
-        return _import_records(actor, inputs, summary, careful)
+        return _import_records(actor, inputs, summary, careful, origins or [None] * len(inputs))
 
 
 def _import_records(
-    actor: Actor, inputs: Sequence[RecordIn], summary: str, careful: bool
+    actor: Actor,
+    inputs: Sequence[RecordIn],
+    summary: str,
+    careful: bool,
+    origins: Sequence[Origin | None],
 ) -> list[ImportOutcome]:
     require(actor, "record.create")
     lookups = Lookups.for_inputs(inputs)
@@ -233,20 +308,22 @@ def _import_records(
         except InvalidInput as error:
             outcomes[index] = ImportOutcome(index, "failed", error=error)
     existing = _existing_local_ids(cleaned)
-    for index, record in _unchanged(actor, cleaned, existing).items():
+    for index, record in _unchanged(actor, cleaned, existing, origins).items():
         outcomes[index] = ImportOutcome(index, "unchanged", record)
         del cleaned[index], existing[index]
     fresh, one_by_one = _split_new(cleaned, existing)
     for error_index, error in _repository_identifier_conflicts_by_index(fresh):
         outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
         fresh.pop(error_index)
-    outcomes.update(_insert_batch(actor, fresh, lookups, careful))
+    outcomes.update(_insert_batch(actor, fresh, lookups, careful, origins))
     for index in one_by_one:
-        outcomes[index] = _upsert_one(actor, index, cleaned[index], summary)
+        outcomes[index] = _upsert_one(actor, index, cleaned[index], summary, origins[index])
     return [outcomes[i] for i in sorted(outcomes)]
 
 
-def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str]) -> dict[int, RecordData]:
+def _unchanged(
+    actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, str], origins: Sequence[Origin | None]
+) -> dict[int, RecordData]:
     """The inputs that describe their stored record exactly, found with one set of queries for the batch
     (re-harvests and re-runs are mostly these).
 
@@ -258,13 +335,19 @@ def _unchanged(actor: Actor, cleaned: dict[int, RecordIn], existing: dict[int, s
         for r in load_records_data(Record.objects.filter(in_text_array("local_id", existing.values())))
     }
     held = _issns_held(cleaned[index] for index in existing)
+    at = timezone.now().isoformat()
     return {
         index: record
         for index, local_id in sorted(existing.items())
         if (record := stored.get(local_id))
         and can(actor, "record.update", record)
-        and not _changes(actor, record, cleaned[index], held)
+        and _writes_nothing(_plan(actor, record, cleaned[index], origins[index], at, held))
     }
+
+
+def _writes_nothing(plan: Plan) -> bool:
+    """No field changes and nothing to propose (a proposal may be waiting already: `_upsert` checks)."""
+    return not plan.changes and not plan.proposals
 
 
 def _issns_held(inputs: Iterable[RecordIn]) -> frozenset[str]:
@@ -292,33 +375,42 @@ def _split_new(
 
 
 def _insert_batch(
-    actor: Actor, fresh: dict[int, RecordIn], lookups: Lookups, careful: bool
+    actor: Actor,
+    fresh: dict[int, RecordIn],
+    lookups: Lookups,
+    careful: bool,
+    origins: Sequence[Origin | None],
 ) -> dict[int, ImportOutcome]:
     if not fresh:
         return {}
     try:
         with transaction.atomic(savepoint=careful):
-            records = _insert_records(actor, list(fresh.values()), lookups)
+            records = _insert_records(
+                actor, list(fresh.values()), lookups, origins=[origins[index] for index in fresh]
+            )
     except (IntegrityError, SamlaError) as error:
         if not careful:
             raise BatchNeedsCare(str(error)) from error
         # Something the checks did not foresee: find the culprit by writing the records one at a time.
-        return {index: _upsert_one(actor, index, data, "created") for index, data in fresh.items()}
+        return {
+            index: _upsert_one(actor, index, data, "created", origins[index]) for index, data in fresh.items()
+        }
     return {
         index: ImportOutcome(index, "created", record) for index, record in zip(fresh, records, strict=True)
     }
 
 
-def _upsert_one(actor: Actor, index: int, data: RecordIn, summary: str) -> ImportOutcome:
+def _upsert_one(
+    actor: Actor, index: int, data: RecordIn, summary: str, origin: Origin | None
+) -> ImportOutcome:
     try:
         with transaction.atomic():
-            record, status = upsert_record(actor, data=data, summary=summary)
+            return _upsert(actor, index, data, summary, origin)
     except SamlaError as error:
         return ImportOutcome(index, "failed", error=error)
     except IntegrityError as error:
         label = data.local_id or data.title[:60]
         return ImportOutcome(index, "failed", error=InvalidInput(f"Record {label} conflicts: {error}"))
-    return ImportOutcome(index, status, record)
 
 
 def _existing_local_ids(inputs: dict[int, RecordIn]) -> dict[int, str]:
@@ -424,11 +516,20 @@ def _repository_identifier_conflicts_by_index(
 
 
 def _insert_records(
-    actor: Actor, inputs: list[RecordIn], lookups: Lookups, *, owner_id: int | None = None
+    actor: Actor,
+    inputs: list[RecordIn],
+    lookups: Lookups,
+    *,
+    owner_id: int | None = None,
+    origins: Sequence[Origin | None],
 ) -> list[Record]:
-    """Insert cleaned, conflict-free new records with all their parts and first revisions."""
+    """Insert cleaned, conflict-free new records with all their parts and first revisions; every field of
+    a record is its origin's (`origins`, one an input), or the actor's where it has none."""
     now = timezone.now()
     today = timezone.localdate(now)
+    at = now.isoformat()
+    mine = {"*": actor_entry(actor, at)}
+    entries: dict[Origin, dict] = {}  # one provenance a run and format: the batch's records share them
     if not can(actor, "record.approve"):
         for data in inputs:
             data.approved = False  # only curators decide on bibliographic approval
@@ -444,8 +545,14 @@ def _insert_records(
             datestamp=now,
             owner_id=owner_id,
             revision=1,
+            provenance=mine
+            if origin is None
+            else entries.setdefault(origin, {"*": import_entry(origin, at)}),
+            withdrawn_reason="",
         )
-        for data, journal, pk in zip(inputs, journals, reserve_ids(Record, len(inputs)), strict=True)
+        for data, journal, pk, origin in zip(
+            inputs, journals, reserve_ids(Record, len(inputs)), origins, strict=True
+        )
     ]
     _insert_record_rows(records)
     written = _write_parts(actor, list(zip(records, inputs, strict=True)), lookups)
@@ -658,23 +765,49 @@ def _link_waiting_relations(written: SourceRows) -> None:
 
 
 @transaction.atomic
-def withdraw_record(actor: Actor, *, local_id: str, reason: str = "") -> Record:
-    """Take a record out of public view and leave a tombstone: its page answers 410 and harvesters see it
-    as deleted for ever (OAI-PMH deletedRecord=persistent). The description is kept for curators."""
+def withdraw_record(actor: Actor, *, local_id: str, reason: str = "", origin: Origin | None = None) -> Record:
+    """Take a record out of public view and leave a tombstone that shows `reason`: its page answers 410
+    and harvesters see it as deleted (OAI-PMH deletedRecord=persistent). The description is kept for
+    curators, and `restore_record` puts it back. With `origin`, the source deleted it (an import)."""
     record = _load_for_update(actor, local_id)
     require(actor, "record.delete", record)
     if record.state != "withdrawn":
-        old_state = record.state
-        record.state = "withdrawn"
-        record.revision += 1
-        record.datestamp = timezone.now()
-        record.save(update_fields=["state", "revision", "datestamp"])
-        Revision.objects.create(
-            record=record,
-            number=record.revision,
-            at=record.datestamp,
-            actor=actor.label,
-            summary=f"withdrawn: {reason}"[:200] if reason else "withdrawn",
-            changes={"state": [old_state, "withdrawn"]},
-        )
+        at = timezone.now()
+        entry = actor_entry(actor, at.isoformat()) if origin is None else import_entry(origin, at.isoformat())
+        summary = f"withdrawn: {reason}" if reason else "withdrawn"
+        _change_state(actor, record, "withdrawn", at, entry, summary)
+        record.withdrawn_reason = reason[:300]
+        record.save(update_fields=["withdrawn_reason"])
     return record
+
+
+@transaction.atomic
+def restore_record(actor: Actor, *, local_id: str) -> Record:
+    """Publish a withdrawn record again (a curator's decision, e.g. after its source deleted it); its
+    state is then the curator's, so only a later deletion at the source withdraws it again."""
+    record = _load_for_update(actor, local_id)
+    require(actor, "record.delete", record)
+    if record.state == "withdrawn":
+        at = timezone.now()
+        _change_state(actor, record, "published", at, actor_entry(actor, at.isoformat()), "restored")
+        record.withdrawn_reason = ""
+        record.save(update_fields=["withdrawn_reason"])
+        index_records([record.pk])
+    return record
+
+
+def _change_state(actor: Actor, record: Record, state: str, at: Any, entry: dict, summary: str) -> None:
+    old_state = record.state
+    record.state = state
+    record.revision += 1
+    record.datestamp = at
+    record.provenance = {**record.provenance, "state": entry}
+    record.save(update_fields=["state", "revision", "datestamp", "provenance"])
+    Revision.objects.create(
+        record=record,
+        number=record.revision,
+        at=at,
+        actor=actor.label,
+        summary=summary[:200],
+        changes={"state": [old_state, state]},
+    )
