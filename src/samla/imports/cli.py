@@ -5,18 +5,43 @@ import click
 
 from samla.core.access import Actor
 
+OPTIONAL_STATUSES = ("duplicate", "proposed")  # named in the summary only when there are any
 
-def summary(counts: dict[str, int]) -> str:
+
+def summary(counts: dict[str, int], *, dry_run: bool = False) -> str:
     """ "2 created, 0 updated, 0 unchanged, 0 deleted, 0 failed", with ", 3 duplicate" when there are any
-    (harvests, which mirror their source, never have any)."""
-    return ", ".join(f"{n} {status}" for status, n in counts.items() if n or status != "duplicate")
+    (harvests, which mirror their source, never have any) and ", 1 proposed" when records got only
+    proposed changes; a dry run says that nothing was written."""
+    text = ", ".join(f"{n} {status}" for status, n in counts.items() if n or status not in OPTIONAL_STATUSES)
+    return f"Dry run, nothing written: {text}" if dry_run else text
+
+
+def planned(result) -> str:
+    """What a dry run would do to one record: "FILE:LINE RECORD: would update title, volume; would propose
+    subtitle"; "" when it would leave the record as it is."""
+    where = f"{result.path}:{result.line}" if result.line else result.path
+    if result.status in ("created", "deleted"):
+        verb = {"created": "would create", "deleted": "would withdraw"}[result.status]
+        return f"{where} {result.record}: {verb}"
+    parts = []
+    if result.changed:
+        parts.append("would update " + ", ".join(result.changed))
+    if result.proposed:
+        parts.append("would propose " + ", ".join(result.proposed))
+    return f"{where} {result.record}: {'; '.join(parts)}" if parts else ""
+
+
+DRY_RUN = click.option(
+    "--dry-run", is_flag=True, help="Write nothing; list what would change, per record and field."
+)
 
 
 @click.command("import")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-def import_files(files: tuple[Path, ...]) -> None:
+@DRY_RUN
+def import_files(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import records from MODS, OAI-PMH, oai_dc, DataCite XML, BibTeX, RIS, CSL-JSON, Web of Science,
     Scopus CSV or EndNote files.
 
@@ -29,28 +54,39 @@ def import_files(files: tuple[Path, ...]) -> None:
     MESSAGE, after the values left out of records that were written (an impossible date), as FILE:LINE
     RECORD FIELD: warning: MESSAGE. A file that cannot be read at all is one failure, and the run goes on
     with the next file; the exit code is 1 when any file or record failed.
+
+    A field a person edited is kept: the file's different value waits as a proposed change for a
+    curator (counted as "proposed" when that is all a record got). An empty value never clears one, and
+    Dublin Core never replaces what MODS or DataCite gave. With --dry-run nothing is written, and each
+    record that would change is listed as FILE:LINE RECORD: would update FIELDS; would propose FIELDS.
     """
     from samla.imports import services
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failures, duplicates, warnings = [], [], []
+    failures, duplicates, warnings, plans = [], [], [], []
     with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
         def found(records: int) -> None:
             bar.length += records  # the total grows as each file is read, so no file is parsed twice
 
-        for result in services.import_files(Actor.system("import"), files, progress=bar.update, found=found):
+        for result in services.import_files(
+            Actor.system("import"), files, progress=bar.update, found=found, dry_run=dry_run
+        ):
             counts[result.status] += 1
             warnings += result.warning_lines()
             if result.status in ("failed", "duplicate"):
                 (failures if result.status == "failed" else duplicates).append(result)
+            elif dry_run and (plan := planned(result)):
+                plans.append(plan)
     for line in warnings:
         click.echo(line, err=True)
     for failure in failures:
         click.echo(str(failure), err=True)
     for duplicate in duplicates:
         click.echo(str(duplicate))
-    click.echo(summary(counts))
+    for plan in plans:
+        click.echo(plan)
+    click.echo(summary(counts, dry_run=dry_run))
     if failures:
         raise SystemExit(1)
 
@@ -66,12 +102,15 @@ def import_files(files: tuple[Path, ...]) -> None:
 @click.option("--set", "set_spec", default="", help="Harvest only this set (setSpec).")
 @click.option("--from", "start", default="", help="Only records changed since this date (YYYY-MM-DD).")
 @click.option("--full", is_flag=True, help="Harvest everything, ignoring where the last harvest stopped.")
-def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full: bool) -> None:
+@DRY_RUN
+def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full: bool, dry_run: bool) -> None:
     """Harvest an OAI-PMH repository (DiVA, DSpace, Zenodo, another Samla) into this one.
 
     Records are imported as by `samla import`. An interrupted harvest resumes where it stopped; a finished
     one makes the next run incremental (only what changed since). Failures are listed on stderr; the exit
-    code is 1 when any record failed or the server could not be read.
+    code is 1 when any record failed or the server could not be read. With --dry-run nothing is written
+    (not even where the harvest stands) and each record that would change is listed, as by `samla
+    import --dry-run`.
     """
     from samla.core.errors import SamlaError
     from samla.imports import services
@@ -79,7 +118,7 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
     from samla.imports.harvest import harvest
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failed = False
+    failed, plans = False, []
 
     def progress(n: int) -> None:
         click.echo(f"\rHarvested {sum(counts.values()) + n} records", err=True, nl=False)
@@ -93,15 +132,20 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
             start=start,
             full=full,
             progress=progress,
+            dry_run=dry_run,
         ):
             counts[result.status] += 1
             if result.status == "failed":
                 failed = True
                 click.echo(f"\n{result}", err=True)
+            elif dry_run and (plan := planned(result)):
+                plans.append(plan)
     except (UnreadableFile, SamlaError) as error:
         click.echo(f"\n{error}", err=True)
         failed = True
     click.echo("", err=True)
-    click.echo(summary(counts))
+    for plan in plans:
+        click.echo(plan)
+    click.echo(summary(counts, dry_run=dry_run))
     if failed:
         raise SystemExit(1)

@@ -55,3 +55,50 @@ def test_import_command_missing_file_exits_2(db, tmp_path):
 
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_import_command_dry_run_lists_each_change_and_writes_nothing(db, curator, kth_thesis_copies):
+    from samla.records.services import get_record_for, record_to_input, update_record
+
+    CliRunner().invoke(main, ["import", str(kth_thesis_copies((9200005, {}), name="first.xml"))])
+    data = record_to_input(get_record_for(curator, "diva2:9200005"))
+    data.publisher = "KTH"
+    update_record(curator, local_id="diva2:9200005", data=data)
+    changed = kth_thesis_copies(
+        (
+            9200005,
+            {
+                "<extent>73</extent>": "<extent>74</extent>",
+                "KTH Royal Institute of Technology<": "KTH, Stockholm<",
+            },
+        ),
+        (9200006, {}),
+    )
+    revision = Record.objects.get(local_id="diva2:9200005").revision
+
+    result = CliRunner().invoke(main, ["import", "--dry-run", str(changed)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"{changed}:6 diva2:9200005: would update page_count; would propose publisher\n"
+        f"{changed}:223 diva2:9200006: would create\n"
+        "Dry run, nothing written: 1 created, 1 updated, 0 unchanged, 0 deleted, 0 failed\n"
+    )
+    assert Record.objects.get(local_id="diva2:9200005").revision == revision
+    assert not Record.objects.filter(local_id="diva2:9200006").exists()
+
+
+def test_import_command_record_with_only_proposals_is_counted_proposed(db, curator, kth_thesis_copies):
+    from samla.records.services import get_record_for, record_to_input, update_record
+
+    CliRunner().invoke(main, ["import", str(kth_thesis_copies((9200007, {}), name="first.xml"))])
+    data = record_to_input(get_record_for(curator, "diva2:9200007"))
+    data.page_count = 70
+    update_record(curator, local_id="diva2:9200007", data=data)
+    changed = kth_thesis_copies((9200007, {"<extent>73</extent>": "<extent>74</extent>"}))
+
+    result = CliRunner().invoke(main, ["import", str(changed)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SUMMARY.format(0, 0, 0, 0, 0).replace("\n", ", 1 proposed\n")
+    assert Record.objects.get(local_id="diva2:9200007").page_count == 70
