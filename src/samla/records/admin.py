@@ -16,7 +16,7 @@ from samla.core.access import can
 from samla.core.admin import CuratorReadOnly, admin_actor
 
 from .models import Contribution, Identifier, Record, Revision
-from .services import approve_record
+from .services import approve_record, restore_record
 
 
 class ContributionInline(CuratorReadOnly, admin.TabularInline):
@@ -72,10 +72,23 @@ class RecordAdmin(CuratorReadOnly, admin.ModelAdmin):
         "contributions__given_name",
     )
     search_help_text = _("Title, local id, identifier (DOI, URN, ISI…) or author name")
-    actions = ("approve",)
+    actions = ("approve", "restore")
     inlines = (ContributionInline, IdentifierInline, RevisionInline)
     fieldsets = (
-        (None, {"fields": ("local_id", "state", "approved", "revision", "datestamp", "owner")}),
+        (
+            None,
+            {
+                "fields": (
+                    "local_id",
+                    ("state", "withdrawn_reason"),
+                    "approved",
+                    "revision",
+                    "datestamp",
+                    "owner",
+                    "provenance",
+                )
+            },
+        ),
         (
             _("Description"),
             {
@@ -124,3 +137,16 @@ class RecordAdmin(CuratorReadOnly, admin.ModelAdmin):
             approve_record(actor, local_id=local_id)
         count = len(local_ids)
         self.message_user(request, ngettext("%d record approved.", "%d records approved.", count) % count)
+
+    def has_restore_permission(self, request: HttpRequest) -> bool:
+        return can(admin_actor(request), "record.delete")
+
+    @admin.action(description=_("Restore withdrawn records"), permissions=["restore"])
+    def restore(self, request: HttpRequest, queryset: QuerySet[Record]) -> None:
+        """Each record goes through `restore_record`, so it gets a Revision row."""
+        actor = admin_actor(request)
+        local_ids = list(queryset.filter(state="withdrawn").values_list("local_id", flat=True))
+        for local_id in local_ids:
+            restore_record(actor, local_id=local_id)
+        count = len(local_ids)
+        self.message_user(request, ngettext("%d record restored.", "%d records restored.", count) % count)

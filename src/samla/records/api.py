@@ -1,6 +1,7 @@
 """REST routes for records; each calls one service and returns its result."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -13,7 +14,17 @@ from samla.core.views import actor_for
 from samla.exports.http import openapi_content
 
 from .schemas import RecordIn
-from .services import create_record, get_record_for, list_records, record_to_input, update_record
+from .services import (
+    accept_proposal,
+    create_record,
+    get_record_for,
+    list_proposals,
+    list_records,
+    record_to_input,
+    reject_proposal,
+    restore_record,
+    update_record,
+)
 
 router = Router(tags=["records"])
 
@@ -47,6 +58,49 @@ class ListFilters(Schema):
     subject: str = ""
     page: int = 1
     size: int = 25
+
+
+class ProposalOut(Schema):
+    """A source's value for a field a person edited, waiting for a curator (or decided)."""
+
+    id: int
+    local_id: str
+    field: str
+    source: str
+    run: int | None
+    value: Any
+    current: Any
+    created: dt.datetime
+    decision: str
+    decided_by: str
+    decided_at: dt.datetime | None
+
+
+class ProposalPageOut(Schema):
+    meta: PageMeta
+    items: list[ProposalOut]
+
+
+class ProposalFilters(Schema):
+    record: str = ""
+    page: int = 1
+    size: int = 50
+
+
+def _proposal_out(request: HttpRequest, proposal) -> ProposalOut:
+    return ProposalOut(
+        id=proposal.pk,
+        local_id=proposal.record.local_id,
+        field=proposal.field,
+        source=proposal.source,
+        run=proposal.run_id,
+        value=proposal.value,
+        current=proposal.current,
+        created=proposal.created,
+        decision=proposal.decision,
+        decided_by=proposal.decided_by,
+        decided_at=proposal.decided_at,
+    )
 
 
 def _record_out(request: HttpRequest, record) -> RecordOut:
@@ -91,6 +145,53 @@ def records(request: HttpRequest, filters: Query[ListFilters]):
         size=filters.size,
     )
     return page_out(request, page, _summary)
+
+
+@router.get(
+    "/proposals",
+    response={200: ProposalPageOut, 400: ErrorOut, 403: ErrorOut},
+    summary="List proposed changes waiting for a curator",
+)
+def proposals(request: HttpRequest, filters: Query[ProposalFilters]):
+    page = list_proposals(actor_for(request), local_id=filters.record, page=filters.page, size=filters.size)
+    return page_out(request, page, _proposal_out)
+
+
+@router.post(
+    "/proposals/{proposal_id}/accept",
+    response={200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Accept a proposed change: the value goes into the record",
+)
+def accept(request: HttpRequest, proposal_id: int):
+    return _proposal_out(request, accept_proposal(actor_for(request), proposal_id=proposal_id))
+
+
+@router.post(
+    "/proposals/{proposal_id}/reject",
+    response={200: ProposalOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Reject a proposed change: the record stays as it is",
+)
+def reject(request: HttpRequest, proposal_id: int):
+    return _proposal_out(request, reject_proposal(actor_for(request), proposal_id=proposal_id))
+
+
+@router.get(
+    "/{local_id}/provenance",
+    response={200: dict[str, dict[str, Any]], 404: ErrorOut, 410: ErrorOut},
+    summary="Where each field's value came from",
+    description='{field: entry}; "*" is the entry of every field not named (docs/architecture.md).',
+)
+def provenance(request: HttpRequest, local_id: str):
+    return get_record_for(actor_for(request), local_id, with_parts=False).provenance
+
+
+@router.post(
+    "/{local_id}/restore",
+    response={200: RecordOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Publish a withdrawn record again",
+)
+def restore(request: HttpRequest, local_id: str):
+    return _record_out(request, restore_record(actor_for(request), local_id=local_id))
 
 
 @router.get(

@@ -6,6 +6,8 @@ identifiers, subject categories) are tables so they can be queried and joined. P
 Only `records.services` writes these models.
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -277,3 +279,19 @@ class ProposedChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.field} from {self.source}: {self.decision or 'pending'}"
+
+    @property
+    def value_text(self) -> str:
+        return _shown(self.value)
+
+    @property
+    def current_text(self) -> str:
+        """The record's value of the field, as `list_proposals` set it in `current`."""
+        return _shown(getattr(self, "current", None))
+
+
+def _shown(value: object) -> str:
+    """A field value as curators read it: text as it is, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else json.dumps(value, ensure_ascii=False, indent=1)

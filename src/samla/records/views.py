@@ -5,12 +5,13 @@ import math
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
 
 from samla.citations.negotiation import negotiates_record
-from samla.core.access import Actor
+from samla.core.access import Actor, can
 from samla.core.views import actor_for, requested_page
 from samla.files.services import list_files_for, next_embargo_end
 from samla.stats.edge import count_investigation
@@ -19,7 +20,16 @@ from samla.vocabularies.services import get_subject_category
 
 from .machine_readable import MachineReadable
 from .presentation import RecordPage
-from .services import get_record_for, get_record_head_for, list_records, record_version
+from .services import (
+    accept_proposal,
+    get_record_for,
+    get_record_head_for,
+    list_proposals,
+    list_records,
+    record_version,
+    reject_proposal,
+    restore_record,
+)
 
 
 @negotiates_record  # Accept: an export format or text/x-bibliography answers that instead
@@ -67,7 +77,14 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
     view = RecordPage(record)
     machine = MachineReadable(record, files, direct_link=view.direct_link, permanent_link=view.permanent_link)
     usage = usage_for_record(actor, record, files=files)  # the plot and each file's downloads
-    context = {"record": record, "view": view, "files": files, "machine": machine, "usage": usage}
+    context = {
+        "record": record,
+        "view": view,
+        "files": files,
+        "machine": machine,
+        "usage": usage,
+        "may_restore": record.state == "withdrawn" and can(actor, "record.delete", record),
+    }
     response = render(request, "records/record_detail.html", context)
     response["Link"] = machine.link_header()
     return response
@@ -79,3 +96,24 @@ def record_list(request: HttpRequest) -> HttpResponse:
     subject = get_subject_category(code) if code else None
     page = list_records(actor_for(request), subject=code, page=requested_page(request), size=25)
     return render(request, "records/record_list.html", {"page": page, "subject": subject})
+
+
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """The curators' page of proposed changes waiting for a decision, each with accept and reject."""
+    page = list_proposals(actor_for(request), page=requested_page(request))
+    return render(request, "records/proposal_list.html", {"page": page})
+
+
+@require_POST
+def decide_proposal(request: HttpRequest, proposal_id: int, decision: str) -> HttpResponse:
+    """Accept or reject one proposed change, then back to the list."""
+    decide = accept_proposal if decision == "accept" else reject_proposal
+    decide(actor_for(request), proposal_id=proposal_id)
+    return redirect("records:proposals")
+
+
+@require_POST
+def restore(request: HttpRequest, local_id: str) -> HttpResponse:
+    """Publish a withdrawn record again, then show it."""
+    record = restore_record(actor_for(request), local_id=local_id)
+    return redirect(record)

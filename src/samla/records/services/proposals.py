@@ -21,6 +21,7 @@ from samla.core.pagination import Page, paginate
 from ..models import ProposedChange, Record
 from ..schemas import RecordIn
 from .merging import Origin, import_entry
+from .reading import load_records_parts, record_to_input
 
 
 def propose_changes(
@@ -59,20 +60,32 @@ def propose_changes(
 
 
 def list_proposals(actor: Actor, *, local_id: str = "", page: int = 1, size: int = 50) -> Page:
-    """The proposed changes waiting for a decision (of one record, if `local_id`), oldest first."""
+    """The proposed changes waiting for a decision (of one record, if `local_id`), oldest first, each with
+    the record's `current` value of its field beside it (the records' parts loaded in four queries)."""
     require(actor, "proposal.decide")
-    queryset = ProposedChange.objects.filter(decision="").select_related("record", "run")
+    queryset = ProposedChange.objects.filter(decision="").select_related("record__journal")
     if local_id:
         queryset = queryset.filter(record__local_id=local_id)
-    return paginate(queryset.order_by("created", "pk"), page, size)
+    found = paginate(queryset.order_by("created", "pk"), page, size)
+    load_records_parts(list({p.record_id: p.record for p in found.items}.values()))
+    _with_current(found.items)
+    return found
+
+
+def _with_current(proposals: list[ProposedChange]) -> None:
+    """Set each proposal's `current`: its record's value of the field, in the input shape (JSON)."""
+    described: dict[int, dict] = {}
+    for proposal in proposals:
+        if proposal.record_id not in described:
+            described[proposal.record_id] = record_to_input(proposal.record).model_dump(mode="json")
+        proposal.current = described[proposal.record_id].get(proposal.field)
 
 
 @transaction.atomic
 def accept_proposal(actor: Actor, *, proposal_id: int) -> ProposedChange:
     """Write the proposed value into the record (a revision like any edit) and give the field back to
     the source that proposed it."""
-    from .reading import record_to_input
-    from .writing import update_record
+    from .writing import update_record  # writing stores proposals: it imports this module
 
     proposal = _pending(actor, proposal_id)
     record = proposal.record
@@ -86,6 +99,7 @@ def accept_proposal(actor: Actor, *, proposal_id: int) -> ProposedChange:
         proposal.field: import_entry(Origin(proposal.source, proposal.run_id), timezone.now().isoformat()),
     }
     record.save(update_fields=["provenance"])
+    proposal.record = record
     return _decide(actor, proposal, "accepted")
 
 
@@ -108,4 +122,5 @@ def _pending(actor: Actor, proposal_id: int) -> ProposedChange:
 def _decide(actor: Actor, proposal: ProposedChange, decision: str) -> ProposedChange:
     proposal.decision, proposal.decided_by, proposal.decided_at = decision, actor.label, timezone.now()
     proposal.save(update_fields=["decision", "decided_by", "decided_at"])
+    _with_current([proposal])
     return proposal
