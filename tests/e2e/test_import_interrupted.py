@@ -10,6 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from benchmarks import import_throughput
 
@@ -77,7 +78,73 @@ def test_import_killed_midway_keeps_whole_records_and_rerun_resumes(empty_databa
     assert _check_whole_records(env) == RECORDS
 
 
-def _count(env) -> int:
+MODS = "http://www.loc.gov/mods/v3"
+MARKER = "10.9999/merged-"
+REVISED_SQL = "SELECT count(*) FROM records_record WHERE revision > 1"
+
+
+def _revised_corpus(corpus: Path, directory: Path) -> Path:
+    """The corpus with every record changed in a column (its title) and in a part (a DOI more), so a
+    record merged halfway would show one change without the other."""
+    tree = etree.parse(str(corpus))
+    for n, mods in enumerate(tree.iter(f"{{{MODS}}}mods")):
+        title = next(mods.iter(f"{{{MODS}}}title"))
+        title.text = f"Revised {title.text.strip()}"
+        etree.SubElement(mods, f"{{{MODS}}}identifier", type="doi").text = f"{MARKER}{n}"
+    path = directory / "revised.xml"
+    tree.write(str(path), xml_declaration=True, encoding="utf-8")
+    return path
+
+
+def _check_merged_whole(env) -> int:
+    """Every record is either not merged at all or merged whole (its title and its DOI part together);
+    returns the number merged."""
+    script = (
+        "import django; django.setup()\n"
+        "from samla.records.models import Record\n"
+        "rows = Record.objects.values_list('pk', 'title', 'identifiers__value')\n"
+        "titles = {pk for pk, t, _v in rows if t.startswith('Revised ')}\n"
+        f"marked = {{pk for pk, _t, v in rows if v and v.startswith('{MARKER}')}}\n"
+        "print(len(titles), len(marked), len(titles ^ marked))\n"
+    )
+    out = subprocess.run(
+        [BIN / "python", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    revised, marked, mismatched = map(int, out)
+    assert mismatched == 0
+    assert revised == marked
+    return revised
+
+
+def test_import_killed_while_merging_leaves_no_half_merged_record_and_rerun_finishes(
+    empty_database, corpus, tmp_path
+):
+    env = empty_database
+    subprocess.run([BIN / "python", "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    assert _run(env, "import", str(corpus)).returncode == 0
+    revised = _revised_corpus(corpus, tmp_path)
+    process = subprocess.Popen(
+        [BIN / "samla", "import", str(revised)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 600  # updates are written a record at a time: the first batch takes long
+    while _count(env, REVISED_SQL) == 0 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    merged = _check_merged_whole(env)
+    assert 0 < merged < RECORDS
+
+    rerun = _run(env, "import", str(revised))
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"0 created, {RECORDS - merged} updated, {merged} unchanged" in rerun.stdout
+    assert _check_merged_whole(env) == RECORDS
+
+
+def _count(env, sql: str = COUNT_SQL) -> int:
     """The records stored so far, read straight from the database: polling through a Django process would
     take most of a second a time, long enough for the import to finish meanwhile."""
     url = env.get("DATABASE_URL", "")
@@ -85,10 +152,10 @@ def _count(env) -> int:
         import psycopg
 
         with psycopg.connect(url, autocommit=True) as connection:
-            return _first_count(connection.execute(COUNT_SQL))
+            return _first_count(connection.execute(sql))
     database = Path(env["SAMLA_DATA_DIR"]) / "samla.sqlite3"
     with closing(sqlite3.connect(database, timeout=5)) as connection:
-        return _first_count(connection.execute(COUNT_SQL))
+        return _first_count(connection.execute(sql))
 
 
 def _first_count(cursor) -> int:

@@ -1,11 +1,14 @@
 """Record services: the one path every surface and importer goes through to read and write records.
 
 `validation` checks meaning, `writing` stores records with their parts and revisions (singly or in
-batches), `reading` loads records for pages, lists and the API, `duplicates` keeps imports from creating a
+batches), merging what imports bring by the rule of `merging` (field provenance), `proposals` keeps a
+source's values for fields a person edited until a curator decides, `lifecycle` approves, withdraws and
+restores, `reading` loads records for pages, lists and the API, `duplicates` keeps imports from creating a
 record that is already here.
 """
 
 from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
+from .lifecycle import approve_record, restore_record, withdraw_record
 from .merging import Origin
 from .proposals import accept_proposal, list_proposals, reject_proposal
 from .reading import (
@@ -21,15 +24,12 @@ from .validation import Lookups, clean_record_input
 from .writing import (
     BatchNeedsCare,
     ImportOutcome,
-    approve_record,
     create_record,
     find_existing_record,
     import_records,
     local_id_for_identifier,
-    restore_record,
     update_record,
     upsert_record,
-    withdraw_record,
 )
 
 __all__ = [

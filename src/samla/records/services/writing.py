@@ -1,4 +1,4 @@
-"""Writing records: create, update, import in batches, approve.
+"""Writing records: create, update (merging imports by the rule of `merging`), import in batches.
 
 Every write stores a record and all its parts together with a Revision row. New records of a batch are
 written with a handful of bulk queries whatever the batch size; `create_record` is the same path with a
@@ -23,7 +23,7 @@ from samla.journals.services import describes_same_journal, issns_held, resolve_
 from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
 from samla.search.documents import SourceRows, record_fields
-from samla.search.indexing import index_records, index_written
+from samla.search.indexing import index_written
 
 from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
@@ -110,7 +110,7 @@ def _update(
     actor: Actor, *, local_id: str, data: RecordIn, summary: str, origin: Origin | None
 ) -> tuple[Record, str, Plan]:
     """`update_record`, returning "updated", "proposed" or "unchanged" and what was planned."""
-    record = _load_for_update(actor, local_id)
+    record = get_record_for_update(actor, local_id)
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups)
     now = timezone.now()
@@ -227,29 +227,9 @@ def find_existing_record(data: RecordIn) -> str | None:
     return _existing_local_ids({0: data}).get(0)
 
 
-@transaction.atomic
-def approve_record(actor: Actor, *, local_id: str) -> Record:
-    """Mark a record "Bibliographically approved" after a curator's review."""
-    record = _load_for_update(actor, local_id)
-    require(actor, "record.approve", record)
-    if not record.approved:
-        record.approved = True
-        record.revision += 1
-        record.datestamp = timezone.now()
-        record.save(update_fields=["approved", "revision", "datestamp"])
-        Revision.objects.create(
-            record=record,
-            number=record.revision,
-            at=record.datestamp,
-            actor=actor.label,
-            summary="approved",
-            changes={"approved": [False, True]},
-        )
-        index_records([record.pk])
-    return record
-
-
-def _load_for_update(actor: Actor, local_id: str) -> Record:
+def get_record_for_update(actor: Actor, local_id: str) -> Record:
+    """The record, locked for the transaction; NotFound if missing or unseen, PermissionDenied if not
+    the actor's to update."""
     record = Record.objects.select_for_update().filter(local_id=local_id).first()
     if record is None or not can(actor, "record.read", record):
         raise NotFound(f"No record {local_id}.")
@@ -762,52 +742,3 @@ def _link_waiting_relations(written: SourceRows) -> None:
         if related_record_id is None and target is not None and target != record_id:
             linked.append(Identifier(pk=pk, related_record_id=target))
     Identifier.objects.bulk_update(linked, ["related_record"])
-
-
-@transaction.atomic
-def withdraw_record(actor: Actor, *, local_id: str, reason: str = "", origin: Origin | None = None) -> Record:
-    """Take a record out of public view and leave a tombstone that shows `reason`: its page answers 410
-    and harvesters see it as deleted (OAI-PMH deletedRecord=persistent). The description is kept for
-    curators, and `restore_record` puts it back. With `origin`, the source deleted it (an import)."""
-    record = _load_for_update(actor, local_id)
-    require(actor, "record.delete", record)
-    if record.state != "withdrawn":
-        at = timezone.now()
-        entry = actor_entry(actor, at.isoformat()) if origin is None else import_entry(origin, at.isoformat())
-        summary = f"withdrawn: {reason}" if reason else "withdrawn"
-        _change_state(actor, record, "withdrawn", at, entry, summary)
-        record.withdrawn_reason = reason[:300]
-        record.save(update_fields=["withdrawn_reason"])
-    return record
-
-
-@transaction.atomic
-def restore_record(actor: Actor, *, local_id: str) -> Record:
-    """Publish a withdrawn record again (a curator's decision, e.g. after its source deleted it); its
-    state is then the curator's, so only a later deletion at the source withdraws it again."""
-    record = _load_for_update(actor, local_id)
-    require(actor, "record.delete", record)
-    if record.state == "withdrawn":
-        at = timezone.now()
-        _change_state(actor, record, "published", at, actor_entry(actor, at.isoformat()), "restored")
-        record.withdrawn_reason = ""
-        record.save(update_fields=["withdrawn_reason"])
-        index_records([record.pk])
-    return record
-
-
-def _change_state(actor: Actor, record: Record, state: str, at: Any, entry: dict, summary: str) -> None:
-    old_state = record.state
-    record.state = state
-    record.revision += 1
-    record.datestamp = at
-    record.provenance = {**record.provenance, "state": entry}
-    record.save(update_fields=["state", "revision", "datestamp", "provenance"])
-    Revision.objects.create(
-        record=record,
-        number=record.revision,
-        at=at,
-        actor=actor.label,
-        summary=summary[:200],
-        changes={"state": [old_state, state]},
-    )
