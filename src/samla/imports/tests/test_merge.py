@@ -243,3 +243,21 @@ def test_source_deleting_an_edited_record_withdraws_it_with_reason_and_curator_r
 
     assert (restored.state, restored.withdrawn_reason, restored.publisher) == ("published", "", "KTH")
     assert restored.revisions.first().summary == "restored"
+
+
+def test_harvest_dry_run_reports_and_writes_nothing_not_even_where_it_stands(system, kth_thesis_copies):
+    from samla.imports.models import HarvestState
+    from samla.imports.tests.test_services import row_counts
+
+    page = kth_thesis_copies((9200001, {})).read_bytes()
+    before = row_counts()
+
+    results = list(
+        harvest(
+            system, "https://diva.example/oai", prefix="swepub_mods", fetch=lambda url: page, dry_run=True
+        )
+    )
+
+    assert statuses(results) == [("created", LOCAL_ID)]
+    assert row_counts() == before
+    assert not HarvestState.objects.filter(base_url="https://diva.example/oai").exists()
