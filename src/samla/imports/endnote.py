@@ -55,7 +55,7 @@ def read(path: Path) -> list[ref.Entry]:
 
 def _entry(path: str, line: int, number: int, fields: dict[str, list[str]]) -> ref.Entry:
     label = clean(_first(fields, "F") or _first(fields, "M")) or f"record {number}"
-    return ref.entry(path, line, label, map_record(fields))
+    return ref.entry(path, line, label, map_record(fields), "endnote")
 
 
 def _first(fields: dict[str, list[str]], tag: str) -> str:

@@ -67,7 +67,7 @@ def _entry(path: str, line: int, number: int, header: list[str], row: list[str])
     if len(row) > len(header):
         reason = f"the row has {len(row)} fields, the header {len(header)} (columns of another export?)"
         return ref.failed(path, line, label, reason)
-    return ref.entry(path, line, label, map_row(values))
+    return ref.entry(path, line, label, map_row(values), "scopus")
 
 
 def map_row(row: dict[str, str]) -> dict[str, Any]:

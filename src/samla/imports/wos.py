@@ -85,7 +85,7 @@ def read_tab(path: Path) -> list[ref.Entry]:
             continue
         fields = _tab_fields(dict(zip(header, row, strict=False)))
         label = clean(fields.get("accession_number", "")) or f"row {number}"
-        entries.append(ref.entry(str(path), line, label, map_record(fields)))
+        entries.append(ref.entry(str(path), line, label, map_record(fields), "wos"))
     return entries
 
 
@@ -100,7 +100,7 @@ def _plain_entry(path: str, line: int, number: int, lines: list[str]) -> ref.Ent
     text = "\n".join(lines)
     (record,) = rispy.loads(text, implementation=rispy.WokParser, list_tags=LIST_TAGS, skip_unknown_tags=True)
     label = clean(record.get("accession_number", "")) or f"record {number}"
-    entry = ref.entry(path, line, label, map_record(record))
+    entry = ref.entry(path, line, label, map_record(record), "wos")
     unknown = sorted(set(_TAGS.findall(text)) - KNOWN_TAGS)
     if not unknown:
         return entry

@@ -8,8 +8,8 @@ its number of fields, and a field changes entry only when its value changes.
 The merge rule (`merge_import`), for each field a source gives differently from the record:
 - an empty or missing value never clears one;
 - a field a person edited is kept, and the source's value becomes a proposed change for a curator;
-- a poorer format (oai_dc) never changes a field a richer source (MODS, DataCite) gave, not even one
-  it left empty: the richer description is taken as a whole;
+- a poorer format (oai_dc) never changes a field a richer source (MODS, DataCite, …) gave, not even
+  one it left empty: the richer description is taken as a whole;
 - otherwise the source's value is taken, and the field is the source's from now on.
 Approval, creation date and local id are never taken from an import; the OAI identifiers a record has
 stay with it. Fields of unknown origin (stored before provenance was kept, or by a job such as the demo
@@ -25,9 +25,12 @@ from samla.core.access import Actor
 
 from ..schemas import RecordIn
 
-# How complete each format's description is: a poorer one never replaces what a richer one gave.
-RICHNESS = {"oai_dc": 1, "bibtex": 2, "ris": 2, "csl-json": 2, "mods": 3, "swepub_mods": 3, "datacite": 3}
-RICHEST = max(RICHNESS.values())
+# How complete each format's description is: a poorer one never replaces what a richer one gave. Dublin
+# Core is the poor one (no subtitle, journal, volume, funders, affiliations, person ids…); the others
+# (MODS, Swepub MODS, DataCite, BibTeX, RIS, CSL-JSON, EndNote, Web of Science, Scopus) count as rich, so
+# a Web of Science record matched by its UT updates a DiVA record like a newer MODS would.
+RICHNESS = {"oai_dc": 1}
+RICHEST = 2
 # Fields no import decides: the record's own identity, history and the curators' approval.
 UNTRACKED = frozenset({"local_id", "created", "last_updated", "approved"})
 TRACKED = tuple(name for name in RecordIn.model_fields if name not in UNTRACKED)
