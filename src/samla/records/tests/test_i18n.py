@@ -376,3 +376,17 @@ def test_catalogue_holds_every_string_marked_for_translation(tmp_path, monkeypat
     assert not catalogue - marked, (
         f"in the catalogue but no longer marked (run `make messages`): {catalogue - marked}"
     )
+
+
+# English texts that Swedish says in one word; any other two messages with one Swedish text are a slip
+# (the /stats/ heading once read "Bläddra bland publikationerna", copied from "Browse the publications").
+SWEDISH_SYNONYMS = {"Typ": {"Type", "Kind"}, "Nyckelord": {"Keywords", "Keyword"}}
+
+
+def test_no_two_messages_share_a_swedish_text_unless_swedish_has_one_word_for_both():
+    by_swedish: dict[str, set[str]] = {}
+    for e in _messages(read_po(CATALOGUE)):
+        if e["msgid_plural"] is None:
+            by_swedish.setdefault(e["msgstr"][0], set()).add(e["msgid"])
+    shared = {sv: ids for sv, ids in by_swedish.items() if len(ids) > 1}
+    assert shared == SWEDISH_SYNONYMS

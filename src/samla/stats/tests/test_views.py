@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lxml import html
+
 from samla.core.access import Actor
 from samla.stats.models import INVESTIGATION, REQUEST, UsageEvent
 from samla.stats.services import Visit, record_investigation, record_request, top_records, usage_for_record
@@ -90,6 +92,12 @@ def test_top_pages_list_the_most_downloaded(client, items):
     )  # fmt: skip
     assert client.get(f"/stats/organisation/{organisation_id}").status_code == 200
     assert client.get("/stats/organisation/999999").status_code == 404
+
+
+def test_top_page_heading_in_swedish(client, db):
+    tree = html.fromstring(client.get("/stats/", HTTP_ACCEPT_LANGUAGE="sv").content)
+    assert tree.findtext(".//h1") == "Mest använda publikationer"
+    assert tree.findtext(".//title").startswith("Mest använda publikationer")
 
 
 def test_top_records_of_an_organisation_holds_only_its_records(items):
