@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
@@ -104,7 +105,7 @@ def list_journals(actor: Actor, *, title: str = "", page: int = 1, size: int = 5
     queryset = Journal.objects.all()
     if title:
         queryset = queryset.filter(title__icontains=title)
-    return paginate(queryset.order_by("title", "pk"), page, size)
+    return paginate(queryset.order_by(Lower("title"), "pk"), page, size)
 
 
 KIND_CODES = {code for code, _label in Journal.KINDS}

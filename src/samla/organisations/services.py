@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
@@ -83,7 +84,7 @@ def get_organisation_for(actor: Actor, organisation_id: int) -> Organisation:
         organisation = Organisation.objects.select_related("parent__parent").get(pk=organisation_id)
     except Organisation.DoesNotExist:
         raise NotFound("No such organisation.") from None
-    organisation.sub_units = list(organisation.children.order_by("name_en"))
+    organisation.sub_units = list(organisation.children.order_by(Lower("name_en"), "pk"))
     return organisation
 
 
@@ -109,7 +110,7 @@ def list_organisations(actor: Actor, *, top_level: bool = False, page: int = 1, 
     queryset = Organisation.objects.select_related("parent")
     if top_level:
         queryset = queryset.filter(parent=None)
-    return paginate(queryset.order_by("name_en"), page, size)
+    return paginate(queryset.order_by(Lower("name_en"), "pk"), page, size)
 
 
 TEXT_FIELDS = ("name_en", "name_sv", "country", "ror")

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
@@ -181,7 +182,7 @@ def list_people(actor: Actor, *, name: str = "", page: int = 1, size: int = 50) 
     queryset = Person.objects.prefetch_related("name_variants")
     if name:
         queryset = queryset.filter(Q(family_name__icontains=name) | Q(given_name__icontains=name))
-    return paginate(queryset.order_by("family_name", "given_name", "pk"), page, size)
+    return paginate(queryset.order_by(Lower("family_name"), Lower("given_name"), "pk"), page, size)
 
 
 NAME_FIELDS = ("family_name", "given_name")

@@ -82,3 +82,27 @@ def test_journals_list_full_page_query_count_is_bounded(client, db, django_asser
         body = assert_matches_openapi(client.get("/api/journals/", {"size": 200}))
 
     assert len(body["items"]) == min(200, Journal.objects.count())
+
+
+def _in_reading_order(titles: list[str]) -> list[str]:
+    return sorted(titles, key=str.casefold)
+
+
+def test_journals_list_and_page_sort_titles_whatever_their_case(client, db):
+    """ "Acta …" comes before "ANNALS …", on SQLite as on PostgreSQL with any collation."""
+    from lxml import html
+
+    body = assert_matches_openapi(client.get("/api/journals/", {"size": 200}))
+    titles = [item["title"] for item in body["items"]]
+    assert any(t.isupper() for t in titles) and any(not t.isupper() for t in titles)
+    assert titles == _in_reading_order(titles)
+    page = html.fromstring(client.get("/journal/").content)
+    assert [a.text for a in page.xpath('//ul[@class="journals"]/li/a')] == titles[:50]
+
+
+def test_people_and_organisations_lists_sort_names_whatever_their_case(client, db):
+    people = assert_matches_openapi(client.get("/api/people/", {"size": 200}))["items"]
+    names = [(p["family_name"].casefold(), p["given_name"].casefold()) for p in people]
+    assert names == sorted(names)
+    organisations = assert_matches_openapi(client.get("/api/organisations/", {"size": 200}))["items"]
+    assert [o["name_en"] for o in organisations] == _in_reading_order([o["name_en"] for o in organisations])
