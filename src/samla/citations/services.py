@@ -311,9 +311,9 @@ def find_styles(text: str, *, limit: int = 20) -> list[tuple[str, str]]:
 
 
 def list_locales() -> list[tuple[str, str]]:
-    """(code, name) of every CSL locale ("Other locale"), DiVA's alias nn-NB included."""
-    codes = sorted([*locales.all_locales(), *locales.ALIASES])
-    return [(code, locales.locale_name(code)) for code in codes]
+    """(code, name) of every CSL locale ("Other locale"). DiVA's alias nn-NB is accepted but not listed:
+    it names the same language as nb-NO, which would be offered twice."""
+    return [(code, locales.locale_name(code)) for code in locales.all_locales()]
 
 
 def diva_styles() -> list[Style]:

@@ -37,7 +37,7 @@ def cite_box(record, request) -> dict:
         "styles": styles_offered,
         "style": chosen_style,
         "other_style": "" if chosen_style in dict(styles_offered) else chosen_style,
-        "locales": [(code, _locale_label(code)) for code in locales.DIVA_LOCALES],
+        "locales": [(code, locales.locale_name(code)) for code in locales.DIVA_LOCALES],
         "all_locales": list_locales(),
         "locale": chosen_locale,
         "other_locale": "" if chosen_locale in locales.DIVA_LOCALES else chosen_locale,
@@ -54,12 +54,7 @@ def list_cite_form(action: str, hidden: dict | None = None) -> dict:
         "action": action,
         "hidden": sorted((hidden or {}).items()),
         "styles": [(s.id, s.title) for s in diva_styles()],
-        "locales": [(code, _locale_label(code)) for code in locales.DIVA_LOCALES],
+        "locales": [(code, locales.locale_name(code)) for code in locales.DIVA_LOCALES],
         "default_locale": default_locale(),
         "outputs": ("html", "text", "asciidoc", "rtf"),
     }
-
-
-def _locale_label(code: str) -> str:
-    aliases = [alias for alias, target in locales.ALIASES.items() if target == code]
-    return f"{code} ({', '.join(aliases)})" if aliases else code

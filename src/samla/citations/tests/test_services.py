@@ -200,8 +200,12 @@ def test_find_styles_by_part_of_title_puts_exact_id_first():
     assert services.find_styles("   ") == []
 
 
-def test_list_locales_holds_every_csl_locale_and_the_diva_alias():
-    codes = [code for code, _name in services.list_locales()]
+def test_list_locales_holds_every_csl_locale_each_language_once():
+    listed = services.list_locales()
+    codes = [code for code, _name in listed]
 
-    assert len(codes) == 64  # 63 CSL locales and nn-NB
-    assert {"sv-SE", "nn-NO", "nb-NO", "nn-NB", "de-DE", "fi-FI"} <= set(codes)
+    assert len(codes) == 63
+    assert {"sv-SE", "nn-NO", "nb-NO", "de-DE", "fi-FI"} <= set(codes)
+    assert "nn-NB" not in codes  # DiVA's alias of nb-NO: accepted, not offered a second time
+    names = [name for _code, name in listed]
+    assert len(names) == len(set(names))

@@ -106,7 +106,17 @@ def test_record_page_shows_cite_box_with_default_apa_entry_and_attribution(clien
         "nb-NO",
         "sv-SE",
     ]
-    assert box.select_one("select[name=locale] option[value=nb-NO]").get_text() == "nb-NO (nn-NB)"
+    assert [o.get_text() for o in box.select("select[name=locale] option")] == [
+        "Deutsch (Deutschland) – German (Germany)",
+        "English (UK)",
+        "English (US)",
+        "Suomi – Finnish",
+        "Norsk nynorsk – Norwegian (Nynorsk)",
+        "Norsk bokmål – Norwegian (Bokmål)",
+        "Svenska – Swedish",
+    ]
+    other_locales = [o.get_text() for o in box.select("#cite-locales option")]
+    assert other_locales.count("Norsk bokmål – Norwegian (Bokmål)") == 1
     assert [o["value"] for o in box.select("select[name=format] option")] == [
         "html",
         "text",
