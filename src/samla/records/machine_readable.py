@@ -54,7 +54,8 @@ class MachineReadable:
         """Google Scholar's inclusion guidelines: one tag a fact, authors in order."""
         r = self.record
         tags = [("citation_title", r.full_title)]
-        tags += [("citation_author", c.inverted_name) for c in r.contributions.all() if c.role == "aut"]
+        for author in (c for c in r.contributions.all() if c.role == "aut"):
+            tags += _author_tags(author)
         if r.issued:
             tags.append(("citation_publication_date", r.issued.replace("-", "/")))
         if r.journal:
@@ -166,3 +167,17 @@ class MachineReadable:
 
     def link_header(self) -> str:
         return ", ".join(link.header_value() for link in self.signposting())
+
+
+def _author_tags(contribution) -> list[tuple[str, str]]:
+    """An author, then each affiliation and the ORCID iD: Google Scholar ties the tags that follow a
+    `citation_author` to that author."""
+    tags = [("citation_author", contribution.inverted_name)]
+    tags += [
+        ("citation_author_institution", a.text or a.organisation.name)
+        for a in contribution.affiliations.all()
+        if a.text or a.organisation
+    ]
+    if contribution.person and contribution.person.orcid:
+        tags.append(("citation_author_orcid", contribution.person.orcid_url))
+    return tags

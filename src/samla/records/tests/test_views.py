@@ -54,6 +54,32 @@ def test_seed_record_page_shows_authors_in_order_with_affiliations_and_orcid(cli
     assert tree.xpath('//li[@class="author"][3]//a[@href="https://orcid.org/0000-0003-4364-9814"]')
 
 
+JONKOPING_ACADEMY = (
+    "The Jönköping Academy for Improvement of Health and Welfare, School of Health and Welfare, "
+    "Jönköping University, Sweden."
+)
+KINGS_COLLEGE = (
+    "Florence Nightingale Faculty of Nursing, Midwifery & Palliative Care, King’s College London, UK."
+)
+
+
+def test_seed_record_page_highwire_tags_give_each_author_institution_and_orcid(client):
+    """Google Scholar ties the institution and ORCID tags that follow a `citation_author` to that author."""
+    _response, tree = _page(client, SEED)
+    tags = [
+        (m.get("name"), m.get("content")) for m in tree.xpath('//meta[starts-with(@name, "citation_author")]')
+    ]
+    assert tags == [
+        ("citation_author", "Kjellström, Sofia"),
+        ("citation_author_institution", JONKOPING_ACADEMY),
+        ("citation_author", "Sarre, Sophie"),
+        ("citation_author_institution", KINGS_COLLEGE),
+        ("citation_author", "Masterson, Daniel"),
+        ("citation_author_institution", JONKOPING_ACADEMY),
+        ("citation_author_orcid", "https://orcid.org/0000-0003-4364-9814"),
+    ]
+
+
 def test_seed_record_page_links_identifiers_to_resolvers(client):
     _response, tree = _page(client, SEED)
     links = {a.text: a.get("href") for a in tree.xpath('//*[@id="identifiers"]//a')}
