@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # Swagger UI from our own static files, not a CDN
     "samla.core",
     "samla.vocabularies",
     "samla.organisations",
