@@ -162,11 +162,25 @@ class Processor:
             ) from exc
         self.stats.builds += 1
         self._engines[key] = None
-        while len(self._engines) > option("CITATION_ENGINES_PER_THREAD"):
-            self._drop(next(iter(self._engines)))
-            self.stats.evictions += 1
-        self._fit_budget()
+        self._make_room(key)
         return key
+
+    def _make_room(self, built: tuple[str, str]) -> None:
+        """Drop the least recently used engines past the pool's size, then past its heap budget. Dropping
+        runs JavaScript too, and a heap that earlier renders filled can run out there: the context is then
+        replaced as after a failed build, and EngineFailed says so (the warm-up builds again in the fresh
+        context)."""
+        try:
+            while len(self._engines) > option("CITATION_ENGINES_PER_THREAD"):
+                self._drop(next(iter(self._engines)))
+                self.stats.evictions += 1
+            self._fit_budget()
+        except JSOOMException as exc:
+            self._fail(built, exc)
+            raise EngineFailed(
+                f"Making room for another citation engine failed and the engine pool has been "
+                f"restarted: {_reason(exc)}"
+            ) from exc
 
     def engine_keys(self) -> list[tuple[str, str]]:
         """The (style, locale) engines this processor holds, least recently used first."""
