@@ -31,12 +31,29 @@ def test_cite_view_answers_the_bare_entry_in_each_format(client, output, content
         assert body == SEED_APA
 
 
+SEED_IEEE_TITLE = (
+    "The complexity of leadership in coproduction practices: a guiding framework based on a systematic "
+    "literature review"
+)
+
+
 def test_cite_view_defaults_to_apa_html_in_the_page_language(client):
     english = client.get(CITE_URL).content.decode()
     swedish = client.get(CITE_URL, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
 
     assert english.startswith('<div class="csl-entry">Kjellström, S., Sarre, S., &#38; Masterson, D. (2024).')
-    assert swedish.startswith('<div class="csl-entry">Kjellström, S., Sarre, S., &#38; Masterson, D. (2024).')
+    assert english == client.get(CITE_URL, {"locale": "en-US"}).content.decode()
+    assert swedish == client.get(CITE_URL, {"locale": "sv-SE"}).content.decode()
+    # APA words the seed alike in both locales; IEEE shows which one the page language chose.
+    ieee = {"style": "ieee", "format": "text"}
+    assert client.get(CITE_URL, ieee).content.decode() == (
+        f"[1] S. Kjellström, S. Sarre, and D. Masterson, “{SEED_IEEE_TITLE},” BMC Health Services Research, "
+        "vol. 24, no. 1, Art. no. 219, 2024, doi: 10.1186/s12913-024-10549-4."
+    )
+    assert client.get(CITE_URL, ieee, HTTP_ACCEPT_LANGUAGE="sv").content.decode() == (
+        f"[1] S. Kjellström, S. Sarre, och D. Masterson, ”{SEED_IEEE_TITLE}”, BMC Health Services Research, "
+        "vol. 24, nr 1, Art. nr 219, 2024, doi: 10.1186/s12913-024-10549-4."
+    )
 
 
 def test_cite_view_other_style_by_title_and_other_locale(client):
