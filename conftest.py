@@ -23,6 +23,16 @@ def _usage_counted_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: an anonymous record page or a citation another test cached
+    would otherwise answer for this one."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reset_language():
     """LocaleMiddleware leaves a request's language active in the test thread; start each test in English."""
     yield

@@ -1,5 +1,5 @@
-"""Fixtures of the citation tests: engines built once per session, a clean entry cache, records made
-through the record service."""
+"""Fixtures of the citation tests: engines built once per session, records made through the record
+service."""
 
 from __future__ import annotations
 
@@ -24,16 +24,6 @@ def engines():
 
     engine.warm_up(diva_styles(), ["en-US"])
     return engine.processor()
-
-
-@pytest.fixture(autouse=True)
-def _empty_citation_cache():
-    """Entries are cached by record version; start each test without the previous test's entries."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

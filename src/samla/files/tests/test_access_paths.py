@@ -166,8 +166,6 @@ def machine_links(response) -> tuple[set[str], set[str]]:
 
 
 def test_record_page_links_a_file_whose_embargo_has_ended_but_not_a_running_one(client: Client, embargoes):
-    cache.clear()
-
     response = client.get(f"/record/{SEED_ID}")
 
     ended = settings.BASE_URL + embargoes["ended"].get_absolute_url()
@@ -181,7 +179,6 @@ def test_record_page_copy_kept_no_later_than_the_end_of_a_running_embargo(
     """The record's version does not change when an embargo ends, so the anonymous copy of its page
     must expire then: kept longer, it would go on hiding the file from machines."""
     settings.RECORD_PAGE_CACHE_SECONDS = 7 * 24 * 3600
-    cache.clear()
     kept: list[int] = []
     monkeypatch.setattr(views, "cache", KeptFor(kept))
 
@@ -191,7 +188,7 @@ def test_record_page_copy_kept_no_later_than_the_end_of_a_running_embargo(
     assert 0 < kept[0] <= (midnight - timezone.now()).total_seconds() + 1
     # The next day the page, rendered again, links the file too.
     monkeypatch.setattr(timezone, "now", lambda: midnight + dt.timedelta(seconds=1))
-    cache.clear()
+    cache.clear()  # the copy kept until midnight has expired
     response = client.get(f"/record/{SEED_ID}")
     assert len(machine_links(response)[0]) == 2
     assert kept[1] == settings.RECORD_PAGE_CACHE_SECONDS  # no embargo left to wait for

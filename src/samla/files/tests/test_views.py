@@ -331,13 +331,11 @@ def test_record_page_without_files_has_no_full_text_block(client, db):
 def test_record_page_with_files_reads_with_at_most_6_queries(client, attach):
     """The five reads of the record page and one for its files; counting the view is the only write.
     (A page cached before the record changed costs one more read: the small query that finds it stale.)"""
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     attach(MINIMAL)
     attach(FOUR_PAGES)
-    cache.clear()
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"/record/{SEED_ID}")
