@@ -28,8 +28,9 @@ from samla.stats.api import router as stats_router
 class SessionUser(APIKeyCookie):
     """The session's user, anonymous included: services decide what each may do.
 
-    As a cookie authentication it makes Ninja check Django's CSRF token on POST and PUT, so another site
-    cannot write through a logged-in curator's browser.
+    As a cookie authentication it makes Ninja check Django's CSRF token on POST, PUT and DELETE, so another
+    site cannot write through a logged-in curator's browser. Reads are public and say so (`auth=None` on
+    each GET route): the document then asks no session cookie of them.
     """
 
     param_name = settings.SESSION_COOKIE_NAME
@@ -38,9 +39,14 @@ class SessionUser(APIKeyCookie):
         return request.user
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
 class SamlaAPI(NinjaAPI):
     """Ninja, keeping the value each validation error refused, which `field_problems` quotes
-    ("must be a list, not 7"): Ninja drops it, and pydantic's own words name Python types."""
+    ("must be a list, not 7"): Ninja drops it, and pydantic's own words name Python types. Its document
+    also states what `RefuseNulInApiMiddleware` does before any route: a parameter with a NUL character
+    is answered 400."""
 
     def validation_error_from_error_contexts(self, error_contexts: list) -> ValidationError:
         error = super().validation_error_from_error_contexts(error_contexts)
@@ -52,6 +58,29 @@ class SamlaAPI(NinjaAPI):
         for item, value in zip(error.errors, refused, strict=True):
             item["input"] = value
         return error
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    _refuse_nul(parameter["schema"])
+                operation["responses"].setdefault(400, _ERROR_RESPONSE)
+        return schema
+
+
+_ERROR_RESPONSE = {
+    "description": "Bad Request",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+
+def _refuse_nul(schema: dict) -> None:
+    """Give each string of a parameter's schema the pattern the middleware holds it to."""
+    if schema.get("type") == "string" and "pattern" not in schema and "enum" not in schema:
+        schema["pattern"] = NO_NUL
+    for option in schema.get("anyOf", []):
+        _refuse_nul(option)
 
 
 api = SamlaAPI(

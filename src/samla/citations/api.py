@@ -42,6 +42,7 @@ class CitationOut(Schema):
         "JSON, or the bare entry when Accept prefers text/x-bibliography or the format's own media type."
     ),
     openapi_extra={"responses": {200: {"content": {BIBLIOGRAPHY: {"schema": {"type": "string"}}}}}},
+    auth=None,
 )
 def cite(request: HttpRequest, local_id: str, params: Query[CiteParams], response: HttpResponse):
     citation = cite_record(

@@ -68,7 +68,10 @@ def file_out(request: HttpRequest, actor: Actor, record_file: RecordFile) -> Fil
 
 
 @router.get(
-    "/{local_id}/files", response={200: list[FileOut], 404: ErrorOut}, summary="List a record's files"
+    "/{local_id}/files",
+    response={200: list[FileOut], 404: ErrorOut},
+    summary="List a record's files",
+    auth=None,
 )
 def record_files(request: HttpRequest, local_id: str):
     """The record's files the caller may know of (archive copies for curators only), in order.
@@ -118,7 +121,7 @@ def attach(request: HttpRequest, local_id: str, file: File[UploadedFile], data: 
 
 @router.delete(
     "/{local_id}/files/{file_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response={204: None, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Detach a file from a record",
 )
 def detach(request: HttpRequest, local_id: str, file_id: int):

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
+from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
 from samla.core.views import actor_for
 
 from .services import get_organisation_for, list_organisations
@@ -44,8 +44,8 @@ def organisation_out(request: HttpRequest, o) -> dict:
     }
 
 
-@router.get("/", response={200: OrganisationPageOut, 400: ErrorOut}, summary="List organisations")
-def organisations(request: HttpRequest, top_level: bool = False, page: int = 1, size: int = 50):
+@router.get("/", response={200: OrganisationPageOut, 400: ErrorOut}, summary="List organisations", auth=None)
+def organisations(request: HttpRequest, top_level: bool = False, page: PageNumber = 1, size: PageSize = 50):
     result = list_organisations(actor_for(request), top_level=top_level, page=page, size=size)
     meta = page_meta(result)
     return {"meta": meta, "items": [organisation_out(request, o) for o in result.items]}
@@ -55,6 +55,7 @@ def organisations(request: HttpRequest, top_level: bool = False, page: int = 1, 
     "/{organisation_id}",
     response={400: ErrorOut, 200: OrganisationDetailOut, 404: ErrorOut},
     summary="Get one",
+    auth=None,
 )
 def organisation(request: HttpRequest, organisation_id: int):
     o = get_organisation_for(actor_for(request), organisation_id)

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
+from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
 from samla.core.views import actor_for
 
 from .services import get_person_for, list_people
@@ -40,14 +40,19 @@ def person_out(request: HttpRequest, person) -> PersonOut:
     )
 
 
-@router.get("/", response={200: PersonPageOut, 400: ErrorOut}, summary="List people")
-def people(request: HttpRequest, name: str = "", page: int = 1, size: int = 50):
+@router.get("/", response={200: PersonPageOut, 400: ErrorOut}, summary="List people", auth=None)
+def people(request: HttpRequest, name: str = "", page: PageNumber = 1, size: PageSize = 50):
     result = list_people(actor_for(request), name=name, page=page, size=size)
     result_items = [person_out(request, p) for p in result.items]
     meta = page_meta(result)
     return {"meta": meta, "items": result_items}
 
 
-@router.get("/{person_id}", response={400: ErrorOut, 200: PersonOut, 404: ErrorOut}, summary="Get one person")
+@router.get(
+    "/{person_id}",
+    response={400: ErrorOut, 200: PersonOut, 404: ErrorOut},
+    summary="Get one person",
+    auth=None,
+)
 def person(request: HttpRequest, person_id: int):
     return person_out(request, get_person_for(actor_for(request), person_id))

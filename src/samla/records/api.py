@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
 from samla.citations.negotiation import record_representation
-from samla.core.api_schemas import ErrorOut, PageMeta, page_meta
+from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
 from samla.core.queries import Key
 from samla.core.views import actor_for
 from samla.exports.http import openapi_content
@@ -56,8 +56,8 @@ class ListFilters(Schema):
     organisation: Key | None = None
     journal: Key | None = None
     subject: str = ""
-    page: int = 1
-    size: int = 25
+    page: PageNumber = 1
+    size: PageSize = 25
 
 
 class ProposalOut(Schema):
@@ -133,7 +133,7 @@ def page_out(request: HttpRequest, page, item) -> dict:
     }
 
 
-@router.get("/", response={200: RecordPageOut, 400: ErrorOut}, summary="List records")
+@router.get("/", response={200: RecordPageOut, 400: ErrorOut}, summary="List records", auth=None)
 def records(request: HttpRequest, filters: Query[ListFilters]):
     page = list_records(
         actor_for(request),
@@ -203,6 +203,7 @@ def restore(request: HttpRequest, local_id: str):
         "bibliography entry for Accept: text/x-bibliography (?style=&locale=, docs/citations.md)."
     ),
     openapi_extra={"responses": {200: {"content": openapi_content()}}},
+    auth=None,
 )
 def record(request: HttpRequest, local_id: str, response: HttpResponse):
     answer = record_representation(request, local_id, default="application/json")

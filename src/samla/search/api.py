@@ -104,7 +104,7 @@ def search_out(request: HttpRequest, page: SearchPage) -> dict:
     }
 
 
-@router.get("/", response={200: SearchOut, 400: ErrorOut}, summary="Search records")
+@router.get("/", response={200: SearchOut, 400: ErrorOut}, summary="Search records", auth=None)
 def search(request: HttpRequest, params: Query[SearchParams]):
     """Records matching `q` (the query language of docs/search.md) and the facet choices, a page at a time:
     follow `meta.next_cursor` with `cursor=`. Facet counts are over exactly the matching records."""

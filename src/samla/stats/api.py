@@ -7,6 +7,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Router
 
+from samla.core.api_schemas import ErrorOut
 from samla.core.views import actor_for
 from samla.files.services import list_files_for
 from samla.records.services import get_record_for
@@ -17,7 +18,12 @@ from .services import top_records, usage_for_record
 router = Router(tags=["statistics"])
 
 
-@router.get("/records/{local_id}", response=RecordUsageOut, url_name="stats_record")
+@router.get(
+    "/records/{local_id}",
+    response={200: RecordUsageOut, 400: ErrorOut, 404: ErrorOut, 410: ErrorOut},
+    url_name="stats_record",
+    auth=None,
+)
 def record_usage(request: HttpRequest, local_id: str):
     """A record's COUNTER R5 metrics, in total and per month, and each listed file's downloads."""
     actor = actor_for(request)
@@ -38,7 +44,9 @@ def record_usage(request: HttpRequest, local_id: str):
     )
 
 
-@router.get("/top", response=list[TopRecordOut], url_name="stats_top")
+@router.get(
+    "/top", response={200: list[TopRecordOut], 400: ErrorOut, 404: ErrorOut}, url_name="stats_top", auth=None
+)
 def top(
     request: HttpRequest,
     by: Literal["downloads", "hits"] = "downloads",
