@@ -1,11 +1,13 @@
 """Record pages: fetch through the service, hand the loaded record to the template."""
 
 import math
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
@@ -37,9 +39,11 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     """The record page. Anonymous readers (most traffic, harvesters and crawlers) get a cached copy,
     checked against the record's version with one small query, so a change to the record shows at once;
     names of people, organisations and related records it shows are refreshed within
-    RECORD_PAGE_CACHE_SECONDS. A page asked for with parameters (?style=… for the Cite box, or any other)
-    is neither taken from the cache nor put in it: the page links back to the address as asked (the
-    language switch), and a cached copy of one asked as /record/…?q=x sent everybody's switch there."""
+    RECORD_PAGE_CACHE_SECONDS. Its usage counts are read for each request (a query only when the record
+    has usage), so a download shows at once. A page asked for with parameters (?style=… for the Cite
+    box, or any other) is neither taken from the cache nor put in it: the page links back to the address
+    as asked (the language switch), and a cached copy of one asked as /record/…?q=x sent everybody's
+    switch there."""
     actor = actor_for(request)
     cacheable = actor.role == "anonymous" and not request.GET
     key = f"record-page:{local_id}:{get_language()}"
@@ -49,7 +53,7 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
         version, body, links = cached
         if version == record_version(head):
             count_investigation(request, head, actor)
-            response = HttpResponse(body)
+            response = HttpResponse(_with_current_usage(request, body, usage_for_record(actor, head)))
             response["Link"] = links
             return response
     record = get_record_for(actor, local_id)
@@ -59,6 +63,21 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     if cacheable:
         cache.set(key, (record_version(record), response.content, response["Link"]), _cache_seconds(files))
     return response
+
+
+# Where the record page holds its counts (records/record_detail.html, files/_fulltext.html).
+USAGE_BLOCK = re.compile(rb"<!--usage-->.*?<!--/usage-->", re.DOTALL)
+FILE_DOWNLOADS = re.compile(rb"<!--downloads:(\d+)-->\d+<!--/downloads-->")
+
+
+def _with_current_usage(request: HttpRequest, body: bytes, usage) -> bytes:
+    """A cached page with today's counts: the usage block rendered again, each file's downloads put in."""
+    block = render_to_string("stats/_record_usage.html", {"usage": usage}, request).encode()
+    body = USAGE_BLOCK.sub(lambda _m: b"<!--usage-->" + block + b"<!--/usage-->", body, count=1)
+    return FILE_DOWNLOADS.sub(
+        lambda m: b"<!--downloads:%s-->%d<!--/downloads-->" % (m[1], usage.file_downloads.get(int(m[1]), 0)),
+        body,
+    )
 
 
 def _cache_seconds(files: list) -> int:

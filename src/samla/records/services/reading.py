@@ -129,10 +129,12 @@ def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> R
 
 
 def get_record_head_for(actor: Actor, local_id: str) -> Record:
-    """Just enough of a record to check a cached copy of its page against `record_version` and to count
-    the view: one small query, with the same NotFound and Gone as `get_record_for`."""
+    """Just enough of a record to check a cached copy of its page against `record_version`, to count the
+    view and to tell whether it has usage statistics: one small query, with the same NotFound and Gone as
+    `get_record_for`."""
     record = (
         Record.objects.only("pk", "local_id", "state", "owner_id", "datestamp", "withdrawn_reason")
+        .annotate(has_usage=_has("usage"))
         .filter(local_id=local_id)
         .first()
     )
