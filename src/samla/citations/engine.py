@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.utils.translation import gettext
 from py_mini_racer import JSEvalException, JSOOMException, JSTimeoutException, MiniRacer
 
 from . import locales
@@ -108,8 +109,8 @@ class Processor:
         text = _tidy(text, output)
         if STYLE_ERROR in text:
             raise StyleNotUsable(
-                f"Citation style {style.id!r} printed nothing for this record "
-                f"(citeproc-js: {text.split(STYLE_ERROR, 1)[1].split(']')[0]})",
+                gettext("Citation style %(style)s printed nothing for this record (citeproc-js: %(detail)s)")
+                % {"style": repr(style.id), "detail": text.split(STYLE_ERROR, 1)[1].split("]")[0]},
                 style=style.id,
             )
         return text

@@ -1,6 +1,13 @@
 """Citation errors: what a reader can act on (400) and an engine that failed the request (503)."""
 
+from django.utils.translation import gettext
+
 from samla.core.errors import InvalidInput, SamlaError
+
+
+def did_you_mean(names: list[str]) -> str:
+    """The hint after an unknown name, in the reader's language; empty when nothing is close."""
+    return " " + gettext("Did you mean %(names)s?") % {"names": ", ".join(names)} if names else ""
 
 
 class UnknownCitationOption(InvalidInput):

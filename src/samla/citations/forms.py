@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import QueryDict
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from . import locales, styles
 from .errors import UnknownCitationOption
@@ -59,9 +59,8 @@ def style_for_text(text: str) -> str:
     if not found:
         return text  # get_style names the closest ids
     raise UnknownCitationOption(
-        f"Several citation styles match {text!r}: "
-        + "; ".join(f"{title} ({style_id})" for style_id, title in found)
-        + ". Choose one of them.",
+        gettext("Several citation styles match %(text)s: %(styles)s. Choose one of them.")
+        % {"text": repr(text), "styles": "; ".join(f"{title} ({style_id})" for style_id, title in found)},
         option="style",
         closest=[style_id for style_id, _title in found],
     )

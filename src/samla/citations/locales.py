@@ -13,8 +13,9 @@ from functools import cache
 from pathlib import Path
 
 import citeproc
+from django.utils.translation import gettext
 
-from .errors import UnknownCitationOption
+from .errors import UnknownCitationOption, did_you_mean
 
 LOCALES_DIR = Path(citeproc.__file__).resolve().parent / "data" / "locales"
 ALIASES = {"nn-NB": "nb-NO"}
@@ -31,9 +32,10 @@ def get_locale(code: str) -> str:
     if wanted.lower() in by_lower:
         return by_lower[wanted.lower()]
     close = difflib.get_close_matches(wanted, [*all_locales(), *ALIASES], n=5, cutoff=0.5)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UnknownCitationOption(
-        f"There is no citation locale {code!r}.{hint}", option="locale", closest=close
+        gettext("There is no citation locale %(locale)s.") % {"locale": repr(code)} + did_you_mean(close),
+        option="locale",
+        closest=close,
     )
 
 

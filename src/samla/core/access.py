@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from .errors import PermissionDenied
 
 ROLES = ("anonymous", "reader", "depositor", "curator", "admin", "system")
@@ -87,7 +89,9 @@ def can(actor: Actor, action: str, obj: Any = None) -> bool:
 def require(actor: Actor, action: str, obj: Any = None) -> None:
     """Raise PermissionDenied unless `actor` may do `action` (on `obj`)."""
     if not can(actor, action, obj):
-        raise PermissionDenied(f"You may not do this ({action}).", action=action)
+        raise PermissionDenied(
+            gettext("You may not do this (%(action)s).") % {"action": action}, action=action
+        )
 
 
 def role_at_least(role: str) -> Rule:

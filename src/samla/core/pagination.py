@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.utils.translation import gettext
+
 from .errors import InvalidInput
 
 T = TypeVar("T")
@@ -35,10 +37,11 @@ class Page(Generic[T]):
 def check_page(page: int, size: int) -> tuple[int, int]:
     """Validate paging parameters once for every list service."""
     if page < 1:
-        raise InvalidInput("page must be 1 or more", fields={"page": "must be ≥ 1"})
+        raise InvalidInput(gettext("page must be 1 or more"), fields={"page": "must be ≥ 1"})
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(
-            f"size must be between 1 and {MAX_PAGE_SIZE}", fields={"size": f"1–{MAX_PAGE_SIZE}"}
+            gettext("size must be between 1 and %(max)s") % {"max": MAX_PAGE_SIZE},
+            fields={"size": f"1–{MAX_PAGE_SIZE}"},
         )
     return page, size
 

@@ -21,12 +21,14 @@ from django.db import transaction
 from django.db.models import F, Max, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samla.core.access import Actor, can, require
 from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from samla.core.queries import in_id_runs
 from samla.records.models import Record, Revision
 from samla.records.permissions import visible_records
+from samla.records.services.reading import no_record
 from samla.search.indexing import index_records
 
 from . import store
@@ -170,7 +172,7 @@ def _record_for_attach(actor: Actor, local_id: str, *, lock: bool, action: str =
     records = Record.objects.select_for_update() if lock else Record.objects
     record = records.filter(local_id=local_id).first()
     if record is None or not can(actor, "record.read", record):
-        raise NotFound(f"No record {local_id}.")
+        raise NotFound(no_record(local_id))
     require(actor, action, record)
     return record
 
@@ -247,7 +249,9 @@ def detach_file(actor: Actor, *, local_id: str, file_id: int) -> RecordFile:
             RecordFile.objects.select_related("stored_file").filter(record=record, pk=file_id).first()
         )
         if record_file is None or not can(actor, "file.see", record_file):
-            raise NotFound(f"No file {file_id} on {local_id}.")
+            raise NotFound(
+                gettext("No file %(file_id)s on %(local_id)s.") % {"file_id": file_id, "local_id": local_id}
+            )
         files = list(record.files.order_by("position").values_list("pk", "file_name"))
         record_file.delete()
         names, kept = [n for _, n in files], [n for pk, n in files if pk != file_id]
@@ -300,7 +304,7 @@ def list_files_for(actor: Actor, record: Record) -> list[RecordFile]:
     (the page says until when, or for whom), and `get_file_for_download` decides who gets the bytes.
     """
     if not can(actor, "record.read", record):
-        raise NotFound(f"No record {record.local_id}.")
+        raise NotFound(no_record(record.local_id))
     if getattr(record, "has_files", True) is False:
         return []  # `get_record_for` found none: most records describe a publication without files
     prefetch_related_objects([record], FILES_PREFETCH)
@@ -333,7 +337,7 @@ def get_file_for_download(actor: Actor, file_id: int, *, local_id: str | None = 
         or not can(actor, "record.read", record_file.record)
         or not can(actor, "file.see", record_file)
     ):
-        raise NotFound("No such file.")
+        raise NotFound(gettext("No such file."))
     if not can(actor, "file.download", record_file):
         raise PermissionDenied(_refusal(record_file), action="file.download")
     stored = record_file.stored_file
@@ -350,9 +354,15 @@ def get_file_for_download(actor: Actor, file_id: int, *, local_id: str | None = 
 
 def _refusal(record_file: RecordFile) -> str:
     if record_file.access == "embargo":
-        return f"{record_file.file_name} is embargoed until {record_file.embargo_until:%Y-%m-%d}."
+        return gettext("%(file_name)s is embargoed until %(date)s.") % {
+            "file_name": record_file.file_name,
+            "date": f"{record_file.embargo_until:%Y-%m-%d}",
+        }
     role = dict(RESTRICTED_ROLES).get(record_file.restricted_role, record_file.restricted_role)
-    return f"{record_file.file_name} is restricted to {role}."
+    return gettext("%(file_name)s is restricted to %(role)s.") % {
+        "file_name": record_file.file_name,
+        "role": role,
+    }
 
 
 def downloadable_by_anyone(today: dt.date | None = None) -> Q:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
@@ -98,7 +99,7 @@ def get_journal_for(actor: Actor, journal_id: int) -> Journal:
     try:
         return Journal.objects.get(pk=journal_id)
     except Journal.DoesNotExist:
-        raise NotFound("No such journal.") from None
+        raise NotFound(gettext("No such journal.")) from None
 
 
 def list_journals(actor: Actor, *, title: str = "", page: int = 1, size: int = 50) -> Page:
@@ -154,4 +155,4 @@ def create_journal(
 def update_journal(actor: Actor, *, journal_id: int, **fields: Any) -> Journal:
     """Change the given fields of a journal; a field left out keeps its value. Saves only what changed."""
     clean = partial(clean_journal_fields, fields, journal_id=journal_id)
-    return update_authority(actor, Journal, journal_id, clean, missing="No such journal.")
+    return update_authority(actor, Journal, journal_id, clean, missing=gettext("No such journal."))

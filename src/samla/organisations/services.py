@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
@@ -83,7 +84,7 @@ def get_organisation_for(actor: Actor, organisation_id: int) -> Organisation:
     try:
         organisation = Organisation.objects.select_related("parent__parent").get(pk=organisation_id)
     except Organisation.DoesNotExist:
-        raise NotFound("No such organisation.") from None
+        raise NotFound(gettext("No such organisation.")) from None
     organisation.sub_units = list(organisation.children.order_by(Lower("name_en"), "pk"))
     return organisation
 
@@ -169,4 +170,6 @@ def update_organisation(actor: Actor, *, organisation_id: int, **fields: Any) ->
     """Change the given fields of an organisation (`parent` is an Organisation or None); saves only
     what changed."""
     clean = partial(clean_organisation_fields, fields, organisation_id=organisation_id)
-    return update_authority(actor, Organisation, organisation_id, clean, missing="No such organisation.")
+    return update_authority(
+        actor, Organisation, organisation_id, clean, missing=gettext("No such organisation.")
+    )

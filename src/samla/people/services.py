@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
@@ -175,7 +176,7 @@ def get_person_for(actor: Actor, person_id: int) -> Person:
     try:
         return Person.objects.prefetch_related("name_variants", "organisations").get(pk=person_id)
     except Person.DoesNotExist:
-        raise NotFound("No such person.") from None
+        raise NotFound(gettext("No such person.")) from None
 
 
 def list_people(actor: Actor, *, name: str = "", page: int = 1, size: int = 50) -> Page:
@@ -222,4 +223,4 @@ def _clean_id(field: str, value: str, person_id: int | None) -> str | None:
 def update_person(actor: Actor, *, person_id: int, **fields: Any) -> Person:
     """Change the given fields of a person; a field left out keeps its value. Saves only what changed."""
     clean = partial(clean_person_fields, fields, person_id=person_id)
-    return update_authority(actor, Person, person_id, clean, missing="No such person.")
+    return update_authority(actor, Person, person_id, clean, missing=gettext("No such person."))

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext
+
 from samla.core.errors import InvalidInput
 
 from . import analysis
@@ -118,13 +120,16 @@ def parse_query(text: str) -> ParsedQuery:
     """Parse the search language; InvalidInput when the query is too long or has no sensible reading."""
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInput(
-            f"The search is too long: at most {MAX_QUERY_LENGTH:,} characters.", fields={"q": "too long"}
+            gettext("The search is too long: at most %(limit)s characters.")
+            % {"limit": f"{MAX_QUERY_LENGTH:,}"},
+            fields={"q": "too long"},
         )
     parser = _Parser(_lex(text))
     tree = parser.parse()
     if parser.leaves > MAX_TERMS:
         raise InvalidInput(
-            f"The search has too many terms: at most {MAX_TERMS}.", fields={"q": "too many terms"}
+            gettext("The search has too many terms: at most %(limit)s.") % {"limit": MAX_TERMS},
+            fields={"q": "too many terms"},
         )
     return _split(tree)
 
@@ -253,7 +258,7 @@ class _Parser:
         if kind == "(":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise InvalidInput("The search nests brackets too deeply.", fields={"q": "too deep"})
+                raise InvalidInput(gettext("The search nests brackets too deeply."), fields={"q": "too deep"})
             node = self.parse_and()
             if self.peek() == ")":
                 self.take()
@@ -273,7 +278,10 @@ class _Parser:
         if name in FILTER_FIELDS:
             kind, value = self.take()
             if kind == "(":
-                raise InvalidInput(f"{name}: takes one value, like {name}:2020-2024.", fields={"q": name})
+                raise InvalidInput(
+                    gettext("%(name)s: takes one value, like %(name)s:2020-2024.") % {"name": name},
+                    fields={"q": name},
+                )
             return FilterTerm(name, value.strip())
         self.fields.append(name)
         try:
@@ -372,17 +380,20 @@ def _check(node: Node) -> None:
     """NOT needs something to exclude from, and filters narrow the whole search: both are checked here."""
     if isinstance(node, FilterTerm):
         raise InvalidInput(
-            f"{node.name}: narrows the whole search; it cannot stand inside brackets or beside OR.",
+            gettext("%(name)s: narrows the whole search; it cannot stand inside brackets or beside OR.")
+            % {"name": node.name},
             fields={"q": node.name},
         )
     if isinstance(node, Or):
         for child in node.children:
             if isinstance(child, Not):
-                raise InvalidInput("NOT cannot be one side of OR.", fields={"q": "NOT"})
+                raise InvalidInput(gettext("NOT cannot be one side of OR."), fields={"q": "NOT"})
             _check(child)
     elif isinstance(node, And):
         if all(isinstance(c, Not) for c in node.children):
-            raise InvalidInput("A bracket of only NOT terms excludes from nothing.", fields={"q": "NOT"})
+            raise InvalidInput(
+                gettext("A bracket of only NOT terms excludes from nothing."), fields={"q": "NOT"}
+            )
         for child in node.children:
             _check(child.child if isinstance(child, Not) else child)
     elif isinstance(node, Not):

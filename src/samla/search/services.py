@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError
 
@@ -111,7 +112,9 @@ def parse_params(data: dict[str, Any]) -> SearchParams:
         fields = field_problems(error.errors())
         first = next(iter(fields.items()))
         raise InvalidInput(
-            f"The search parameter {first[0]} is not valid: {first[1]}.", fields=fields
+            gettext("The search parameter %(name)s is not valid: %(problem)s.")
+            % {"name": first[0], "problem": first[1]},
+            fields=fields,
         ) from None
 
 
@@ -142,10 +145,12 @@ def search_records(
     filters = filters or SearchFilters()
     if sort not in SORTS:
         raise InvalidInput(
-            f"Unknown sort order {sort!r}; one of {', '.join(SORTS)}.", fields={"sort": "unknown"}
+            gettext("Unknown sort order %(sort)s; one of %(sorts)s.")
+            % {"sort": repr(sort), "sorts": ", ".join(SORTS)},
+            fields={"sort": "unknown"},
         )
     if not 1 <= size <= 200:
-        raise InvalidInput("size must be between 1 and 200.", fields={"size": "1–200"})
+        raise InvalidInput(gettext("size must be between 1 and 200."), fields={"size": "1–200"})
     parsed = parse_query(query)
     effective_sort = "year_desc" if sort == "relevance" and parsed.match is None else sort
     facet_filters, years = _filters(filters, parsed)
@@ -156,8 +161,11 @@ def search_records(
         offset = (page - 1) * size
         if offset >= MAX_OFFSET:
             raise InvalidInput(
-                f"Page {page} is too far: page numbers reach the first {MAX_OFFSET:,} results; "
-                "narrow the search or follow the next links.",
+                gettext(
+                    "Page %(page)s is too far: page numbers reach the first %(limit)s results; narrow the "
+                    "search or follow the next links."
+                )
+                % {"page": page, "limit": f"{MAX_OFFSET:,}"},
                 fields={"page": "too far"},
             )
     result = backend_for().search(
@@ -247,12 +255,16 @@ def parse_years(text: str) -> YearRange | None:
     match = YEAR_RANGE.match(text)
     if not match:
         raise InvalidInput(
-            f"{text!r} is not a year or a range of years like 2020-2024.", fields={"year": "format"}
+            gettext("%(text)s is not a year or a range of years like 2020-2024.") % {"text": repr(text)},
+            fields={"year": "format"},
         )
     start, dash, end = match.groups()
     if start is None and end is None:
         if dash:
-            raise InvalidInput(f"{text!r} is not a range of years like 2020-2024.", fields={"year": "format"})
+            raise InvalidInput(
+                gettext("%(text)s is not a range of years like 2020-2024.") % {"text": repr(text)},
+                fields={"year": "format"},
+            )
         return None
     start_year = int(start) if start else None
     end_year = (int(end) if end else None) if dash else start_year
@@ -316,11 +328,11 @@ def _read_cursor(cursor: str, digest: str) -> tuple[tuple | None, tuple | None]:
         data = signing.loads(cursor, salt=CURSOR_SALT)
     except signing.BadSignature:
         raise InvalidInput(
-            "The page link is not valid; start the search again.", fields={"cursor": "invalid"}
+            gettext("The page link is not valid; start the search again."), fields={"cursor": "invalid"}
         ) from None
     if not isinstance(data, dict) or data.get("h") != digest:
         raise InvalidInput(
-            "The page link belongs to another search; start this search again.",
+            gettext("The page link belongs to another search; start this search again."),
             fields={"cursor": "other search"},
         )
     key = tuple(data["k"])

@@ -16,6 +16,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from samla.core.access import Actor, can
 from samla.core.errors import Gone, NotFound
@@ -112,6 +113,11 @@ PAGE_PARTS = (
 )
 
 
+def no_record(local_id: str) -> str:
+    """The one text of a record that is missing or that the actor may not see."""
+    return gettext("No record %(local_id)s.") % {"local_id": local_id}
+
+
 def get_record_for(actor: Actor, local_id: str, *, with_parts: bool = True) -> Record:
     """The record with its journal and (unless `with_parts` is false) every part its page shows, in five
     queries whatever the number of authors; NotFound when missing or not visible to `actor`, Gone when
@@ -144,10 +150,19 @@ def get_record_head_for(actor: Actor, local_id: str) -> Record:
 
 def _check_readable(actor: Actor, local_id: str, record: Record | None) -> None:
     if record is not None and record.state == "withdrawn" and not can(actor, "record.read", record):
-        reason = f": {record.withdrawn_reason}" if record.withdrawn_reason else ""
-        raise Gone(f"Record {local_id} has been withdrawn{reason}.", local_id=local_id)
+        raise Gone(withdrawn_message(local_id, record.withdrawn_reason), local_id=local_id)
     if record is None or not can(actor, "record.read", record):
-        raise NotFound(f"No record {local_id}.")
+        raise NotFound(no_record(local_id))
+
+
+def withdrawn_message(local_id: str, reason: str) -> str:
+    """What a reader is told of a withdrawn record, with the reason when one was given."""
+    if reason:
+        return gettext("Record %(local_id)s has been withdrawn: %(reason)s.") % {
+            "local_id": local_id,
+            "reason": reason,
+        }
+    return gettext("Record %(local_id)s has been withdrawn.") % {"local_id": local_id}
 
 
 def _has(relation: str) -> Exists:

@@ -31,7 +31,7 @@ from ..schemas import JournalIn, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
 from .merging import Origin, actor_entry, claim, import_entry, merge_import
 from .proposals import propose_changes
-from .reading import RecordData, load_records_data, record_to_input
+from .reading import RecordData, load_records_data, no_record, record_to_input
 from .rows import insert_rows, reserve_ids
 from .validation import Lookups, clean_record_input
 
@@ -232,7 +232,7 @@ def get_record_for_update(actor: Actor, local_id: str) -> Record:
     the actor's to update."""
     record = Record.objects.select_for_update().filter(local_id=local_id).first()
     if record is None or not can(actor, "record.read", record):
-        raise NotFound(f"No record {local_id}.")
+        raise NotFound(no_record(local_id))
     require(actor, "record.update", record)
     return record
 

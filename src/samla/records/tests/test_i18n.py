@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import translation
+from django.utils.html import escape
 from lxml import html
 
 from samla.records.vocabulary import CONTENT_TYPES, CONTRIBUTOR_ROLES, PUBLICATION_STATUSES, RELATIONS
@@ -390,3 +391,34 @@ def test_no_two_messages_share_a_swedish_text_unless_swedish_has_one_word_for_bo
             by_swedish.setdefault(e["msgstr"][0], set()).add(e["msgid"])
     shared = {sv: ids for sv, ids in by_swedish.items() if len(ids) > 1}
     assert shared == SWEDISH_SYNONYMS
+
+
+# --- service errors on pages
+
+
+@pytest.mark.parametrize(
+    ("path", "english", "swedish"),
+    [
+        ("/record/nope:1", "No record nope:1.", "Posten nope:1 finns inte."),
+        ("/person/999999", "No such person.", "Personen finns inte."),
+        (
+            "/record/diva2:1897829/cite?locale=xx-YY",
+            "There is no citation locale 'xx-YY'.",
+            "Det finns inget referensspråk 'xx-YY'.",
+        ),
+        (
+            "/search/?q=(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))",
+            "The search nests brackets too deeply.",
+            "Sökningen har för många parenteser i varandra.",
+        ),
+    ],
+)
+def test_service_errors_on_pages_speak_the_readers_language(client, db, path, english, swedish):
+    assert escape(english) in client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert escape(swedish) in client.get(path, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+
+def test_cite_box_error_speaks_the_readers_language(client, db):
+    page = client.get(SEED, {"style": "vancuover"}, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+
+    assert "Det finns ingen referensstil &#x27;vancuover&#x27;. Menade du vancouver" in page
