@@ -14,6 +14,7 @@ class Organisation(models.Model):
         ("unit", _("Unit or research group")),
         ("external", _("External organisation")),
         ("funder", _("Funder")),
+        ("organisation", _("Organisation")),  # the top of an imported path: its kind is not known
     ]
 
     # The source's identifier, "<authority>:<id>" (e.g. "liu:9150" from DiVA), unique when present.

@@ -55,6 +55,8 @@ def ensure_organisation_path(actor: Actor, *, names: list[str], identifier: str 
 
     DiVA names an organisation by its whole path and gives an identifier for the last part only; the
     identifier wins when it is known, and the path is matched by name below the same parent otherwise.
+    The top of a new path is an "organisation": a path's top is not always a university ("Utförare
+    miljöövervakning" heads one of Naturvårdsverket's paths), and a curator can tell its kind.
     """
     names = [n.strip() for n in names if n and n.strip()]
     if not names:
@@ -68,7 +70,7 @@ def ensure_organisation_path(actor: Actor, *, names: list[str], identifier: str 
         is_leaf = depth == len(names) - 1
         found = Organisation.objects.filter(parent=parent, name_en=name).first()
         if found is None or (is_leaf and identifier and found.identifier not in (None, identifier)):
-            kind = "university" if depth == 0 else "faculty" if depth == 1 and not is_leaf else "department"
+            kind = "organisation" if depth == 0 else "faculty" if depth == 1 and not is_leaf else "department"
             found = create_organisation(
                 actor, name_en=name, kind=kind, parent=parent, identifier=identifier if is_leaf else None
             )
