@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 from samla.core.access import Actor
 
 if TYPE_CHECKING:
+    from samla.imports.mapping import MappedRecord
     from samla.organisations.models import Organisation
+    from samla.records.schemas import RecordIn
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
 OUTPUT = DEMO_DATA / "diva-corpus.json"
@@ -93,9 +95,11 @@ def build_corpus(testdata: Path) -> Build:
     if failed:
         raise SystemExit(f"seed.json does not load: {failed}")
     build = Build()
-    accepted: list[str] = []
-    for path in source_paths(testdata):
-        accepted += _add_file(actor, path, build)
+    mapped = [item for path in source_paths(testdata) for item in _map_file(path, build)]
+    # DiVA's own copy of a publication first: where the test data has one from DiVA and from another
+    # source, the corpus shows DiVA's, with its full-text links and authority ids.
+    mapped.sort(key=lambda item: not item[1].record.local_id.startswith("diva"))
+    accepted = [local_id for place, item in mapped if (local_id := _add(actor, place, item, build))]
     build.records = [_as_stored(local_id) for local_id in accepted]
     build.organisations = list(_organisations(_seed_organisations()))
     return build
@@ -116,35 +120,67 @@ def _as_stored(local_id: str) -> dict[str, Any]:
     )
 
 
-def _add_file(actor: Actor, path: Path, build: Build) -> list[str]:
-    """Import the file's records; returns the local ids of those stored."""
+def _map_file(path: Path, build: Build) -> list[tuple[str, MappedRecord]]:
+    """The file's records mapped by the importer, each with its place ("file.xml:line")."""
     from samla.core.errors import SamlaError
-    from samla.records.services import find_existing_record
 
     from .errors import UnreadableFile
     from .oai_pmh import read_records
-    from .services import import_record
 
     try:
         sources = read_records(path)
     except UnreadableFile as error:
         build.skipped.append(error.message)
         return []
-    accepted = []
+    mapped = []
     for source in sources:
         if source.header.deleted:
             continue
+        place = f"{path.name}:{source.line}"
         try:
-            mapped = source.map()
-            if existing := find_existing_record(mapped.record):
-                build.duplicates.append(f"{existing} ({path.name}:{source.line})")
-                continue
-            record, _status = import_record(actor, mapped=mapped)
+            mapped.append((place, source.map()))
         except SamlaError as error:
-            build.skipped.append(f"{path.name}:{source.line}: {error.message}")
-            continue
-        accepted.append(record.local_id)
-    return accepted
+            build.skipped.append(f"{place}: {error.message}")
+    return mapped
+
+
+def _add(actor: Actor, place: str, mapped: MappedRecord, build: Build) -> str | None:
+    """Import one record unless the corpus has it already; its local id when stored."""
+    from samla.core.errors import SamlaError
+
+    from .services import import_record
+
+    try:
+        if existing := _taken_already(mapped.record):
+            build.duplicates.append(f"{existing} ({place})")
+            return None
+        record, _status = import_record(actor, mapped=mapped)
+    except SamlaError as error:
+        build.skipped.append(f"{place}: {error.message}")
+        return None
+    return record.local_id
+
+
+def _taken_already(record: RecordIn) -> str | None:
+    """The local id of the stored record that `record` is the same publication as: the same local id or
+    OAI identifier, or, from another source, what an import of a file would call a duplicate (a shared
+    DOI, PubMed or ISI id or URN:NBN, else title, year and first author; or the record a Web of Science
+    or Scopus id would update). The test data holds one
+    publication from several sources (Swepub's dedup files); kept each time, it gave the corpus its
+    authors twice, as authority records under each source's id (Larsson, Dennis; Lavesson; Lendaro)."""
+    from samla.records.services import find_existing_record
+    from samla.records.services.duplicates import find_duplicates
+    from samla.records.services.writing import local_ids_by_source_identifiers
+
+    if existing := find_existing_record(record):
+        return existing
+    without_identity = record.model_copy(
+        update={"local_id": "", "identifiers": [i for i in record.identifiers if i.scheme != "oai"]}
+    )
+    if duplicate := find_duplicates([without_identity]).get(0):
+        return duplicate.local_id
+    # One with a Web of Science or Scopus id is no duplicate to an import, which updates the record.
+    return local_ids_by_source_identifiers({0: without_identity}).get(0)
 
 
 def _seed_organisations() -> set[str]:

@@ -15,6 +15,7 @@ from lxml import html
 
 from samla.cli import main
 from samla.core.access import Actor
+from samla.demo.services import count_demo_records
 from samla.jobs.downloads import DownloadSpec
 from samla.jobs.models import Job
 from samla.jobs.services import job_file, prune_jobs, recover_lost_jobs, run_job, start_job
@@ -22,6 +23,8 @@ from samla.jobs.services import job_file, prune_jobs, recover_lost_jobs, run_job
 from .conftest import list_ids, run_worker
 
 pytestmark = pytest.mark.django_db
+
+CORPUS = count_demo_records()  # every record of the demo corpus, the seed included
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ def test_job_page_shows_progress_and_the_download_link(client, small_limits):
     run_worker()
 
     page = html.fromstring(client.get(f"/jobs/{job.pk}").content)
-    assert page.xpath("string(//progress/@value)") == page.xpath("string(//progress/@max)") == "64"
+    assert page.xpath("string(//progress/@value)") == page.xpath("string(//progress/@max)") == str(CORPUS)
     assert page.xpath('//a[@class="job-download"]/@href') == [f"/jobs/{job.pk}/download"]
     assert page.xpath('string(//a[@class="job-download"])') == "Download search.ris"
     assert not page.xpath('//meta[@http-equiv="refresh"]')
@@ -123,7 +126,7 @@ def test_job_over_the_job_limit_is_413_naming_it_and_nothing_is_queued(client, s
     assert response.status_code == 413
     message = html.fromstring(response.content).xpath('string(//p[@class="error-message"])')
     assert message == (
-        "This list holds 64 records; at most 10 are prepared in one background job "
+        f"This list holds {CORPUS} records; at most 10 are prepared in one background job "
         "(the limit SAMLA_JOB_MAX_RECORDS)."
     )
     assert not Job.objects.exists()
@@ -175,8 +178,8 @@ def test_job_whose_worker_died_is_run_again_by_the_next_worker(settings):
     assert run_worker() == 1
 
     job.refresh_from_db()
-    assert (job.state, job.attempts, job.done) == (Job.DONE, 2, 64)
-    assert job_file(job).read_text("utf-8").count("\n") >= 65
+    assert (job.state, job.attempts, job.done) == (Job.DONE, 2, CORPUS)
+    assert job_file(job).read_text("utf-8").count("\n") >= CORPUS + 1
 
 
 def test_job_whose_worker_died_three_times_is_reported_failed(settings):
@@ -251,4 +254,4 @@ def test_job_page_speaks_swedish(client, small_limits):
     page = html.fromstring(client.get(f"/jobs/{job.pk}").content)
     assert page.xpath("string(//h1)") == "En fil förbereds"
     assert page.xpath('string(//a[@class="job-download"])') == "Ladda ner search.ris"
-    assert "64 av 64 poster" in page.xpath('string(//div[@class="job"])')
+    assert f"{CORPUS} av {CORPUS} poster" in page.xpath('string(//div[@class="job"])')

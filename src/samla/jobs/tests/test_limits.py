@@ -10,6 +10,7 @@ import pytest
 from lxml import html
 
 from samla.core.limits import StreamTooLong
+from samla.demo.services import count_demo_records
 from samla.exports.csv import COLUMNS
 
 from .conftest import list_ids
@@ -28,6 +29,8 @@ BIBLIOGRAPHIES = [
     "/organisation/{organisation}/cite",
     "/journal/{journal}/cite?style=ieee",
 ]
+
+CORPUS = count_demo_records()  # every record of the demo corpus, the seed included
 
 
 @pytest.fixture
@@ -63,7 +66,7 @@ def test_limit_refusal_tells_the_number_of_records(client, settings):
 
     message = html.fromstring(response.content).xpath('string(//p[@class="error-message"])')
     assert message == (
-        "This list holds 64 records; at most 10 are prepared in one request "
+        f"This list holds {CORPUS} records; at most 10 are prepared in one request "
         "(the limit SAMLA_STREAM_MAX_RECORDS)."
     )
 
@@ -78,14 +81,14 @@ def test_limit_refusal_page_offers_to_prepare_the_file_as_a_job(client, small_li
 
 
 def test_list_answer_of_exactly_its_limit_streams(client, settings):
-    settings.STREAM_MAX_RECORDS = 64
+    settings.STREAM_MAX_RECORDS = CORPUS
     response = client.get("/search/export/csv", {"q": ""})
 
     assert response.status_code == 200
     assert response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == list(COLUMNS)
-    assert len(rows) == 1 + 64
+    assert len(rows) == 1 + CORPUS
 
 
 def test_stream_past_its_time_limit_is_cut_not_finished(client, settings):
