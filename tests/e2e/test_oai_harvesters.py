@@ -77,7 +77,13 @@ def dump_records(env: dict) -> dict[str, dict]:
 
 
 def test_harvesting_samla_into_an_empty_samla_gives_the_same_records(live_url, server_database, tmp_path):
-    target = {**os.environ, "SAMLA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "samla.settings"}
+    # Another installation, with OAI identifiers of its own: what it harvests is not its own records.
+    target = {
+        **os.environ,
+        "SAMLA_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "samla.settings",
+        "SAMLA_OAI_REPOSITORY_ID": "copy.samla.example.org",
+    }
     target.pop("DATABASE_URL", None)
     subprocess.run([BIN / "python", "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=target, check=True)
     harvest = subprocess.run(
