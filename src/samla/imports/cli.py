@@ -8,11 +8,14 @@ from samla.core.access import Actor
 OPTIONAL_STATUSES = ("duplicate", "proposed")  # named in the summary only when there are any
 
 
-def summary(counts: dict[str, int], *, dry_run: bool = False) -> str:
-    """ "2 created, 0 updated, 0 unchanged, 0 deleted, 0 failed", with ", 3 duplicate" when there are any
-    (harvests, which mirror their source, never have any) and ", 1 proposed" when records got only
-    proposed changes; a dry run says that nothing was written."""
-    text = ", ".join(f"{n} {status}" for status, n in counts.items() if n or status not in OPTIONAL_STATUSES)
+def summary(counts: dict[str, int], flagged: int = 0, *, dry_run: bool = False) -> str:
+    """ "2 created, 0 updated, 0 unchanged, 0 deleted, 1 flagged, 0 failed", with ", 3 duplicate" when
+    there are any (harvests, which mirror their source, never have any) and ", 1 proposed" when records
+    got only proposed changes; a dry run says that nothing was written. Flagged records are counted among
+    those written too: flagged says how many of them have values curators should look at."""
+    parts = [f"{n} {status}" for status, n in counts.items() if n or status not in OPTIONAL_STATUSES]
+    parts.insert(list(counts).index("failed"), f"{flagged} flagged")
+    text = ", ".join(parts)
     return f"Dry run, nothing written: {text}" if dry_run else text
 
 
@@ -50,10 +53,14 @@ def import_files(files: tuple[Path, ...], dry_run: bool) -> None:
     repeated or resumed; so is a record here that a Web of Science or Scopus record matches by UT, EID,
     PubMed id or DOI. Any other record without an id of its own that has the DOI, PubMed id, ISI id or
     URN of a record here, or its title, year and first author, is not created but listed on stdout as
-    FILE:LINE ENTRY -: duplicate of LOCAL-ID. Failures are listed on stderr as FILE:LINE RECORD FIELD:
-    MESSAGE, after the values left out of records that were written (an impossible date), as FILE:LINE
-    RECORD FIELD: warning: MESSAGE. A file that cannot be read at all is one failure, and the run goes on
-    with the next file; the exit code is 1 when any file or record failed.
+    FILE:LINE ENTRY -: duplicate of LOCAL-ID. A record is refused only without a title or when it cannot
+    be read; a bad value is fixed when the fix is certain, else kept aside with a quality flag for
+    curators (the record is written). Failures are listed on stderr as FILE:LINE RECORD FIELD: MESSAGE,
+    after the values left out of records that were written (an impossible date), as FILE:LINE RECORD
+    FIELD: warning: MESSAGE, and the flags, as flagged FILE:LINE RECORD FIELD: MESSAGE. A file that
+    cannot be read at all is one failure, and the run goes on with the next file. The summary counts
+    created, updated, unchanged, deleted, flagged and failed records; the exit code is 1 when any file or
+    record failed.
 
     A field a person edited is kept: the file's different value waits as a proposed change for a
     curator (counted as "proposed" when that is all a record got). An empty value never clears one, and
@@ -63,7 +70,7 @@ def import_files(files: tuple[Path, ...], dry_run: bool) -> None:
     from samla.imports import services
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failures, duplicates, warnings, plans = [], [], [], []
+    failures, duplicates, warnings, plans, flagged = [], [], [], [], []
     with click.progressbar(length=0, label="Importing", file=sys.stderr) as bar:
 
         def found(records: int) -> None:
@@ -74,19 +81,24 @@ def import_files(files: tuple[Path, ...], dry_run: bool) -> None:
         ):
             counts[result.status] += 1
             warnings += result.warning_lines()
+            if result.flags:
+                flagged.append(result)
             if result.status in ("failed", "duplicate"):
                 (failures if result.status == "failed" else duplicates).append(result)
             elif dry_run and (plan := planned(result)):
                 plans.append(plan)
     for line in warnings:
         click.echo(line, err=True)
+    for result in flagged:
+        for line in result.flag_lines():
+            click.echo(f"flagged {line}", err=True)
     for failure in failures:
         click.echo(str(failure), err=True)
     for duplicate in duplicates:
         click.echo(str(duplicate))
     for plan in plans:
         click.echo(plan)
-    click.echo(summary(counts, dry_run=dry_run))
+    click.echo(summary(counts, len(flagged), dry_run=dry_run))
     if failures:
         raise SystemExit(1)
 
@@ -118,7 +130,7 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
     from samla.imports.harvest import harvest
 
     counts = dict.fromkeys(services.STATUSES, 0)
-    failed, plans = False, []
+    failed, plans, flagged = False, [], 0
 
     def progress(n: int) -> None:
         click.echo(f"\rHarvested {sum(counts.values()) + n} records", err=True, nl=False)
@@ -135,6 +147,9 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
             dry_run=dry_run,
         ):
             counts[result.status] += 1
+            flagged += bool(result.flags)
+            for line in result.flag_lines():
+                click.echo(f"\nflagged {line}", err=True)
             if result.status == "failed":
                 failed = True
                 click.echo(f"\n{result}", err=True)
@@ -146,6 +161,6 @@ def harvest_command(base_url: str, prefix: str, set_spec: str, start: str, full:
     click.echo("", err=True)
     for plan in plans:
         click.echo(plan)
-    click.echo(summary(counts, dry_run=dry_run))
+    click.echo(summary(counts, flagged, dry_run=dry_run))
     if failed:
         raise SystemExit(1)

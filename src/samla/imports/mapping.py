@@ -244,16 +244,97 @@ def add_header(raw: dict[str, Any], header: Header) -> None:
 
 
 def record_in(raw: dict[str, Any] | bytes) -> RecordIn:
-    """The mapped values (or their JSON) in the input schema; a value of the wrong shape fails the record,
-    naming it."""
+    """The mapped values (or their JSON) in the input schema. A value of the wrong shape is repaired or
+    left out, with a quality flag (`repaired`); the record fails, naming the field, only when its title
+    is at fault or the values are no record at all."""
     try:
         return RecordIn.model_validate_json(raw) if isinstance(raw, bytes) else RecordIn.model_validate(raw)
     except ValidationError as error:
-        fields = field_problems(error.errors(), _field_path)
         values = _values_of(raw)
-        label = values.get("local_id") or clean(str(values.get("title", "")))[:60]
-        first = next(iter(fields.items()))
-        raise InvalidInput(f"Record {label}: {first[0]}: {first[1]}", fields=fields) from None
+        try:
+            return RecordIn.model_validate(repaired(values, error.errors()))
+        except (ValidationError, Unrepairable):
+            fields = field_problems(error.errors(), _field_path)
+            label = values.get("local_id") or clean(str(values.get("title", "")))[:60]
+            first = next(iter(fields.items()))
+            raise InvalidInput(f"Record {label}: {first[0]}: {first[1]}", fields=fields) from None
+
+
+class Unrepairable(Exception):
+    """The values cannot be made a record: the title is at fault, or they are not an object."""
+
+
+REPAIR_ROUNDS = 20
+
+
+def repaired(values: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """A copy of `values` with each value pydantic refused repaired, or left out, and flagged.
+
+    A text with control characters loses them, a text too long is cut to its column; any other value is
+    left out (a list item whole, when leaving out the value leaves the item incomplete). One value a
+    round, since leaving out an item moves the items after it, until the values pass (REPAIR_ROUNDS at
+    most)."""
+    if not values:
+        raise Unrepairable
+    values = orjson.loads(orjson.dumps(values, default=str))
+    flags = values.setdefault("quality_flags", [])
+    for _round in range(REPAIR_ROUNDS):
+        flags.append(_repair(values, tuple(errors[0].get("loc", ())), errors[0]))
+        try:
+            RecordIn.model_validate(values)
+        except ValidationError as again:
+            errors = again.errors()
+        else:
+            return values
+    raise Unrepairable
+
+
+def _repair(values: dict[str, Any], loc: tuple[str | int, ...], error: dict[str, Any]) -> dict[str, str]:
+    """Repair or leave out the value at `loc`; the quality flag that says so."""
+    if not loc or loc[0] in ("title", "quality_flags"):
+        raise Unrepairable
+    if error.get("type") == "missing" and len(loc) > 2 and isinstance(loc[-2], int):
+        loc = loc[:-1]  # an item without a value it needs: left out whole
+    parent = values
+    try:
+        for part in loc[:-1]:
+            parent = parent[part]
+        given = parent[loc[-1]] if error.get("type") != "missing" else ""
+    except (KeyError, IndexError, TypeError):
+        raise Unrepairable from None
+    kept = _repaired_text(given, error)
+    if kept is not None:
+        parent[loc[-1]] = kept
+    elif isinstance(parent, list):
+        parent[loc[-1]] = None
+        parent[:] = [item for item in parent if item is not None]
+        kept = ""
+    else:
+        parent.pop(loc[-1], None)
+        kept = ""
+    problem = next(iter(field_problems([error]).values()))
+    field = _field_path(loc)
+    return {
+        "field": field,
+        "kind": "invalid-value",
+        "value": str(given)[:20_000],
+        "kept": kept,
+        "message": problem,
+    }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _repaired_text(given: Any, error: dict[str, Any]) -> str | None:
+    """A refused text repaired for certain or cut to fit; None for any other value."""
+    if not isinstance(given, str):
+        return None
+    if error.get("type") == "string_pattern_mismatch":
+        return _CONTROL.sub("", given)
+    if error.get("type") == "string_too_long":
+        return given[: (error.get("ctx") or {}).get("max_length", len(given))]
+    return None
 
 
 def _values_of(raw: dict[str, Any] | bytes) -> dict[str, Any]:

@@ -152,7 +152,8 @@ def _genres(mods: Children) -> dict[tuple[str | None, str | None], str]:
 
 
 def _output_type(genres: dict[tuple[str | None, str | None], str]) -> str:
-    """The Swepub output type; an unknown source code is passed on prefixed, so the service names it."""
+    """The Swepub output type; an unknown source code or a plain genre word is passed on (a code
+    prefixed), for the service to guess the output type from and name in its flag."""
     if output_type := genres.get(("kb.se", "outputType")):
         return output_type
     if code := genres.get(("diva", "publicationTypeCode")):
@@ -160,7 +161,7 @@ def _output_type(genres: dict[tuple[str | None, str | None], str]) -> str:
         return DIVA_SUBTYPES.get((code, subtype)) or DIVA_TYPES.get(code) or f"diva:{code}"
     if code := genres.get(("svep", "publicationType")):
         return SVEP_TYPES.get(code, f"svep:{code}")
-    return ""
+    return genres.get((None, None), "")  # an uncontrolled genre word (JabRef): the service's hint
 
 
 def _content_type(genres: dict[tuple[str | None, str | None], str]) -> str:

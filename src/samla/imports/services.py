@@ -65,16 +65,23 @@ class ImportResult:
     warnings: tuple[str, ...] = ()  # "field: what was left out" of a record written without it
     changed: tuple[str, ...] = ()  # the fields an update changed
     proposed: tuple[str, ...] = ()  # the fields whose source value waits as a proposed change
+    # The record's quality flags as (field, message): values kept aside or guessed (`RecordIn.quality_flags`).
+    flags: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where} {self.record or '-'} {self.field or '-'}: {self.message or self.status}"
+        return f"{self._where()} {self.field or '-'}: {self.message or self.status}"
+
+    def _where(self) -> str:
+        return f"{f'{self.path}:{self.line}' if self.line else self.path} {self.record or '-'}"
+
+    def flag_lines(self) -> list[str]:
+        """One line a quality flag, as FILE:LINE RECORD FIELD: MESSAGE."""
+        return [f"{self._where()} {field}: {message}" for field, message in self.flags]
 
     def warning_lines(self) -> list[str]:
         """FILE:LINE RECORD FIELD: warning: MESSAGE, one a warning."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
         return [
-            f"{where} {self.record or '-'} {field}: warning: {message}"
+            f"{self._where()} {field}: warning: {message}"
             for field, _, message in (w.partition(": ") for w in self.warnings)
         ]
 
@@ -329,6 +336,7 @@ def _write_batch(
         elif isinstance(outcome, DuplicateOutcome):
             results[index] = _duplicate(source, label, outcome)
         else:
+            flags = tuple((f.field, f.message) for f in mapped[index].record.quality_flags)
             results[index] = ImportResult(
                 source.path,
                 source.line,
@@ -337,6 +345,7 @@ def _write_batch(
                 warnings=source.warnings,
                 changed=outcome.changed,
                 proposed=outcome.proposed,
+                flags=flags,
             )
     return [results[i] for i in sorted(results)]
 
@@ -370,7 +379,7 @@ def _prepare(actor: Actor, mapped: MappedRecord, organisations: dict[tuple, int]
         return
     with _forgotten_if_rolled_back(organisations), transaction.atomic():
         _ensure_organisations(actor, mapped, organisations)
-        clean_record_input(mapped.record)
+        clean_record_input(mapped.record, lenient=True)
 
 
 @contextmanager

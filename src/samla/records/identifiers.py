@@ -7,6 +7,7 @@ no library check, so they are matched against their published formats.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +27,41 @@ OAI_IDENTIFIER = re.compile(
 WOS_ACCESSION = re.compile(r"^[A-Z0-9]{15}$")
 SCOPUS_EID = re.compile(r"^2-s2\.0-\d{8,12}$")
 SOURCE_LOCAL_ID = re.compile(r"^[^\s\x00-\x1f\x7f]{1,300}$")
+
+
+# A qualifier a catalogue writes after an ISSN or ISBN: "2325-9671 (electronic)", "978-91-7685-… (pbk.)".
+QUALIFIER = re.compile(
+    r"\s*\((electronic|print|online|e-?issn|p-?issn|issn-?l|linking|pbk\.?|hbk\.?|paperback|hardback"
+    r"|hardcover|e-?book|pdf|cloth)\)",
+    re.IGNORECASE,
+)
+# ISSNs, each with the qualifier a catalogue may write after it: "1651-2081 (Electronic) 1650-1977 (Linking)".
+_ISSN_LIST = re.compile(r"^(?:\s*[,;]?\s*\d{4}-\d{3}[\dXx]\s*(?:\([^)]*\))?)+\s*$")
+_ISSN_ITEM = re.compile(r"(\d{4}-\d{3}[\dXx])\s*(?:\(([^)]*)\))?")
+_ELECTRONIC = re.compile(r"electronic|online|e-?issn", re.IGNORECASE)
+
+
+def tidy(value: str) -> str:
+    """`value` without Unicode format characters (zero-width space, soft hyphen, byte order mark…), in NFC,
+    trimmed: what a copy from a web page or a PDF adds to an identifier is never part of it."""
+    if value.isascii():
+        return value.strip()
+    value = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def issns_in(value: str) -> list[tuple[str, bool]]:
+    """The ISSNs of a value that is nothing but ISSNs with their qualifiers, each with whether it is said to
+    be the electronic one; [] for any other value. Hyphenated ISSNs are four digits, a hyphen and four,
+    which no ISBN is, so an ISSN typed into an ISBN field is told apart for certain."""
+    if not _ISSN_LIST.match(value):
+        return []
+    return [(issn.upper(), bool(_ELECTRONIC.search(note or ""))) for issn, note in _ISSN_ITEM.findall(value)]
+
+
+def without_qualifier(value: str) -> str:
+    """An ISSN or ISBN without the qualifier written after it ("(electronic)", "(print)", "(pbk.)")."""
+    return QUALIFIER.sub("", value).strip()
 
 
 class InvalidIdentifier(ValueError):

@@ -67,6 +67,10 @@ class Record(models.Model):
     # (MODS location/url; "free" is DiVA's note="free").
     links = models.JSONField(default=list, blank=True)
     access_condition = models.CharField(max_length=12, choices=ACCESS_CONDITIONS, blank=True)
+    # Problems with values as the source gave them (`records.schemas.QualityFlag`), for curators: a flagged
+    # identifier is kept here, as given, and not among `identifiers`, so no reader or harvester takes it
+    # for a valid one.
+    quality_flags = models.JSONField(default=list, blank=True)
     subjects = models.ManyToManyField("vocabularies.SubjectCategory", blank=True, related_name="records")
 
     created = models.DateField(help_text="When the record was created in the repository")

@@ -110,6 +110,22 @@ class RelationIn(Strict):
     label: Text = ""
 
 
+class QualityFlag(Strict):
+    """A problem with a value as the source gave it, which curators should look at: the record was kept.
+
+    `field` is the input's path ("journal.issn", "identifiers", "contributors[2].person.orcid"), `kind` a
+    stable code (`records.services.validation.FLAG_KINDS`), `value` the value as given, `scheme` the
+    identifier scheme for an identifier kept aside, and `kept` what the record holds instead ("" when
+    the value was left out)."""
+
+    field: Short
+    kind: Code
+    value: Text = ""
+    scheme: Code = ""
+    kept: Text = ""
+    message: Text = ""
+
+
 class RecordIn(Strict):
     local_id: Code = ""
     state: Code = "published"
@@ -150,3 +166,4 @@ class RecordIn(Strict):
     available_from: dt.date | None = None
     last_updated: dt.date | None = None
     approved: bool = False
+    quality_flags: list[QualityFlag] = Field(default_factory=list, max_length=1000)

@@ -1,4 +1,4 @@
-"""`samla import`: a summary on stdout, failures on stderr, exit 1 when any record failed."""
+"""`samla import`: a summary on stdout, flags and failures on stderr, exit 1 when any record failed."""
 
 from click.testing import CliRunner
 
@@ -7,7 +7,8 @@ from samla.records.models import Record
 
 from .conftest import DIVA_SWEPUB
 
-SUMMARY = "{} created, {} updated, {} unchanged, {} deleted, {} failed\n"
+SUMMARY = "{} created, {} updated, {} unchanged, {} deleted, {} flagged, {} failed\n"
+TITLE = "Inkjet Printing of Graphene-based Microsupercapacitors for Miniaturized Energy Storage"
 
 
 def test_import_command_new_records_exits_0_and_prints_summary(db, kth_thesis_copies):
@@ -16,7 +17,7 @@ def test_import_command_new_records_exits_0_and_prints_summary(db, kth_thesis_co
     result = CliRunner().invoke(main, ["import", str(path)])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == SUMMARY.format(2, 0, 0, 0, 0)
+    assert result.stdout == SUMMARY.format(2, 0, 0, 0, 0, 0)
     assert "Importing" in result.stderr
     assert Record.objects.filter(local_id__in=["diva2:9200001", "diva2:9200002"]).count() == 2
 
@@ -27,17 +28,32 @@ def test_import_command_several_files_counts_every_status(db):
     result = CliRunner().invoke(main, ["import", *map(str, files)])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == SUMMARY.format(0, 0, 1, 1, 0)
+    assert result.stdout == SUMMARY.format(0, 0, 1, 1, 0, 0)
 
 
-def test_import_command_failed_record_exits_1_and_reports_it_on_stderr(db, kth_thesis_copies):
-    path = kth_thesis_copies((9200003, {"0000-0001-9329-9088": "0000-0001-9329-9089"}), (9200004, {}))
+def test_import_command_record_without_title_exits_1_and_reports_it_on_stderr(db, kth_thesis_copies):
+    path = kth_thesis_copies((9200003, {TITLE: "", "Applications": ""}), (9200004, {}))
 
     result = CliRunner().invoke(main, ["import", str(path)])
 
     assert result.exit_code == 1
-    assert result.stdout == SUMMARY.format(1, 0, 0, 0, 1)
-    assert f"{path}:6 diva2:9200003 contributors[0].person.orcid: Record diva2:9200003:" in result.stderr
+    assert result.stdout == SUMMARY.format(1, 0, 0, 0, 0, 1)
+    assert f"failed {path}:6 diva2:9200003 title: Record diva2:9200003: title: a title is required" in (
+        result.stderr
+    )
+
+
+def test_import_command_flagged_record_exits_0_and_names_each_flag_on_stderr(db, kth_thesis_copies):
+    path = kth_thesis_copies((9200005, {"0000-0001-9329-9088": "0000-0001-9329-9089"}), (9200006, {}))
+
+    result = CliRunner().invoke(main, ["import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == SUMMARY.format(2, 0, 0, 0, 1, 0)
+    assert (
+        f"flagged {path}:6 diva2:9200005 contributors[0].person.orcid: "
+        "'0000-0001-9329-9089' is not a valid ORCID iD (wrong form or check digit)\n"
+    ) in result.stderr
 
 
 def test_import_command_not_well_formed_file_exits_1_naming_file_and_line(db):
@@ -46,7 +62,7 @@ def test_import_command_not_well_formed_file_exits_1_naming_file_and_line(db):
     result = CliRunner().invoke(main, ["import", str(path)])
 
     assert result.exit_code == 1
-    assert result.stdout == SUMMARY.format(0, 0, 0, 0, 1)
+    assert result.stdout == SUMMARY.format(0, 0, 0, 0, 0, 1)
     assert f"{path}:186 - -: not well-formed XML (Entity 'ouml' not defined" in result.stderr
 
 

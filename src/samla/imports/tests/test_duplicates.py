@@ -90,7 +90,7 @@ def test_repeat_within_a_batch_duplicates_the_record_made_from_the_first():
 
 
 def test_repeat_of_a_refused_input_is_judged_on_its_own():
-    refused = record("Twice", ids=[("doi", "10.5555/twice")], language="klingon")
+    refused = record("", ids=[("doi", "10.5555/twice")])
     again = record("Twice", ids=[("doi", "10.5555/twice")])
 
     outcomes = import_new_records(Actor.system("test"), [refused, again])

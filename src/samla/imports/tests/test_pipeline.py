@@ -60,13 +60,15 @@ def test_import_files_in_worker_reports_as_inline(db, system, in_worker, kth_the
 
     results = list(services.import_files(system, [path], progress=calls.append, found=calls.append))
 
-    assert [(r.status, r.record, r.field) for r in results] == [
-        ("failed", "diva2:9200001", "contributors[0].person.orcid"),
-        ("created", "diva2:9200002", ""),
-        ("created", "diva2:9200003", ""),
+    assert [(r.status, r.record, [field for field, _m in r.flags]) for r in results] == [
+        ("created", "diva2:9200001", ["contributors[0].person.orcid"]),
+        ("created", "diva2:9200002", []),
+        ("created", "diva2:9200003", []),
     ]
     assert calls == [3, 3]  # found 3, then 3 imported
-    assert Record.objects.filter(local_id__in=["diva2:9200002", "diva2:9200003"]).count() == 2
+    assert (
+        Record.objects.filter(local_id__in=["diva2:9200001", "diva2:9200002", "diva2:9200003"]).count() == 3
+    )
 
 
 def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, in_worker):
@@ -122,20 +124,34 @@ def test_a_mapped_record_crosses_to_the_writing_process_unchanged(name):
         assert natural_stems(mapped.values) == natural_stems(again.record.model_dump())
 
 
-def test_a_mapped_record_crosses_unchecked_and_is_refused_naming_the_field():
+def test_a_mapped_record_crosses_unchecked_and_its_bad_value_is_flagged_where_checked():
     """Values JSON cannot carry as they are (an int past 64 bits) cross all the same, and the schema
-    refuses them where the record is checked, in the writing process."""
+    refuses them where the record is checked, in the writing process: the value is left out, flagged."""
     mapped = MappedRecord({"title": "Huge", "output_type": "art", "page_count": 10**30, "local_id": "x:1"})
 
     again = pickle.loads(pickle.dumps(mapped))
 
+    record = again.checked().record
+    assert record.page_count is None
+    assert [(f.field, f.kind, f.value) for f in record.quality_flags] == [
+        (
+            "page_count",
+            "invalid-value",
+            "1e+30",
+        )  # as it crossed: JSON readers take so large a number as a float
+    ]
+
+
+def test_a_mapped_record_without_a_title_is_refused_naming_the_field():
+    mapped = MappedRecord({"title": "\x00", "output_type": "art", "local_id": "x:1"})
+
     with pytest.raises(InvalidInput) as refused:
-        again.checked()
-    assert list(refused.value.fields) == ["page_count"]
-    assert refused.value.message.startswith("Record x:1: page_count:")
+        pickle.loads(pickle.dumps(mapped)).checked()
+    assert list(refused.value.fields) == ["title"]
+    assert refused.value.message == "Record x:1: title: control characters are not allowed"
 
 
-def test_import_files_in_worker_refused_value_fails_its_record_in_the_writer(
+def test_import_files_in_worker_refused_value_is_flagged_in_the_writer(
     db, system, in_worker, kth_thesis_copies
 ):
     huge_extent = {"<extent>73</extent>": f"<extent>{'9' * 5000}</extent>"}
@@ -143,11 +159,11 @@ def test_import_files_in_worker_refused_value_fails_its_record_in_the_writer(
 
     results = list(services.import_files(system, [path]))
 
-    assert [(r.status, r.record, r.field) for r in results] == [
-        ("created", "diva2:9200011", ""),
-        ("failed", "oai:DiVA.org:kth-9200012", "page_count"),
+    assert [(r.status, r.record, [field for field, _m in r.flags]) for r in results] == [
+        ("created", "diva2:9200011", []),
+        ("created", "diva2:9200012", ["page_count"]),
     ]
-    assert not Record.objects.filter(local_id="diva2:9200012").exists()
+    assert Record.objects.get(local_id="diva2:9200012").page_count is None
 
 
 def test_natural_stems_of_values_the_schema_refuses_are_none():

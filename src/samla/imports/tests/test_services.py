@@ -20,13 +20,26 @@ from .conftest import DIVA_MODS, DIVA_SWEPUB, TESTDATA
 WELL_FORMED = sorted(p for p in DIVA_SWEPUB.glob("*.xml") if p.name != "chalmers.xml") + sorted(
     DIVA_MODS.glob("*.xml")
 )
-# Records whose source values the record service rightly refuses: (file, line) → the field it names.
-REFUSED = {
-    ("dedup.xml", 2711): "identifiers[2].value",  # 'oai:gup.ub.gu.se/212822' is no OAI identifier
-    ("dedup.xml", 2946): "identifiers[2].value",
-    ("minimum_level-diva.xml", 120): "identifiers[0].value",  # ISBN '978-911-7601-301-4' has 14 digits
+# Records with a value the record service keeps aside with a quality flag: (file, line) → (field, message).
+FLAGGED = {
+    ("dedup.xml", 2711): (
+        "identifiers",
+        "'oai:gup.ub.gu.se/212822' is not an OAI identifier (oai:<repository>:<id>)",
+    ),
+    ("dedup.xml", 2946): (
+        "identifiers",
+        "'oai:gup.ub.gu.se/216759' is not an OAI identifier (oai:<repository>:<id>)",
+    ),
+    ("minimum_level-diva.xml", 120): (
+        "identifiers",
+        "'978-911-7601-301-4' is not a valid ISBN (The number has an invalid length.)",
+    ),
 }
 BAD_ORCID = {"0000-0001-9329-9088": "0000-0001-9329-9089"}
+NO_TITLE = {
+    "Inkjet Printing of Graphene-based Microsupercapacitors for Miniaturized Energy Storage": "",
+    "Applications": "",
+}
 
 
 def row_counts() -> dict[str, int]:
@@ -38,25 +51,29 @@ def statuses(results) -> Counter:
 
 
 @pytest.mark.parametrize("path", WELL_FORMED, ids=lambda p: p.name)
-def test_import_files_well_formed_testdata_file_imports_every_valid_record(db, system, path: Path):
+def test_import_files_well_formed_testdata_file_imports_every_record_flagging_bad_values(db, system, path):
     results = list(import_files(system, [path]))
 
-    failures = {(Path(r.path).name, r.line): r.field for r in results if r.status == "failed"}
-    assert failures == {key: field for key, field in REFUSED.items() if key[0] == path.name}
+    assert [r for r in results if r.status == "failed"] == []
+    flagged = {(Path(r.path).name, r.line): r.flags for r in results if r.flags}
+    assert flagged == {key: (flag,) for key, flag in FLAGGED.items() if key[0] == path.name}
     assert all(r.record for r in results)
 
 
-def test_import_files_refused_record_reports_file_line_record_and_field(db, system):
+def test_import_files_flagged_record_is_written_without_its_bad_identifier(db, system):
     results = list(import_files(system, [DIVA_SWEPUB / "minimum_level-diva.xml"]))
 
-    (failure,) = [r for r in results if r.status == "failed"]
-    assert (failure.line, failure.record, failure.field) == (120, "diva2:844675", "identifiers[0].value")
-    assert str(failure) == (
-        f"{DIVA_SWEPUB / 'minimum_level-diva.xml'}:120 diva2:844675 identifiers[0].value: "
-        "Record diva2:844675: identifiers[0].value: "
+    (flagged,) = [r for r in results if r.flags]
+    assert (flagged.line, flagged.record, flagged.status) == (120, "diva2:844675", "created")
+    assert flagged.flag_lines() == [
+        f"{DIVA_SWEPUB / 'minimum_level-diva.xml'}:120 diva2:844675 identifiers: "
         "'978-911-7601-301-4' is not a valid ISBN (The number has an invalid length.)"
-    )
-    assert not Record.objects.filter(local_id="diva2:844675").exists()
+    ]
+    record = get_record_for(system, "diva2:844675")
+    assert [i.scheme for i in record.identifiers.all() if i.value == "978-911-7601-301-4"] == []
+    assert [(f["field"], f["kind"], f["scheme"], f["value"]) for f in record.quality_flags] == [
+        ("identifiers", "invalid-identifier", "isbn", "978-911-7601-301-4")
+    ]
 
 
 def test_import_files_not_well_formed_file_fails_and_changes_nothing(db, system):
@@ -87,15 +104,24 @@ def test_import_files_entity_declarations_fail_and_change_nothing(db, system, tm
     assert row_counts() == before
 
 
-def test_import_files_invalid_orcid_fails_that_record_and_imports_the_other(db, system, kth_thesis_copies):
+def test_import_files_invalid_orcid_is_flagged_and_the_contributor_kept_without_it(
+    db, system, kth_thesis_copies
+):
     path = kth_thesis_copies((9100001, BAD_ORCID), (9100002, {}))
 
     bad, good = import_files(system, [path])
 
-    assert (bad.status, bad.record, bad.field) == ("failed", "diva2:9100001", "contributors[0].person.orcid")
-    assert "'0000-0001-9329-9089' is not a valid ORCID iD" in bad.message
-    assert (good.status, good.record) == ("created", "diva2:9100002")
-    assert not Record.objects.filter(local_id="diva2:9100001").exists()
+    assert (bad.status, bad.record) == ("created", "diva2:9100001")
+    assert bad.flags == (
+        (
+            "contributors[0].person.orcid",
+            "'0000-0001-9329-9089' is not a valid ORCID iD (wrong form or check digit)",
+        ),
+    )
+    assert (good.status, good.record, good.flags) == ("created", "diva2:9100002", ())
+    flagged = get_record_for(system, "diva2:9100001").contributions.all()[0]
+    assert flagged.family_name == "Sollami Delekta"
+    assert flagged.person is None or flagged.person.orcid != "0000-0001-9329-9089"
     record = get_record_for(system, "diva2:9100002")
     assert record.contributions.all()[0].person.orcid == "0000-0001-9329-9088"
 
@@ -113,13 +139,10 @@ def test_import_files_hostile_values_fail_their_record_or_give_no_text_and_the_i
 
     extent, bodyless, plain = import_files(system, [path])
 
-    assert (extent.status, extent.record, extent.field) == (
-        "failed",
-        "oai:DiVA.org:kth-9100011",
-        "page_count",
-    )
+    assert (extent.status, extent.record) == ("created", "diva2:9100011")
+    assert [field for field, _message in extent.flags] == ["page_count"]
     assert (bodyless.status, plain.status) == ("created", "created")
-    assert not Record.objects.filter(local_id="diva2:9100011").exists()
+    assert get_record_for(system, "diva2:9100011").page_count is None
     assert get_record_for(system, "diva2:9100013").page_count == 73
 
 
@@ -230,12 +253,12 @@ def test_import_files_fault_no_check_foresees_writes_the_batch_again_record_by_r
 
 def test_import_files_refused_record_leaves_no_organisation_behind(db, system, kth_thesis_copies):
     path = kth_thesis_copies(
-        (9100007, {'xlink:href="879249"': 'xlink:href="990002"', "Elektronik": "Fotonik", **BAD_ORCID})
+        (9100007, {'xlink:href="879249"': 'xlink:href="990002"', "Elektronik": "Fotonik", **NO_TITLE})
     )
 
     (result,) = import_files(system, [path])
 
-    assert result.status == "failed"
+    assert (result.status, result.field) == ("failed", "title")
     assert not Organisation.objects.filter(identifier="kth:990002").exists()
     assert not Organisation.objects.filter(name_en="Fotonik").exists()
 

@@ -6,4 +6,4 @@ SIMPLE_FIELDS = [
     "page_count", "publisher", "place", "edition", "series_number", "conference", "licence",
     "access_condition", "available_from", "approved",
 ]  # fmt: skip
-JSON_FIELDS = ["alternative_titles", "abstracts", "keywords", "funders", "notes", "links"]
+JSON_FIELDS = ["alternative_titles", "abstracts", "keywords", "funders", "notes", "links", "quality_flags"]

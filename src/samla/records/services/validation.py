@@ -3,6 +3,13 @@
 Shape is pydantic's job (`records.schemas`); here the meaning is checked: vocabulary codes, identifier
 checksums and forms, languages, dates, known organisations. Lookups that need the database are loaded
 once per batch (`Lookups.for_inputs`), so validating a thousand records costs two queries, not two thousand.
+
+A record is refused only without a title. Any other bad value is fixed when the fix is certain (format
+characters, NFC and spaces, an "(electronic)" after an ISSN, ISSNs typed into an ISBN field) and otherwise
+kept aside with a quality flag (`RecordIn.quality_flags`) for curators: a flagged identifier is kept as
+given in its flag, not among the record's identifiers, so readers and harvesters never take it for a
+valid one. Importers are lenient (flags); a person's edit (`lenient=False`) is refused for a problem it
+brings, so the form or API can name the field, and keeps the flags the record had.
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
+
+from django.utils.translation import gettext_lazy as _
 
 from samla.core.converters import LOCAL_ID
 from samla.core.errors import InvalidInput
@@ -21,8 +31,17 @@ from samla.vocabularies.licences import licences
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
 
-from ..identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
-from ..schemas import RecordIn
+from ..identifiers import (
+    SCHEMES,
+    InvalidIdentifier,
+    issns_in,
+    normalise_identifier,
+    normalise_issn,
+    normalise_orcid,
+    tidy,
+    without_qualifier,
+)
+from ..schemas import IdentifierIn, QualityFlag, RecordIn
 from ..vocabulary import (
     ACCESS_CONDITIONS,
     CONTENT_TYPES,
@@ -34,12 +53,58 @@ from ..vocabulary import (
 
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CODES = {
-    "access_condition": {c for c, _ in ACCESS_CONDITIONS},
-    "content_type": {c for c, _ in CONTENT_TYPES},
-    "publication_status": {c for c, _ in PUBLICATION_STATUSES},
-    "state": {c for c, _ in RECORD_STATES},
+    "access_condition": {c for c, _label in ACCESS_CONDITIONS},
+    "content_type": {c for c, _label in CONTENT_TYPES},
+    "publication_status": {c for c, _label in PUBLICATION_STATUSES},
+    "state": {c for c, _label in RECORD_STATES},
 }
-_ROLES = {c for c, _ in CONTRIBUTOR_ROLES}
+_ROLES = {c for c, _label in CONTRIBUTOR_ROLES}
+
+# Every kind of quality flag, with what curators read.
+FLAG_KINDS = {
+    "invalid-identifier": _("Invalid identifier"),
+    "unknown-scheme": _("Unknown identifier scheme"),
+    "invalid-relation": _("Invalid related identifier"),
+    "invalid-issn": _("Invalid journal ISSN"),
+    "output-type-guessed": _("Output type guessed"),
+    "unknown-code": _("Unknown code"),
+    "impossible-date": _("Impossible date"),
+    "unknown-language": _("Unknown language"),
+    "unknown-subject": _("Unknown subject category"),
+    "invalid-local-id": _("Invalid record id"),
+    "invalid-orcid": _("Invalid ORCID iD"),
+    "unknown-role": _("Unknown contributor role"),
+    "unknown-organisation": _("Unknown organisation"),
+    "contributor-without-name": _("Contributor without a name"),
+    "invalid-link": _("Invalid link"),
+    "invalid-value": _("Invalid value"),
+}
+
+# Genre words of sources without Swepub output types (JabRef MODS, BibTeX and CSL types), as hints.
+GENRE_HINTS = {
+    "article": "publication/journal-article",
+    "journal article": "publication/journal-article",
+    "academic journal": "publication/journal-article",
+    "article-journal": "publication/journal-article",
+    "book": "publication/book",
+    "monograph": "publication/book",
+    "chapter": "publication/book-chapter",
+    "book chapter": "publication/book-chapter",
+    "inbook": "publication/book-chapter",
+    "incollection": "publication/book-chapter",
+    "inproceedings": "conference/paper",
+    "conference paper": "conference/paper",
+    "paper-conference": "conference/paper",
+    "proceedings": "conference/proceeding",
+    "phdthesis": "publication/doctoral-thesis",
+    "doctoral thesis": "publication/doctoral-thesis",
+    "report": "publication/report",
+    "techreport": "publication/report",
+    "preprint": "publication/preprint",
+    "dataset": "other/data-set",
+    "software": "other/software",
+    "patent": "intellectual-property/patent",
+}
 
 
 @dataclass(frozen=True)
@@ -65,50 +130,174 @@ class Lookups:
         )
 
 
-def clean_record_input(data: RecordIn, lookups: Lookups | None = None) -> RecordIn:
-    """The input with every code and identifier checked and normalised; InvalidInput lists each problem.
+class Flags(list):
+    """The quality flags found while cleaning one record, and the input path of each (`paths`: where a
+    refused edit's error points; a flag names a list, "identifiers", where the path names the item)."""
 
-    Normalises `data` in place (inputs are built per call, and copying them cost a quarter of an import).
+    def __init__(self) -> None:
+        super().__init__()
+        self.paths: list[str] = []
 
-    Field paths in the errors follow the input ("identifiers[2].value"), so an importer can name the
-    record and field and a form can mark the field.
+    def add(
+        self,
+        field: str,
+        kind: str,
+        value: Any,
+        message: str,
+        *,
+        kept: str = "",
+        scheme: str = "",
+        path: str = "",
+    ) -> None:
+        self.append(
+            QualityFlag(
+                field=field, kind=kind, value=str(value)[:20_000], scheme=scheme, kept=kept, message=message
+            )
+        )
+        self.paths.append(path or field)
+
+
+def clean_record_input(data: RecordIn, lookups: Lookups | None = None, *, lenient: bool = False) -> RecordIn:
+    """The input with every code and identifier checked and normalised, and its quality flags set.
+
+    Normalises `data` in place (inputs are built per call, and copying them cost a quarter of an import),
+    and gives the same result when cleaned again. InvalidInput when the title is missing, or, unless
+    `lenient`, when a value is flagged that the input's own flags did not name already.
+
+    Field paths follow the input ("identifiers[2].value"), so an importer can name the record and field
+    and a form can mark the field.
     """
     lookups = lookups or Lookups.for_inputs([data])
-    errors: dict[str, str] = {}
-    clean = data
-    _clean_codes(clean, errors, lookups)
-    _clean_languages(clean, errors)
-    _clean_identifiers(clean, errors)
-    _clean_contributors(clean, errors, lookups)
-    if errors:
-        label = clean.local_id or clean.title[:60]
-        path, problem = next(iter(errors.items()))
-        raise InvalidInput(f"Record {label}: {path}: {problem}", fields=errors)
-    return clean
-
-
-def _clean_codes(data: RecordIn, errors: dict[str, str], lookups: Lookups) -> None:
+    carried = _reopen_carried_flags(data)
+    flags = Flags()
+    _clean_codes(data, flags, lookups)
+    _clean_languages(data, flags)
+    _clean_identifiers(data, flags)
+    _clean_journal(data, flags)
+    _clean_contributors(data, flags, lookups)
+    known = {(f.field, f.kind, f.value) for f in carried}
+    new = {
+        p: f.message
+        for p, f in zip(flags.paths, flags, strict=True)
+        if (f.field, f.kind, f.value) not in known
+    }
+    label = data.local_id or data.title[:60]
     if not data.title:
-        errors["title"] = "a title is required"
+        raise InvalidInput(
+            f"Record {label}: title: a title is required", fields={"title": "a title is required"}
+        )
+    if new and not lenient:
+        path, problem = next(iter(new.items()))
+        raise InvalidInput(f"Record {label}: {path}: {problem}", fields=new)
+    found = {(f.field, f.kind, f.value) for f in flags}
+    flags += [
+        f
+        for f in carried
+        if f.field != "identifiers" and (f.field, f.kind, f.value) not in found and _still_holds(data, f)
+    ]
+    data.quality_flags = sorted(flags, key=lambda f: (f.field, f.kind, f.scheme, f.value))
+    return data
+
+
+def _reopen_carried_flags(data: RecordIn) -> list[QualityFlag]:
+    """The input's own flags (a stored record read back for an edit, or an importer's), with each
+    identifier kept aside put back among the identifiers to be checked again."""
+    carried = data.quality_flags
+    data.quality_flags = []
+    given = {(i.scheme, i.value) for i in data.identifiers}
+    for flag in carried:
+        if flag.field == "identifiers" and flag.scheme and (flag.scheme, flag.value) not in given:
+            data.identifiers.append(IdentifierIn(scheme=flag.scheme, value=flag.value))
+    return carried
+
+
+_STEP = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def _still_holds(data: RecordIn, flag: QualityFlag) -> bool:
+    """Whether a carried flag still describes the record: its field still holds what was kept then (a
+    curator who has since set the field has dealt with it)."""
+    node: Any = data
+    for name, index in _STEP.findall(flag.field):
+        node = getattr(node, name, None)
+        if index and isinstance(node, list):
+            node = node[int(index)] if int(index) < len(node) else None
+        if node is None:
+            return True
+    return not isinstance(node, str) or node == flag.kept
+
+
+def _clean_codes(data: RecordIn, flags: Flags, lookups: Lookups) -> None:
     if data.local_id and not LOCAL_ID.fullmatch(data.local_id):
-        errors["local_id"] = f"{data.local_id!r} is not <prefix>:<id> (like diva2:1897829)"
+        _clean_local_id(data, flags)
     if data.output_type not in output_types():
-        errors["output_type"] = f"unknown output type {data.output_type!r}"
+        given = data.output_type
+        data.output_type = guess_output_type(data)
+        message = f"unknown output type {given!r}, guessed {data.output_type}"
+        flags.add("output_type", "output-type-guessed", given, message, kept=data.output_type)
     for field, codes in _CODES.items():
         value = getattr(data, field)
         if value and value not in codes:
-            errors[field] = f"unknown code {value!r}; one of {', '.join(sorted(codes))}"
+            kept = "published" if field == "state" else ""
+            setattr(data, field, kept)
+            message = f"unknown code {value!r}; one of {', '.join(sorted(codes))}"
+            flags.add(field, "unknown-code", value, message, kept=kept)
     if data.issued and not _is_partial_date(data.issued):
-        errors["issued"] = f"{data.issued!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        given = data.issued
+        data.issued = _valid_prefix(given)
+        message = f"{given!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD"
+        flags.add("issued", "impossible-date", given, message, kept=data.issued)
     if data.licence and data.licence not in licences():
-        errors["licence"] = f"unknown licence {data.licence!r}"
+        flags.add("licence", "unknown-code", data.licence, f"unknown licence {data.licence!r}")
+        data.licence = ""
+    links = []
     for index, link in enumerate(data.links):
-        if urlsplit(link.url).scheme not in ("http", "https"):
-            errors[f"links[{index}].url"] = f"{link.url!r} is not an http(s) URL"
+        if urlsplit(link.url).scheme in ("http", "https"):
+            links.append(link)
+        else:
+            message = f"{link.url!r} is not an http(s) URL"
+            flags.add("links", "invalid-link", link.url, message, path=f"links[{index}].url")
+    data.links = links
     for index, code in enumerate(data.subjects):
         if code not in lookups.subject_codes:
-            errors[f"subjects[{index}]"] = f"unknown SSIF category {code!r}"
-    data.subjects = sorted(set(data.subjects))
+            flags.add(
+                "subjects",
+                "unknown-subject",
+                code,
+                f"unknown SSIF category {code!r}",
+                path=f"subjects[{index}]",
+            )
+    data.subjects = sorted({code for code in data.subjects if code in lookups.subject_codes})
+
+
+def _clean_local_id(data: RecordIn, flags: Flags) -> None:
+    """A source id that is no `<prefix>:<id>` becomes one, the same each time, so a re-import finds the
+    record again: "archives/cushman/P07803" → "import:archives_cushman_P07803"."""
+    given = data.local_id
+    prefix, _colon, rest = tidy(given).rpartition(":")
+    prefix = re.sub(r"[^a-z0-9]", "", prefix.lower())
+    prefix = prefix if prefix[:1].isalpha() else "import"
+    data.local_id = f"{prefix}:{re.sub(r'[^A-Za-z0-9_.-]', '_', rest) or '_'}"[:60]
+    message = f"{given!r} is not <prefix>:<id> (like diva2:1897829); stored as {data.local_id}"
+    flags.add("local_id", "invalid-local-id", given, message, kept=data.local_id)
+
+
+def guess_output_type(data: RecordIn) -> str:
+    """The most likely output type of a record whose source gave none or an unknown one: its genre word if
+    it is a common one, else what its other fields say (a journal → article, a host book → chapter…)."""
+    hint = data.output_type.lower().rpartition(":")[2].strip()
+    if hint in GENRE_HINTS:
+        return GENRE_HINTS[hint]
+    schemes = {i.scheme for i in data.identifiers}
+    if data.journal is not None:
+        return "publication/journal-article"
+    if data.conference:
+        return "conference/paper"
+    if data.host_title:
+        return "publication/book-chapter"
+    if "isbn" in schemes:
+        return "publication/book"
+    return "publication/other"
 
 
 def _is_partial_date(value: str) -> bool:
@@ -122,14 +311,22 @@ def _is_partial_date(value: str) -> bool:
     return True
 
 
-def _clean_languages(data: RecordIn, errors: dict[str, str]) -> None:
+def _valid_prefix(value: str) -> str:
+    """The longest YYYY-MM or YYYY that starts an impossible date, "" when none does."""
+    for length in (7, 4):
+        if _is_partial_date(value[:length]) and value[length : length + 1] in ("", "-"):
+            return value[:length]
+    return ""
+
+
+def _clean_languages(data: RecordIn, flags: Flags) -> None:
     def clean(path: str, code: str) -> str:
         if not code:
             return ""
-        normal = normalise_language(code)
+        normal = normalise_language(tidy(code))
         if normal is None:
-            errors[path] = f"unknown ISO 639 language code {code!r}"
-            return code
+            flags.add(path, "unknown-language", code, f"unknown ISO 639 language code {code!r}")
+            return ""
         return normal
 
     data.language = clean("language", data.language)
@@ -139,44 +336,118 @@ def _clean_languages(data: RecordIn, errors: dict[str, str]) -> None:
             item.language = clean(f"{name}[{index}].language", item.language)
 
 
-def _clean_identifiers(data: RecordIn, errors: dict[str, str]) -> None:
+def _clean_identifiers(data: RecordIn, flags: Flags) -> None:
     seen = set()
     kept = []
-    for index, identifier in enumerate(data.identifiers):
+    fixed = [(n, *pair) for n, i in enumerate(data.identifiers) for pair in _certain_fixes(i.scheme, i.value)]
+    for index, scheme, value in fixed:
         try:
-            identifier.value = normalise_identifier(identifier.scheme, identifier.value)
+            value = normalise_identifier(scheme, value)
         except InvalidIdentifier as error:
-            errors[f"identifiers[{index}].value"] = str(error)
+            kind = "invalid-identifier" if scheme in SCHEMES else "unknown-scheme"
+            path = f"identifiers[{index}].value"
+            flags.add("identifiers", kind, value, str(error), scheme=scheme, path=path)
             continue
-        if (identifier.scheme, identifier.value) not in seen:
-            seen.add((identifier.scheme, identifier.value))
-            kept.append(identifier)
+        if (scheme, value) not in seen:
+            seen.add((scheme, value))
+            kept.append(IdentifierIn(scheme=scheme, value=value))
     data.identifiers = kept
+    relations = []
     for index, relation in enumerate(data.relations):
-        if relation.relation not in RELATIONS:
-            errors[f"relations[{index}].relation"] = f"unknown relation {relation.relation!r}"
+        path = f"relations[{index}].relation"
         try:
-            relation.value = normalise_identifier(relation.scheme, relation.value)
+            if relation.relation not in RELATIONS:
+                raise InvalidIdentifier(f"unknown relation {relation.relation!r}")
+            path = f"relations[{index}].value"
+            relation.value = normalise_identifier(relation.scheme, tidy(relation.value))
         except InvalidIdentifier as error:
-            errors[f"relations[{index}].value"] = str(error)
+            given = f"{relation.relation} {relation.scheme} {relation.value}"
+            flags.add(f"relations[{index}]", "invalid-relation", given, str(error), path=path)
+            continue
+        relations.append(relation)
+    data.relations = relations
 
 
-def _clean_contributors(data: RecordIn, errors: dict[str, str], lookups: Lookups) -> None:
+def _certain_fixes(scheme: str, value: str) -> list[tuple[str, str]]:
+    """The identifiers a given one stands for once what is certainly wrong is fixed: format characters
+    and spaces gone, a qualifier after an ISSN or ISBN dropped, ISSNs in an ISBN field moved to ISSN."""
+    scheme, value = tidy(scheme).lower(), tidy(value)
+    if scheme == "isbn" and (issns := issns_in(value)):
+        return [("issn", issn) for issn, _electronic in issns]
+    if scheme in ("isbn", "issn"):
+        value = without_qualifier(value)
+    return [(scheme, value)]
+
+
+def _clean_journal(data: RecordIn, flags: Flags) -> None:
+    """The journal's ISSN and E-ISSN checked: two ISSNs in one field are split (the electronic one, or the
+    second, is the E-ISSN), a qualifier dropped; an invalid one is left out and flagged."""
+    journal = data.journal
+    if journal is None:
+        return
+    given = {"issn": tidy(journal.issn), "eissn": tidy(journal.eissn)}
+    found = issns_in(given["issn"])
+    if len(found) > 1 and not given["eissn"]:
+        electronic = next((issn for issn, is_e in found if is_e), found[-1][0])
+        given = {"issn": next(i for i, _e in found if i != electronic), "eissn": electronic}
+    for field, value in given.items():
+        value = without_qualifier(value)
+        try:
+            value = normalise_issn(value) if value else ""
+        except InvalidIdentifier as error:
+            flags.add(f"journal.{field}", "invalid-issn", getattr(journal, field), str(error))
+            value = ""
+        setattr(journal, field, value)
+
+
+def _clean_contributors(data: RecordIn, flags: Flags, lookups: Lookups) -> None:
+    named = []
     for index, contributor in enumerate(data.contributors):
         path = f"contributors[{index}]"
+        if not contributor.family_name and contributor.given_name:
+            contributor.family_name, contributor.given_name = contributor.given_name, ""
         if not contributor.family_name:
-            errors[f"{path}.family_name"] = "a name is required"
+            flags.add(path, "contributor-without-name", contributor.role, "a name is required")
+            continue
         if contributor.role not in _ROLES:
-            errors[f"{path}.role"] = f"unknown role {contributor.role!r}"
+            flags.add(
+                f"{path}.role",
+                "unknown-role",
+                contributor.role,
+                f"unknown role {contributor.role!r}",
+                kept="oth",
+            )
+            contributor.role = "oth"
         if contributor.person and contributor.person.orcid:
-            try:
-                contributor.person.orcid = normalise_orcid(contributor.person.orcid)
-            except InvalidIdentifier as error:
-                errors[f"{path}.person.orcid"] = str(error)
-        for a_index, affiliation in enumerate(contributor.affiliations):
-            if affiliation.organisation and affiliation.organisation not in lookups.organisation_ids:
-                errors[f"{path}.affiliations[{a_index}].organisation"] = (
-                    f"unknown organisation {affiliation.organisation!r}"
-                )
-            if not affiliation.organisation and not affiliation.text:
-                errors[f"{path}.affiliations[{a_index}]"] = "an organisation or a text is required"
+            _clean_orcid(contributor, path, flags)
+        _clean_affiliations(contributor, path, flags, lookups)
+        named.append(contributor)
+    data.contributors = named
+
+
+def _clean_orcid(contributor: Any, path: str, flags: Flags) -> None:
+    person = contributor.person
+    try:
+        person.orcid = normalise_orcid(tidy(person.orcid))
+    except InvalidIdentifier as error:
+        flags.add(f"{path}.person.orcid", "invalid-orcid", person.orcid, str(error))
+        person.orcid = ""
+        if not (person.local_id or person.authority_id):
+            contributor.person = None
+
+
+def _clean_affiliations(contributor: Any, path: str, flags: Flags, lookups: Lookups) -> None:
+    kept = []
+    for index, affiliation in enumerate(contributor.affiliations):
+        if affiliation.organisation and affiliation.organisation not in lookups.organisation_ids:
+            flags.add(
+                f"{path}.affiliations[{index}].organisation",
+                "unknown-organisation",
+                affiliation.organisation,
+                f"unknown organisation {affiliation.organisation!r}",
+            )
+            affiliation.text = affiliation.text or affiliation.organisation
+            affiliation.organisation = ""
+        if affiliation.organisation or affiliation.text:
+            kept.append(affiliation)
+    contributor.affiliations = kept

@@ -82,7 +82,7 @@ def _create(actor: Actor, data: RecordIn, *, owner_id: int | None, origin: Origi
     """`create_record`; with `origin`, the record's fields are that import's."""
     require(actor, "record.create")
     lookups = Lookups.for_inputs([data])
-    data = clean_record_input(data, lookups)
+    data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
     if data.local_id and Record.objects.filter(local_id=data.local_id).exists():
         raise InvalidInput(f"Record {data.local_id} exists already.", fields={"local_id": "taken"})
     conflicts = _repository_identifier_conflicts([data], own={})
@@ -112,7 +112,7 @@ def _update(
     """`update_record`, returning "updated", "proposed" or "unchanged" and what was planned."""
     record = get_record_for_update(actor, local_id)
     lookups = Lookups.for_inputs([data])
-    data = clean_record_input(data, lookups)
+    data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
     now = timezone.now()
     plan = _plan(actor, record, data, origin, now.isoformat(), _issns_held([data]))
     proposed = bool(plan.proposals) and propose_changes(record, plan.proposals, origin, now)
@@ -284,7 +284,7 @@ def _import_records(
     cleaned: dict[int, RecordIn] = {}
     for index, data in enumerate(inputs):
         try:
-            cleaned[index] = clean_record_input(data, lookups)
+            cleaned[index] = clean_record_input(data, lookups, lenient=True)
         except InvalidInput as error:
             outcomes[index] = ImportOutcome(index, "failed", error=error)
     existing = _existing_local_ids(cleaned)
