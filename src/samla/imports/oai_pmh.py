@@ -17,7 +17,7 @@ from lxml import etree
 from samla.core.errors import InvalidInput
 
 from .errors import UnreadableFile
-from .mapping import Header, MappedRecord, child, children, clean, element_text, localname
+from .mapping import Header, MappedRecord, add_header, child, children, clean, element_text, localname
 from .mods import MODS_NS, map_mods
 from .oai_dc import OAI_DC_NS, map_oai_dc
 
@@ -36,13 +36,21 @@ class SourceRecord:
 
     def map(self) -> MappedRecord:
         """The record in the service's input shape; InvalidInput names the field when a value does not fit."""
+        from .datacite import is_datacite, map_resource  # datacite reads its files with this module
+
         namespace = etree.QName(self.metadata).namespace if self.metadata is not None else None
         if namespace == MODS_NS:
             return map_mods(self.metadata, header=self.header)
         if namespace == OAI_DC_NS:
             return map_oai_dc(self.metadata, header=self.header)
+        if self.metadata is not None and is_datacite(self.metadata):
+            raw = map_resource(self.metadata)  # Zenodo's metadataPrefix=datacite
+            add_header(raw, self.header)
+            return MappedRecord(raw)
         what = f"Metadata in {namespace} is" if self.metadata is not None else "A record without metadata is"
-        raise InvalidInput(f"{what} neither MODS nor oai_dc.", fields={"metadata": "unsupported format"})
+        raise InvalidInput(
+            f"{what} neither MODS, DataCite nor oai_dc.", fields={"metadata": "unsupported format"}
+        )
 
 
 def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementTree:

@@ -317,14 +317,28 @@ def test_import_files_zenodo_record_stored_with_doi_licence_and_type(db, system)
     ]
 
 
-def test_import_files_datacite_record_fails_naming_metadata_format(db, system):
+def test_import_files_datacite_record_of_an_oai_pmh_response_is_imported(db, system):
     path = TESTDATA / "oai-pmh" / "zenodo-invenio" / "GetRecord-datacite.xml"
+
+    (result,) = import_files(system, [path])
+
+    assert (result.status, result.record) == ("updated", "zenodo:10357859")  # the demo corpus has its oai_dc
+    record = get_record_for(system, "zenodo:10357859")
+    assert ("oai", "oai:zenodo.org:10357859") in [(i.scheme, i.value) for i in record.identifiers.all()]
+
+
+def test_import_files_record_in_unknown_metadata_format_fails_naming_it(db, system, tmp_path):
+    source = (TESTDATA / "oai-pmh" / "zenodo-invenio" / "GetRecord-datacite.xml").read_text(encoding="utf-8")
+    path = tmp_path / "marc.xml"
+    path.write_text(source.replace("http://datacite.org/schema/kernel-4", "http://www.loc.gov/MARC21/slim"))
     before = row_counts()
 
     (result,) = import_files(system, [path])
 
     assert (result.status, result.record, result.field) == ("failed", "oai:zenodo.org:10357859", "metadata")
-    assert result.message == "Metadata in http://datacite.org/schema/kernel-4 is neither MODS nor oai_dc."
+    assert (
+        result.message == "Metadata in http://www.loc.gov/MARC21/slim is neither MODS, DataCite nor oai_dc."
+    )
     assert row_counts() == before
 
 
