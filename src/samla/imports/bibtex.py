@@ -19,7 +19,7 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.middlewares.parsestack import default_parse_stack
-from bibtexparser.model import Block, DuplicateBlockKeyBlock, ParsingFailedBlock, String
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, MiddlewareErrorBlock, ParsingFailedBlock, String
 from bibtexparser.model import Entry as BibEntry
 from pylatexenc import latex2text
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
@@ -67,6 +67,7 @@ _LATEX = LatexNodes2Text(latex_context=_text_context(), math_mode="verbatim")
 _LATEX_CONTEXT = get_default_latex_context_db()
 _LATEX_MARKUP = re.compile(r"[\\{}$~%]|--")
 _VERBATIM = {"doi", "url", "eprint"}
+NAME_FIELDS = ("author", "editor", "translator")  # the fields bibtexparser's name middlewares split
 
 
 def read(path: Path) -> list[ref.Entry]:
@@ -129,13 +130,46 @@ class _Concatenations(BlockMiddleware):
 
 def _entry(path: str, block: Block) -> ref.Entry:
     line = block.start_line + 1  # bibtexparser counts from 0
-    if isinstance(block, DuplicateBlockKeyBlock):
-        return ref.failed(path, line, block.key, f"the key {block.key!r} is used by an earlier entry")
+    if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, BibEntry):
+        # A key is only the file's label for an entry: a repeated one does not make the entry less whole
+        # (the record service tells a repeated work by its identifiers, or title, year and first author).
+        block = _with_names_split(block.ignore_error_block)
+        if isinstance(block, ParsingFailedBlock):
+            return _entry(path, block)
+    if isinstance(block, MiddlewareErrorBlock) and isinstance(block.ignore_error_block, BibEntry):
+        retried = _with_names_split(_names_trimmed(block.ignore_error_block))
+        block = retried if isinstance(retried, BibEntry) else block
     if isinstance(block, ParsingFailedBlock):
         first = clean(block.raw.splitlines()[0] if block.raw else "")[:60]
         return ref.failed(path, line, _key(block.raw), f"not valid BibTeX ({first!r}); {block.error}".strip())
     assert isinstance(block, BibEntry)
     return ref.entry(path, line, block.key, map_entry(block), "bibtex")
+
+
+def _with_names_split(entry: BibEntry) -> Block:
+    """An entry bibtexparser left out of its middleware (its key repeats an earlier one's, or a name
+    failed), through what it missed: the whole stack, or the name splitting once its names are lists."""
+    library = bibtexparser.Library()
+    separated = any(isinstance(f.value, list) for f in entry.fields if f.key in NAME_FIELDS)
+    stack = (
+        [SplitNameParts()] if separated else [*default_parse_stack(), SeparateCoAuthors(), SplitNameParts()]
+    )
+    for middleware in (m for m in stack if isinstance(m, BlockMiddleware)):  # not those of the library
+        entry = middleware.transform_entry(entry, library)
+        if not isinstance(entry, BibEntry):
+            break
+    return entry
+
+
+def _names_trimmed(entry: BibEntry) -> BibEntry:
+    """The entry with a comma ending one of its names dropped ("May, Keith,"): a slip bibtexparser refuses
+    the name for, and with it the whole entry."""
+    for field in entry.fields:
+        if field.key in NAME_FIELDS and isinstance(field.value, list):
+            field.value = [name.strip().rstrip(",").strip() for name in field.value]
+        elif field.key in NAME_FIELDS and isinstance(field.value, str):
+            field.value = field.value.strip().rstrip(",").strip()
+    return entry
 
 
 def _key(raw: str) -> str:
