@@ -222,3 +222,17 @@ def test_record_page_shows_access_condition_and_a_link_that_is_not_the_full_text
     assert _section(tree, "full-text") == "Full text Access: Free Link at doi.org"
     _response, tree = _page(client, "/record/diva:kth-289495", HTTP_ACCEPT_LANGUAGE="sv")
     assert _section(tree, "full-text") == "Fulltext Åtkomst: Fritt tillgänglig Länk hos doi.org"
+
+
+def test_record_page_supervisor_with_free_text_affiliations_shows_them(client, system):
+    """A thesis whose supervisor (ths) has affiliations linked to no organisation answered 500."""
+    from tests import TESTDATA
+
+    from samla.imports.services import import_files
+
+    (result,) = import_files(system, [TESTDATA / "diva-more" / "uniarts-new.xml"])
+
+    response = client.get(f"/record/{result.record}")
+    assert response.status_code == 200
+    affiliations = html.fromstring(response.content).xpath('//span[@class="affiliation"]/text()')
+    assert "Stockholms dramatiska högskola" in affiliations
