@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "samla.search",
     "samla.oai",
     "samla.imports",
+    "samla.quality",
     "samla.demo",
     "samla.jobs",
     "django_tasks",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("journal/", include("samla.journals.urls")),
     path("stats/", include("samla.stats.urls")),
     path("jobs/", include("samla.jobs.urls")),
+    path("quality/", include("samla.quality.urls")),
     path("", include("samla.sitemaps.urls")),
 ]
 

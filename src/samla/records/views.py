@@ -104,6 +104,8 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
         "usage": usage,
         "may_restore": record.state == "withdrawn" and can(actor, "record.delete", record),
     }
+    # Curators see what the sources gave that could not be used (kept aside, never shown as valid).
+    context["quality_flags"] = record.quality_flags if can(actor, "quality.review") else []
     response = render(request, "records/record_detail.html", context)
     response["Link"] = machine.link_header()
     return response
