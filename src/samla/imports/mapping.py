@@ -209,8 +209,9 @@ def html_to_text(fragment: str) -> str:
 
 
 def date_part(value: str) -> str:
-    """The date of a date-time: 2019-08-16 from 2019-08-16T14:11:39 or 2017-02-04T11:41:42+01:00."""
-    return clean(value).split("T", 1)[0]
+    """The date of a date-time: 2019-08-16 from 2019-08-16T14:11:39, 2017-02-04T11:41:42+01:00 or
+    2019-11-19 10:58:40 (Chalmers' MODS)."""
+    return clean(value).replace(" ", "T", 1).split("T", 1)[0]
 
 
 def local_id_from(identifier: str) -> str:
