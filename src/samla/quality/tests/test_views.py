@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from lxml import html
 
@@ -117,3 +118,20 @@ def test_admin_index_and_staff_header_link_to_the_quality_page(db, client):
 
     assert admin.xpath('//p[@class="quality-link"]/a/@href') == ["/quality/"]
     assert "/quality/" in home.xpath("//header//a/@href")
+
+
+def test_flagged_identifier_is_shown_by_no_page_export_or_oai_format(flagged, client):
+    from samla.exports.registry import formats
+
+    bad_isbn = "978-911-7601-301-4"
+    urls = ["/record/diva2:844675"] + [f"/record/diva2:844675/export/{fmt.name}" for fmt in formats()]
+    urls += [
+        f"/oai?verb=GetRecord&identifier=oai:{settings.OAI_REPOSITORY_ID}:diva2:844675&metadataPrefix={fmt.oai.prefix}"
+        for fmt in formats()
+        if fmt.oai
+    ]
+
+    answers = {url: client.get(url) for url in urls}
+
+    assert {url: r.status_code for url, r in answers.items()} == dict.fromkeys(urls, 200)
+    assert [url for url, r in answers.items() if bad_isbn.encode() in r.content] == []
