@@ -493,3 +493,40 @@ def test_create_record_value_of_wrong_type_names_field_and_value_not_python_type
     assert response.status_code == 400
     assert response.json()["errors"] == errors
     assert_matches_openapi(response)
+
+
+# ---------------------------------------------------------------- quality flags
+
+
+def create_flagged() -> Record:
+    """A record whose libris id (a scheme Samla does not know) an import kept aside with a flag."""
+    from samla.records.services import import_records
+
+    data = RecordIn.model_validate(
+        {**NEW_RECORD, "identifiers": [{"scheme": "libris", "value": "17786218"}], "local_id": "test:flagged"}
+    )
+    (outcome,) = import_records(Actor.system("tests"), [data])
+    return outcome.record
+
+
+def test_record_detail_shows_quality_flags_to_curators_only(client, curator_client):
+    create_flagged()
+
+    anonymous = Client().get("/api/records/test:flagged").json()
+    curator = assert_matches_openapi(curator_client.get("/api/records/test:flagged"))
+
+    assert (anonymous["identifiers"], anonymous["quality_flags"]) == ([], [])
+    assert [(f["kind"], f["scheme"], f["value"]) for f in curator["quality_flags"]] == [
+        ("unknown-scheme", "libris", "17786218")
+    ]
+
+
+def test_record_replace_by_curator_with_body_as_read_keeps_its_flags(curator_client):
+    create_flagged()
+    body = editable(curator_client.get("/api/records/test:flagged").json())
+
+    response = put_json(curator_client, "/api/records/test:flagged", {**body, "title": "Renamed"})
+
+    assert response.status_code == 200, response.content
+    stored = Record.objects.get(local_id="test:flagged")
+    assert (stored.title, [f["value"] for f in stored.quality_flags]) == ("Renamed", ["17786218"])
