@@ -38,7 +38,7 @@ def test_import_command_record_without_title_exits_1_and_reports_it_on_stderr(db
 
     assert result.exit_code == 1
     assert result.stdout == SUMMARY.format(1, 0, 0, 0, 0, 1)
-    assert f"failed {path}:6 diva2:9200003 title: Record diva2:9200003: title: a title is required" in (
+    assert f"{path}:6 diva2:9200003 title: Record diva2:9200003: title: a title is required" in (
         result.stderr
     )
 

@@ -415,7 +415,7 @@ def test_damaged_wos_file_names_file_line_record_and_field(tmp_path):
         f"{path}:1323 WOS:000312893300115 -: "
         "Entry WOS:000312893300115: the record has no ER line (end of file)"
     ]
-    assert result.stdout.endswith("8 created, 0 updated, 0 unchanged, 0 deleted, 2 failed\n")
+    assert result.stdout.endswith("8 created, 0 updated, 0 unchanged, 0 deleted, 0 flagged, 2 failed\n")
 
 
 def test_wos_record_with_a_tag_web_of_science_does_not_define_imports_without_it(tmp_path):
