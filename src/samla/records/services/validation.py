@@ -175,20 +175,28 @@ def clean_record_input(data: RecordIn, lookups: Lookups | None = None, *, lenien
     _clean_identifiers(data, flags)
     _clean_journal(data, flags)
     _clean_contributors(data, flags, lookups)
+    if not data.title:
+        label = data.local_id or data.title[:60]
+        raise InvalidInput(
+            f"Record {label}: title: a title is required", fields={"title": "a title is required"}
+        )
+    if flags or carried:  # most records have neither: nothing more to do
+        _set_flags(data, flags, carried, lenient=lenient)
+    return data
+
+
+def _set_flags(data: RecordIn, flags: Flags, carried: list[QualityFlag], *, lenient: bool) -> None:
+    """The record's flags: those found now, and those it carried that still hold. Unless `lenient`,
+    InvalidInput names the problems found now that it did not carry."""
     known = {(f.field, f.kind, f.value) for f in carried}
     new = {
         p: f.message
         for p, f in zip(flags.paths, flags, strict=True)
         if (f.field, f.kind, f.value) not in known
     }
-    label = data.local_id or data.title[:60]
-    if not data.title:
-        raise InvalidInput(
-            f"Record {label}: title: a title is required", fields={"title": "a title is required"}
-        )
     if new and not lenient:
         path, problem = next(iter(new.items()))
-        raise InvalidInput(f"Record {label}: {path}: {problem}", fields=new)
+        raise InvalidInput(f"Record {data.local_id or data.title[:60]}: {path}: {problem}", fields=new)
     found = {(f.field, f.kind, f.value) for f in flags}
     flags += [
         f
@@ -196,13 +204,14 @@ def clean_record_input(data: RecordIn, lookups: Lookups | None = None, *, lenien
         if f.field != "identifiers" and (f.field, f.kind, f.value) not in found and _still_holds(data, f)
     ]
     data.quality_flags = sorted(flags, key=lambda f: (f.field, f.kind, f.scheme, f.value))
-    return data
 
 
 def _reopen_carried_flags(data: RecordIn) -> list[QualityFlag]:
     """The input's own flags (a stored record read back for an edit, or an importer's), with each
     identifier kept aside put back among the identifiers to be checked again."""
     carried = data.quality_flags
+    if not carried:  # an import's input: nothing to reopen
+        return carried
     data.quality_flags = []
     given = {(i.scheme, i.value) for i in data.identifiers}
     for flag in carried:
@@ -329,29 +338,41 @@ def _clean_languages(data: RecordIn, flags: Flags) -> None:
             return ""
         return normal
 
-    data.language = clean("language", data.language)
-    data.title_language = clean("title_language", data.title_language)
-    for name in ("abstracts", "keywords", "alternative_titles"):
-        for index, item in enumerate(getattr(data, name)):
-            item.language = clean(f"{name}[{index}].language", item.language)
+    for item, field, path in [(data, "language", "language"), (data, "title_language", "title_language")] + [
+        (item, "language", f"{name}[{index}].language")
+        for name in ("abstracts", "keywords", "alternative_titles")
+        for index, item in enumerate(getattr(data, name))
+    ]:
+        given = getattr(item, field)
+        if given and (normal := clean(path, given)) != given:
+            setattr(item, field, normal)  # only when it changes: pydantic's setattr is the dear part
 
 
 def _clean_identifiers(data: RecordIn, flags: Flags) -> None:
+    """Each identifier normalised in place (a model built anew for each cost more than its check), or
+    kept aside with a flag; repeats dropped."""
     seen = set()
     kept = []
-    fixed = [(n, *pair) for n, i in enumerate(data.identifiers) for pair in _certain_fixes(i.scheme, i.value)]
-    for index, scheme, value in fixed:
-        try:
-            value = normalise_identifier(scheme, value)
-        except InvalidIdentifier as error:
-            kind = "invalid-identifier" if scheme in SCHEMES else "unknown-scheme"
-            path = f"identifiers[{index}].value"
-            flags.add("identifiers", kind, value, str(error), scheme=scheme, path=path)
-            continue
-        if (scheme, value) not in seen:
+    for index, identifier in enumerate(data.identifiers):
+        for scheme, value, problem in _checked(identifier.scheme, identifier.value):
+            if problem:
+                kind = "invalid-identifier" if scheme in SCHEMES else "unknown-scheme"
+                path = f"identifiers[{index}].value"
+                flags.add("identifiers", kind, value, problem, scheme=scheme, path=path)
+                continue
+            if (scheme, value) in seen:
+                continue
             seen.add((scheme, value))
-            kept.append(IdentifierIn(scheme=scheme, value=value))
-    data.identifiers = kept
+            if scheme != identifier.scheme:
+                kept.append(IdentifierIn(scheme=scheme, value=value))
+                continue
+            if value != identifier.value:
+                identifier.value = value
+            kept.append(identifier)
+    if len(kept) != len(data.identifiers) or any(
+        a is not b for a, b in zip(kept, data.identifiers, strict=False)
+    ):
+        data.identifiers = kept
     relations = []
     for index, relation in enumerate(data.relations):
         path = f"relations[{index}].relation"
@@ -365,7 +386,25 @@ def _clean_identifiers(data: RecordIn, flags: Flags) -> None:
             flags.add(f"relations[{index}]", "invalid-relation", given, str(error), path=path)
             continue
         relations.append(relation)
-    data.relations = relations
+    if len(relations) != len(data.relations):
+        data.relations = relations
+
+
+def _checked(scheme: str, value: str) -> list[tuple[str, str, str]]:
+    """The identifiers a given one stands for, each normalised with "" or as given with what is wrong.
+    Most are valid as given: one check."""
+    if scheme in SCHEMES and value.isascii() and value == value.strip():
+        try:
+            return [(scheme, normalise_identifier(scheme, value), "")]
+        except InvalidIdentifier:
+            pass
+    found = []
+    for fixed_scheme, fixed in _certain_fixes(scheme, value):
+        try:
+            found.append((fixed_scheme, normalise_identifier(fixed_scheme, fixed), ""))
+        except InvalidIdentifier as error:
+            found.append((fixed_scheme, fixed, str(error)))
+    return found
 
 
 def _certain_fixes(scheme: str, value: str) -> list[tuple[str, str]]:
@@ -383,7 +422,7 @@ def _clean_journal(data: RecordIn, flags: Flags) -> None:
     """The journal's ISSN and E-ISSN checked: two ISSNs in one field are split (the electronic one, or the
     second, is the E-ISSN), a qualifier dropped; an invalid one is left out and flagged."""
     journal = data.journal
-    if journal is None:
+    if journal is None or not (journal.issn or journal.eissn):
         return
     given = {"issn": tidy(journal.issn), "eissn": tidy(journal.eissn)}
     found = issns_in(given["issn"])
@@ -397,7 +436,8 @@ def _clean_journal(data: RecordIn, flags: Flags) -> None:
         except InvalidIdentifier as error:
             flags.add(f"journal.{field}", "invalid-issn", getattr(journal, field), str(error))
             value = ""
-        setattr(journal, field, value)
+        if value != getattr(journal, field):
+            setattr(journal, field, value)
 
 
 def _clean_contributors(data: RecordIn, flags: Flags, lookups: Lookups) -> None:
@@ -420,9 +460,11 @@ def _clean_contributors(data: RecordIn, flags: Flags, lookups: Lookups) -> None:
             contributor.role = "oth"
         if contributor.person and contributor.person.orcid:
             _clean_orcid(contributor, path, flags)
-        _clean_affiliations(contributor, path, flags, lookups)
+        if contributor.affiliations:
+            _clean_affiliations(contributor, path, flags, lookups)
         named.append(contributor)
-    data.contributors = named
+    if len(named) != len(data.contributors):
+        data.contributors = named
 
 
 def _clean_orcid(contributor: Any, path: str, flags: Flags) -> None:
@@ -450,4 +492,5 @@ def _clean_affiliations(contributor: Any, path: str, flags: Flags, lookups: Look
             affiliation.organisation = ""
         if affiliation.organisation or affiliation.text:
             kept.append(affiliation)
-    contributor.affiliations = kept
+    if len(kept) != len(contributor.affiliations):
+        contributor.affiliations = kept
