@@ -15,7 +15,7 @@ from samla.imports.services import import_files
 from samla.records.models import Record
 
 pytestmark = pytest.mark.django_db
-SUMMARY = "{} created, {} updated, {} unchanged, {} deleted, {} failed\n"
+SUMMARY = "{} created, {} updated, {} unchanged, {} deleted, 0 flagged, {} failed\n"
 LATIN1_MODS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<mods xmlns="http://www.loc.gov/mods/v3">\n'
     "<titleInfo><title>Sm\xe5 hus</title></titleInfo></mods>\n"

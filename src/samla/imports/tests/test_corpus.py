@@ -41,9 +41,11 @@ FAILED = {
     # The readers of Scopus CSV and EndNote refuse these: a row longer than its header, and an EndNote
     # tagged file among DSpace's RIS that is not told apart by its content.
     "records/ris/dspace/endnote-test.enw": 1,
+    "records/ris/rispy/example_wos.ris": 1,  # no RIS reference in it (rispy's Web of Science sample)
     "records/scopus/litstudy-scopus-older.csv": 2,
 }
 NOT_TITLE = {
+    "example_wos.ris",
     "invalid_issn.xml",
     "chalmers.xml",
     "ListRecordsBroken.xml",
