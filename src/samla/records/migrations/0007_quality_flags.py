@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0005_links_access_condition'),
+        ('records', '0006_provenance'),
     ]
 
     operations = [
