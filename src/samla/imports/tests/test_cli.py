@@ -98,7 +98,7 @@ def test_import_command_dry_run_lists_each_change_and_writes_nothing(db, curator
     assert result.stdout == (
         f"{changed}:6 diva2:9200005: would update page_count; would propose publisher\n"
         f"{changed}:223 diva2:9200006: would create\n"
-        "Dry run, nothing written: 1 created, 1 updated, 0 unchanged, 0 deleted, 0 failed\n"
+        "Dry run, nothing written: 1 created, 1 updated, 0 unchanged, 0 deleted, 0 flagged, 0 failed\n"
     )
     assert Record.objects.get(local_id="diva2:9200005").revision == revision
     assert not Record.objects.filter(local_id="diva2:9200006").exists()
@@ -116,5 +116,5 @@ def test_import_command_record_with_only_proposals_is_counted_proposed(db, curat
     result = CliRunner().invoke(main, ["import", str(changed)])
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == SUMMARY.format(0, 0, 0, 0, 0).replace("\n", ", 1 proposed\n")
+    assert result.stdout == SUMMARY.format(0, 0, 0, 0, 0, 0).replace("\n", ", 1 proposed\n")
     assert Record.objects.get(local_id="diva2:9200007").page_count == 70

@@ -32,7 +32,7 @@ from ..schemas import RecordIn
 RICHNESS = {"oai_dc": 1}
 RICHEST = 2
 # Fields no import decides: the record's own identity, history and the curators' approval.
-UNTRACKED = frozenset({"local_id", "created", "last_updated", "approved"})
+UNTRACKED = frozenset({"local_id", "created", "last_updated", "approved", "quality_flags"})
 TRACKED = tuple(name for name in RecordIn.model_fields if name not in UNTRACKED)
 KEPT_SCHEMES = ("oai",)  # identifiers a record keeps whatever a source later lists
 
@@ -81,6 +81,7 @@ def merge_import(
     proposed changes: {field: the source's value} for the fields a person edited."""
     proposals: dict[str, Any] = {}
     changed = False
+    kept_old: set[str] = set()  # fields whose stored value stays although the source gave another
     for field in TRACKED:
         if new[field] == old[field]:
             continue
@@ -91,17 +92,33 @@ def merge_import(
         entry = owner(provenance, field)
         if is_empty(new[field]):
             new[field] = old[field]
+            kept_old.add(field)
         elif edited_by_person(entry):
             proposals[field] = new[field]
             new[field] = old[field]
+            kept_old.add(field)
         elif richness(entry) > RICHNESS.get(origin.format, RICHEST):
             new[field] = old[field]
+            kept_old.add(field)
         else:
             provenance[field] = import_entry(origin, at)
             changed = True
+    new["quality_flags"] = _merged_flags(old["quality_flags"], new["quality_flags"], kept_old)
     if not changed:
         new["last_updated"] = old["last_updated"]  # a source's date moves only with a change it makes
     return proposals
+
+
+def _merged_flags(old: list[dict], new: list[dict], kept_old: set[str]) -> list[dict]:
+    """The quality flags of the merged record: a field's flags come with its value, the stored one's for
+    a field kept, the source's for the others (so a source that gives a value without the problem clears
+    its flag)."""
+
+    def field_of(flag: dict) -> str:
+        return flag["field"].split(".", 1)[0].split("[", 1)[0]
+
+    flags = [f for f in new if field_of(f) not in kept_old] + [f for f in old if field_of(f) in kept_old]
+    return sorted(flags, key=lambda f: (f["field"], f["kind"], f["scheme"], f["value"]))
 
 
 def _keeping_repository_identifiers(old: list[dict], new: list[dict]) -> list[dict]:

@@ -123,3 +123,29 @@ def test_clean_strict_edit_is_refused_for_a_new_problem_but_keeps_the_flags_it_h
     with pytest.raises(InvalidInput) as refused:
         clean_record_input(edit, NO_LOOKUPS)
     assert list(refused.value.fields) == ["identifiers[0].value"]
+
+
+def test_merge_import_takes_a_fields_flags_with_its_value():
+    from samla.records.services.merging import Origin, merge_import
+
+    flag = {
+        "field": "language",
+        "kind": "unknown-language",
+        "value": "x",
+        "scheme": "",
+        "kept": "",
+        "message": "",
+    }
+    orcid = {**flag, "field": "contributors[0].person.orcid", "kind": "invalid-orcid"}
+    old = RecordIn(title="T", output_type="publication/book", language="", quality_flags=[flag, orcid])
+    new = RecordIn(title="T", output_type="publication/book", language="eng")
+    old, new = old.model_dump(mode="json"), new.model_dump(mode="json")
+    new["contributors"] = [{"family_name": "Li"}]  # the source names the contributor again, fixed
+    provenance = {"language": {"user": "curator", "at": "2026-01-01"}}  # a person set the language
+
+    merge_import(old, new, provenance, Origin("mods"), "2026-02-01")
+
+    # The contributors are the source's now, without the ORCID flag; the person's language stays, and
+    # with it its flag.
+    assert [f["field"] for f in new["quality_flags"]] == ["language"]
+    assert new["language"] == ""
