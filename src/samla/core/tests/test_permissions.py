@@ -103,6 +103,7 @@ TABLE = [
     ("file.download", "the depositor's archive copy", _file("archive", owner=DEPOSITOR), CURATOR_UP),
     ("file.manage", "the file store", None, CURATOR_UP),
     ("stats.rebuild", "the usage counts", None, CURATOR_UP),
+    ("quality.review", "the records' quality flags", None, CURATOR_UP),
     ("search.reindex", "the search index", None, ADMIN_UP),
     ("oai.keep", "the kept OAI-PMH texts", None, ADMIN_UP),
 ]
