@@ -84,8 +84,8 @@ class ProposalPageOut(Schema):
 
 class ProposalFilters(Schema):
     record: str = ""
-    page: int = 1
-    size: int = 50
+    page: PageNumber = 1
+    size: PageSize = 50
 
 
 def _proposal_out(request: HttpRequest, proposal) -> ProposalOut:

@@ -104,6 +104,7 @@ TABLE = [
     ("file.manage", "the file store", None, CURATOR_UP),
     ("stats.rebuild", "the usage counts", None, CURATOR_UP),
     ("quality.review", "the records' quality flags", None, CURATOR_UP),
+    ("proposal.decide", "a source's proposed change", None, CURATOR_UP),
     ("search.reindex", "the search index", None, ADMIN_UP),
     ("oai.keep", "the kept OAI-PMH texts", None, ADMIN_UP),
 ]
