@@ -19,6 +19,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from samla.demo.services import count_demo_records
+
 from .conftest import BIN, ROOT, _free_port, _wait_until_up
 
 LIMITS = {"SAMLA_STREAM_MAX_RECORDS": "5", "SAMLA_CITE_MAX_RECORDS": "5", "SAMLA_JOB_STALE_SECONDS": "2"}
@@ -90,4 +92,4 @@ def test_bibliography_job_survives_its_worker_killed_and_downloads_whole(limited
     with urllib.request.urlopen(f"{live_url}/search/cite?q=", timeout=60) as response:
         streamed = response.read().decode()  # the e2e server's limits let it stream
     assert body == streamed
-    assert body.count('<div class="csl-entry">') == 64
+    assert body.count('<div class="csl-entry">') == count_demo_records()
