@@ -8,6 +8,8 @@ parsed before any of its records is handed on: a file that is not well-formed im
 
 from __future__ import annotations
 
+import html.entities
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +71,8 @@ def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementT
         else:
             tree = etree.ElementTree(etree.fromstring(content, parser))
     except etree.XMLSyntaxError as error:
+        if repaired := _with_html_entities_resolved(path, content, error):
+            return parse_xml(path, repaired)
         raise UnreadableFile(
             f"not well-formed XML ({error.msg}); nothing imported from this file",
             path=str(path),
@@ -87,6 +91,34 @@ def parse_xml(path: Path | str, content: bytes | None = None) -> etree._ElementT
             "declares a DTD; imported files may not declare DTDs or entities", path=str(path)
         )
     return tree
+
+
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+
+
+def _with_html_entities_resolved(
+    path: Path | str, content: bytes | None, error: etree.XMLSyntaxError
+) -> bytes:
+    """The file's bytes with HTML's named entities (DiVA writes `&ouml;` into some titles, undeclared) as
+    character references, when undeclared entities stopped the parser and some are HTML's; else nothing.
+    A reference is ASCII, so the file's encoding and line numbers stay; an entity HTML does not know is
+    left for the parser to name."""
+    if error.code != etree.ErrorTypes.ERR_UNDECLARED_ENTITY:
+        return b""
+    data = content if content is not None else Path(path).read_bytes()
+    replaced = 0
+
+    def reference(match: re.Match[bytes]) -> bytes:
+        nonlocal replaced
+        characters = None if match[1] in _XML_ENTITIES else html.entities.html5.get(match[1].decode() + ";")
+        if characters is None:
+            return match[0]
+        replaced += 1
+        return b"".join(b"&#%d;" % ord(c) for c in characters)
+
+    repaired = _NAMED_ENTITY.sub(reference, data)
+    return repaired if replaced else b""
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def read_file(path: Path) -> Sequence:
 
 
 def _read(path: Path) -> Sequence:
-    kind = EXTENSIONS.get(path.suffix.lower()) or sniff_file(path)
+    text = head(path)
+    kind = _database_export(text) or EXTENSIONS.get(path.suffix.lower()) or sniff(text)
     if kind in READERS:
         return READERS[kind](path)
     if kind == "xml" and _is_datacite(path):
@@ -62,7 +63,13 @@ def sniff_file(path: Path) -> str:
     """The format the file's first characters show; the database exports are told first, because a
     Scopus CSV or a Web of Science file may contain what looks like the start of another format."""
     text = head(path)
-    return wos.sniff(text) or scopus.sniff(text) or endnote.sniff(text) or sniff(text)
+    return _database_export(text) or sniff(text)
+
+
+def _database_export(text: str) -> str:
+    """Web of Science, Scopus or EndNote, told by the content whatever the file's name: Web of Science's
+    plain text often travels as `.ris` (rispy's own sample does), though RIS cannot read it."""
+    return wos.sniff(text) or scopus.sniff(text) or endnote.sniff(text)
 
 
 def _is_datacite(path: Path) -> bool:

@@ -8,11 +8,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from tests import TESTDATA
 
 from samla.cli import main
 from samla.core.access import Actor
 from samla.imports.services import import_files
 from samla.records.models import Record
+from samla.records.services import record_to_input
 
 pytestmark = pytest.mark.django_db
 SUMMARY = "{} created, {} updated, {} unchanged, {} deleted, 0 flagged, {} failed\n"
@@ -194,3 +196,32 @@ def test_csl_json_value_no_check_foresaw_fails_alone_without_python_words(tmp_pa
     (result,) = import_files(Actor.system("test"), [path])
 
     assert str(result) == f"{path}:1 x -: Entry x: a value is not of the shape CSL-JSON gives it"
+
+
+def test_xml_with_html_entities_diva_writes_undeclared_imports_with_their_characters(db, system):
+    """DiVA writes `&ouml;` into some titles without declaring it: the file was refused whole."""
+    results = list(import_files(system, [TESTDATA / "diva-more" / "invalid_issn.xml"]))
+
+    assert [r.status for r in results] == ["created"]
+    stored = json.dumps(
+        record_to_input(Record.objects.get(local_id=results[0].record)).model_dump(mode="json")
+    )
+    assert "Chalmers tekniska h\\u00f6gskola" in stored and "ouml" not in stored
+
+
+def test_xml_with_an_entity_html_does_not_know_is_still_refused_naming_it(tmp_path, system):
+    path = tmp_path / "odd.xml"
+    path.write_bytes(b"<OAI-PMH><GetRecord>&ouml;&nosuch;</GetRecord></OAI-PMH>")
+
+    (result,) = import_files(system, [path])
+
+    assert result.status == "failed"
+    assert "Entity 'nosuch' not defined" in result.message
+
+
+def test_web_of_science_export_named_ris_is_read_as_web_of_science(db, system):
+    """rispy's own Web of Science sample travels as example_wos.ris; the RIS reader found nothing in it."""
+    results = list(import_files(system, [TESTDATA / "records" / "ris" / "rispy" / "example_wos.ris"]))
+
+    assert [r.status for r in results] == ["created", "created"]
+    assert Record.objects.get(local_id=results[0].record).identifiers.filter(scheme="isi").exists()
