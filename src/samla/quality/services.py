@@ -1,4 +1,5 @@
-"""Data quality: the records' quality flags, for curators to review by kind and by organisation.
+"""Data quality: the records' quality flags, for curators to review by kind and by organisation, and what
+else waits for them: published records Swepub would refuse, and sources' proposed changes.
 
 Flags live on the record (`Record.quality_flags`, written by `records.services` with the record itself),
 so an import spends no query on them and fixing a value (a later import or edit without the problem)
@@ -16,12 +17,15 @@ from django.utils.translation import gettext as _
 
 from samla.core.access import Actor, require
 from samla.core.pagination import Page, check_page
+from samla.oai.swepub import RULES
 from samla.organisations.models import Organisation
 from samla.organisations.services import descendant_ids
 from samla.records.models import ContributionAffiliation, Record
+from samla.records.services import list_proposals
 from samla.records.services.validation import FLAG_KINDS
 
 NO_ORGANISATION = "none"  # the organisation filter for records no affiliation links to an organisation
+EXAMPLES = 20  # records named under each Swepub rule; the count says how many there are
 
 
 @dataclass(frozen=True)
@@ -198,3 +202,35 @@ def _by_organisation(flagged: list[_Flagged]) -> list[Count]:
         (Count(key, label, len(records[(key, label)]), n) for (key, label), n in flags.items()),
         key=lambda c: (-c.flags, c.label),
     )
+
+
+@dataclass(frozen=True)
+class SwepubGap:
+    """Published records that break one of Swepub's rules, and so are left out of the `swepub` set."""
+
+    code: str
+    message: str
+    records: int
+    examples: list[str]  # the first local ids, in id order
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What else waits for a curator beside the flags."""
+
+    swepub: list[SwepubGap]
+    proposals: int  # sources' proposed changes not yet decided
+
+
+def review_waiting(actor: Actor) -> Waiting:
+    """Each Swepub rule a published record breaks, with its records, and the number of proposed changes
+    waiting: two queries a rule and one more, whatever the number of records (`quality.review`)."""
+    require(actor, "quality.review")
+    published = Record.objects.filter(state="published").order_by("pk")
+    gaps = []
+    for rule in RULES:
+        breaking = published.filter(rule.breaking())
+        if count := breaking.count():
+            examples = list(breaking.values_list("local_id", flat=True)[:EXAMPLES])
+            gaps.append(SwepubGap(rule.code, str(rule.message), count, examples))
+    return Waiting(swepub=gaps, proposals=list_proposals(actor, size=1).total)

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 
 from samla.core.views import actor_for, requested_page
 
-from .services import QualityFilter, list_flags, review_quality
+from .services import QualityFilter, list_flags, review_quality, review_waiting
 
 CSV_COLUMNS = (
     "record", "title", "state", "field", "kind", "scheme", "value", "kept", "message", "organisations", "url",
@@ -20,12 +20,17 @@ CSV_COLUMNS = (
 
 
 def quality_overview(request: HttpRequest) -> HttpResponse:
-    """/quality/: the counts by kind and by organisation, and a page of the flags the filters select."""
-    filters = _filters(request)
-    report = review_quality(actor_for(request), filters=filters, page=requested_page(request))
-    return render(
-        request, "quality/overview.html", {"report": report, "filters": filters, "query": _query(filters)}
-    )
+    """/quality/: the counts by kind and by organisation, a page of the flags the filters select, and what
+    else waits (records Swepub would refuse, proposed changes)."""
+    actor, filters = actor_for(request), _filters(request)
+    report = review_quality(actor, filters=filters, page=requested_page(request))
+    context = {
+        "report": report,
+        "waiting": review_waiting(actor),
+        "filters": filters,
+        "query": _query(filters),
+    }
+    return render(request, "quality/overview.html", context)
 
 
 def quality_csv(request: HttpRequest) -> StreamingHttpResponse:

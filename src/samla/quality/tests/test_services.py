@@ -6,9 +6,20 @@ import pytest
 
 from samla.core.errors import PermissionDenied
 from samla.imports.services import import_files
-from samla.quality.services import NO_ORGANISATION, Count, QualityFilter, list_flags, review_quality
+from samla.oai.swepub import swepub_problems
+from samla.quality.services import (
+    NO_ORGANISATION,
+    Count,
+    QualityFilter,
+    list_flags,
+    review_quality,
+    review_waiting,
+)
+from samla.records.services import get_record_for, record_to_input, update_record
 
 from .conftest import kth_copy
+
+SEED_ID = "diva2:1897829"
 
 ALL = QualityFilter()
 
@@ -77,3 +88,25 @@ def test_review_quality_for_non_curators_raises_permission_denied(request, db, r
         review_quality(actor, filters=ALL)
     with pytest.raises(PermissionDenied):
         list_flags(actor, filters=ALL)
+
+
+def test_review_waiting_names_the_records_swepub_would_refuse_by_rule(curator, seed_record):
+    data = record_to_input(seed_record)
+    data.journal, data.host_title = None, ""  # an article in no journal: Swepub's rule 11
+    update_record(curator, local_id=SEED_ID, data=data)
+
+    waiting = review_waiting(curator)
+
+    gaps = {gap.code: gap for gap in waiting.swepub}
+    assert SEED_ID in gaps["11relatedItemTypeMissing"].examples
+    for gap in waiting.swepub:  # the query of each rule and its test on the loaded record agree
+        assert gap.records >= len(gap.examples) > 0
+        for local_id in gap.examples:
+            problems = swepub_problems(get_record_for(curator, local_id))
+            assert gap.code in [rule.code for rule in problems], local_id
+    assert waiting.proposals == 0
+
+
+def test_review_waiting_is_for_curators(reader):
+    with pytest.raises(PermissionDenied):
+        review_waiting(reader)

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from lxml import html
 
+from samla.oai.swepub import RULES
 from samla.quality.views import CSV_COLUMNS
+
+SWEPUB_CODES = {rule.code for rule in RULES}
 
 TITLE = "Inkjet Printing of Graphene-based Microsupercapacitors for Miniaturized Energy Storage Applications"
 
@@ -135,3 +138,13 @@ def test_flagged_identifier_is_shown_by_no_page_export_or_oai_format(flagged, cl
 
     assert {url: r.status_code for url, r in answers.items()} == dict.fromkeys(urls, 200)
     assert [url for url, r in answers.items() if bad_isbn.encode() in r.content] == []
+
+
+def test_quality_page_shows_what_waits_swepub_gaps_and_proposed_changes(curator_client):
+    response = curator_client.get("/quality/")
+
+    tree = html.fromstring(response.content)
+    link = tree.xpath('//*[@id="quality-waiting"]//a[@href="/record/proposals/"]')[0]
+    assert " ".join(link.text_content().split()) == "0 proposed changes from sources"
+    gaps = rows(tree, "quality-waiting")
+    assert gaps and all(row[0].split()[0] in SWEPUB_CODES and int(row[1]) > 0 for row in gaps)
