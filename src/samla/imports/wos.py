@@ -32,6 +32,10 @@ LIST_TAGS = [*WOK_LIST_TYPE_TAGS, "BE"]  # editors come one a line too
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: |$)")
 _TAGS = re.compile(_TAG.pattern, re.M)
 KNOWN_TAGS = {*WOK_TAG_KEY_MAPPING, *rispy.WokParser.DEFAULT_IGNORE, "ER"}
+OUTSIDE_RECORDS = {*rispy.WokParser.DEFAULT_IGNORE, "ER"}  # FN, VR, EF
+# The ISI tagged format as other systems write it (DSpace's "EndNote" export): FN and VR lines, possibly
+# empty, then records without PT (the publication type, which the mapper does not read).
+_HEADED_WITHOUT_PT = re.compile(r"FN\b.*\r?\nVR\b.*\r?\n[A-Z][A-Z0-9] ")
 _UT = re.compile(r"^(?:WOS:)?[A-Z0-9]{15}$")
 _ADDRESS = re.compile(r"\[([^\]]+)\]\s*([^\[]+)")
 _GRANT = re.compile(r"^(.*?)\s*\[([^\]]*)\]$")
@@ -41,7 +45,7 @@ def sniff(head: str) -> str:
     """ "wos" for a plain-text export, "wos-tab" for a tab-delimited one, else ""."""
     if head.startswith("PT\tAU\t"):
         return "wos-tab"
-    if re.match(r"^(FN .*\r?\n)?(VR .*\r?\n)?PT [A-Z]\r?$", head, re.M):
+    if re.match(r"^(FN .*\r?\n)?(VR .*\r?\n)?PT [A-Z]\r?$", head, re.M) or _HEADED_WITHOUT_PT.match(head):
         return "wos"
     return ""
 
@@ -52,8 +56,8 @@ def read(path: Path) -> list[ref.Entry]:
     entries, start = [], None
     for index, line in enumerate(lines):
         tag = _TAG.match(line)
-        if tag and tag.group(1) == "PT" and start is None:
-            start = index
+        if tag and tag.group(1) not in OUTSIDE_RECORDS and start is None:
+            start = index  # at PT, or at the first field of a record written without one
         elif tag and tag.group(1) == "ER" and start is not None:
             entries.append(_plain_entry(str(path), start + 1, len(entries) + 1, lines[start : index + 1]))
             start = None
@@ -97,7 +101,7 @@ def _row_label(row: list[str], number: int) -> str:
 def _plain_entry(path: str, line: int, number: int, lines: list[str]) -> ref.Entry:
     """The record, less the fields of tags Web of Science does not define (rispy's WokParser has no
     place for them and would stop on them), each named in a warning."""
-    text = "\n".join(lines)
+    text = "\n".join(lines if lines[0].startswith("PT") else ["PT J", *lines])  # rispy starts at PT
     (record,) = rispy.loads(text, implementation=rispy.WokParser, list_tags=LIST_TAGS, skip_unknown_tags=True)
     label = clean(record.get("accession_number", "")) or f"record {number}"
     entry = ref.entry(path, line, label, map_record(record), "wos")

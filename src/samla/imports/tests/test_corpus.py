@@ -37,15 +37,12 @@ FAILED = {
     "records/ris/rispy/example_bom.ris": 1,  # no title
     "records/ris/rispy/example_multiline.ris": 3,  # no title
     "records/ris/rispy/example_utf_chars.ris": 1,  # no title
-    # A row longer than its header (Scopus CSV), and DSpace's "EndNote" sample, which is Web of Science's
-    # tagged format without the PT line the Web of Science reader starts a record at.
-    "records/ris/dspace/endnote-test.enw": 1,
+    # Rows longer than their header (Scopus CSV).
     "records/scopus/litstudy-scopus-older.csv": 2,
 }
 NOT_TITLE = {
     "chalmers.xml",
     "ListRecordsBroken.xml",
-    "endnote-test.enw",
     "litstudy-scopus-older.csv",
 }
 # Records reported flagged, per file.

@@ -434,6 +434,18 @@ def test_wos_record_with_a_tag_web_of_science_does_not_define_imports_without_it
     assert warnings[0].endswith(" UK: warning: not a Web of Science field tag, left out")
 
 
+def test_isi_tagged_file_without_pt_lines_as_dspace_writes_it_imports():
+    """DSpace's "EndNote" export is the Web of Science tagged format with empty FN and VR lines and no PT."""
+    path = TESTDATA / "records" / "ris" / "dspace" / "endnote-test.enw"
+
+    (result,) = import_files(Actor.system("test"), [path])
+
+    assert (result.status, result.line) == ("created", 3)
+    record = Record.objects.get(local_id=result.record)
+    names = [c.name for c in record.contributions.order_by("position")]
+    assert (record.title, record.issued, names) == ("My Title", "2005", ["Author 1", "Author 2"])
+
+
 def test_scopus_row_cut_short_fails_alone_with_its_line(tmp_path):
     lines = (SCOPUS / "bibx-scopus.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)
     path = tmp_path / "scopus.csv"
