@@ -45,3 +45,12 @@ def kth_thesis_copies(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def not_well_formed(tmp_path) -> Path:
+    """DiVA's chalmers.xml with its undeclared HTML entity (`&ouml;`, which the reader resolves) made one
+    that no one defines: a real file that is not well-formed XML from line 186 on."""
+    path = tmp_path / "chalmers.xml"
+    path.write_bytes((DIVA_SWEPUB / "chalmers.xml").read_bytes().replace(b"&ouml;", b"&oumlaut;"))
+    return path

@@ -56,14 +56,14 @@ def test_import_command_flagged_record_exits_0_and_names_each_flag_on_stderr(db,
     ) in result.stderr
 
 
-def test_import_command_not_well_formed_file_exits_1_naming_file_and_line(db):
-    path = DIVA_SWEPUB / "chalmers.xml"
+def test_import_command_not_well_formed_file_exits_1_naming_file_and_line(db, not_well_formed):
+    path = not_well_formed
 
     result = CliRunner().invoke(main, ["import", str(path)])
 
     assert result.exit_code == 1
     assert result.stdout == SUMMARY.format(0, 0, 0, 0, 0, 1)
-    assert f"{path}:186 - -: not well-formed XML (Entity 'ouml' not defined" in result.stderr
+    assert f"{path}:186 - -: not well-formed XML (Entity 'oumlaut' not defined" in result.stderr
 
 
 def test_import_command_missing_file_exits_2(db, tmp_path):

@@ -54,12 +54,12 @@ def test_read_records_mods_collection_yields_each_mods():
     assert len(records) == 3
 
 
-def test_read_records_not_well_formed_file_raises_naming_file_and_line():
+def test_read_records_not_well_formed_file_raises_naming_file_and_line(not_well_formed):
     with pytest.raises(UnreadableFile) as raised:
-        read_records(DIVA_SWEPUB / "chalmers.xml")
+        read_records(not_well_formed)
 
     assert raised.value.line == 186
-    assert raised.value.message.startswith(f"{DIVA_SWEPUB / 'chalmers.xml'}:186: not well-formed XML")
+    assert raised.value.message.startswith(f"{not_well_formed}:186: not well-formed XML")
 
 
 def test_read_records_entity_declarations_raise_unreadable_file(tmp_path: Path):

@@ -71,10 +71,8 @@ def test_import_files_in_worker_reports_as_inline(db, system, in_worker, kth_the
     )
 
 
-def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, in_worker):
-    results = list(
-        services.import_files(system, [DIVA_SWEPUB / "chalmers.xml", DIVA_SWEPUB / "delete_kth_post.xml"])
-    )
+def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, in_worker, not_well_formed):
+    results = list(services.import_files(system, [not_well_formed, DIVA_SWEPUB / "delete_kth_post.xml"]))
 
     assert [(Path(r.path).name, r.line, r.status) for r in results] == [
         ("chalmers.xml", 186, "failed"),
