@@ -50,8 +50,7 @@ def read_file(path: Path) -> Sequence:
 
 
 def _read(path: Path) -> Sequence:
-    text = head(path)
-    kind = _database_export(text) or EXTENSIONS.get(path.suffix.lower()) or sniff(text)
+    kind = file_kind(path)
     if kind in READERS:
         return READERS[kind](path)
     if kind == "xml" and _is_datacite(path):
@@ -59,11 +58,11 @@ def _read(path: Path) -> Sequence:
     return read_records(path)
 
 
-def sniff_file(path: Path) -> str:
-    """The format the file's first characters show; the database exports are told first, because a
-    Scopus CSV or a Web of Science file may contain what looks like the start of another format."""
+def file_kind(path: Path) -> str:
+    """The file's format: a database export told by its first characters, else the format its extension
+    names, else the one its first characters show."""
     text = head(path)
-    return _database_export(text) or sniff(text)
+    return _database_export(text) or EXTENSIONS.get(path.suffix.lower()) or sniff(text)
 
 
 def _database_export(text: str) -> str:

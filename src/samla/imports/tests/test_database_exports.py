@@ -63,7 +63,7 @@ def imported(path):
 def test_wos_exports_are_told_by_their_content_whatever_the_encoding(path, kind):
     entries = read_file(path)
 
-    assert readers.sniff_file(path) == kind
+    assert readers.file_kind(path) == kind
     assert [e.label for e in entries][:2] == [FIRST_UT, "WOS:000243494600113"]
     assert len(entries) == 10
 
