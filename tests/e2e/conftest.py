@@ -78,16 +78,19 @@ def live_url(server_database) -> Iterator[str]:
     subprocess.run([BIN / "python", "manage.py", "migrate", "--noinput", "-v", "0"], **run)
     subprocess.run([BIN / "samla", "demo", "load"], **run)
     subprocess.run([BIN / "python", "manage.py", "collectstatic", "--noinput", "-v", "0"], **run)
+    with serving(env, workers=2, public=True) as url:
+        yield url
+
+
+@contextmanager
+def serving(env: dict[str, str], *, workers: int = 1, public: bool = False) -> Iterator[str]:
+    """gunicorn serving the project on a free loopback port, once it answers; its URL. `public`: the
+    server's own address is its SAMLA_BASE_URL (what exports and links print)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**env, "SAMLA_BASE_URL": url}
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "samla.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    env = {**env, "SAMLA_BASE_URL": url} if public else env
+    args = [BIN / "gunicorn", "samla.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_until_up(url, server)
         yield url

@@ -19,7 +19,7 @@ import pytest
 
 from tests import TESTDATA
 
-from .conftest import BIN, ROOT, _free_port, _wait_until_up
+from .conftest import BIN, ROOT, serving
 
 PDF = TESTDATA / "pdf" / "pysample-026-multicolumn.pdf"
 RECORD = "diva2:1897829"
@@ -32,20 +32,8 @@ def server(empty_database):
     subprocess.run([BIN / "python", "manage.py", "migrate", "--noinput", "-v", "0"], **run)
     subprocess.run([BIN / "samla", "demo", "load"], **run)
     subprocess.run([BIN / "samla", "attach", RECORD, str(PDF)], **run)
-    port = _free_port()
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "samla.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}", process)
-        yield f"http://127.0.0.1:{port}", Path(env["SAMLA_DATA_DIR"])
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serving(env) as url:
+        yield url, Path(env["SAMLA_DATA_DIR"])
 
 
 def _download_url(url: str) -> str:

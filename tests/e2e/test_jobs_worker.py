@@ -21,7 +21,7 @@ import pytest
 
 from samla.demo.services import count_demo_records
 
-from .conftest import BIN, ROOT, _free_port, _wait_until_up
+from .conftest import BIN, ROOT, serving
 
 LIMITS = {"SAMLA_STREAM_MAX_RECORDS": "5", "SAMLA_CITE_MAX_RECORDS": "5", "SAMLA_JOB_STALE_SECONDS": "2"}
 
@@ -41,12 +41,8 @@ def _process(args: list, env: dict):
 def limited_url(live_url, server_database):
     """A second server on the e2e database, with low limits (and the e2e server's public address, which
     exports and bibliographies print)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     env = {**server_database, **LIMITS, "SAMLA_BASE_URL": live_url}
-    args = [BIN / "gunicorn", "samla.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    with _process(args, env) as server:
-        _wait_until_up(url, server)
+    with serving(env) as url:
         yield url, env
 
 
