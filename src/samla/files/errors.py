@@ -1,13 +1,13 @@
 """Errors of the files app, on top of `samla.core.errors`: each carries its HTTP status."""
 
-from samla.core.errors import SamlaError
+from samla.core.errors import SamlaError, TooLarge
 
 
-class PayloadTooLarge(SamlaError):
-    """A file over `settings.MAX_UPLOAD_BYTES`; the message names the limit."""
+class PayloadTooLarge(TooLarge):
+    """A file over `settings.MAX_UPLOAD_BYTES`; the message names the limit (its own code, which API
+    clients already read)."""
 
     code = "payload_too_large"
-    status = 413
 
 
 class InsufficientStorage(SamlaError):
