@@ -68,7 +68,7 @@ import json, time, tracemalloc, django
 from itertools import islice
 django.setup()
 from samla.core.access import Actor
-from samla.exports.documents import frame_texts, render_record
+from samla.exports.framing import frame_texts, render_record
 from samla.exports.registry import formats, get_format
 from samla.exports.services import batched, export_texts, select_records
 

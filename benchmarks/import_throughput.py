@@ -90,7 +90,7 @@ PARSE_ONLY = (
 
 
 # `samla import`, reporting the peak memory and the CPU time of the importing (writing) process and of the
-# reading process it starts (`core.pipeline`): the sum of the peaks bounds what the import held at once,
+# reading process it starts (`batch.pipeline`): the sum of the peaks bounds what the import held at once,
 # and CPU time near the wall time says a process was the one the other waited for. The importing process's
 # peak is its own high-water mark (VmHWM): Linux carries a process's ru_maxrss over an exec from the
 # process it was forked from, and this benchmark's own process holds the corpus it wrote (about 500 MB more).

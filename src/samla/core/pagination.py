@@ -1,17 +1,23 @@
-"""A page of results, the one list shape services return."""
+"""A page of results, the one list shape services return, and the bounds of the numbers a request gives."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from django.utils.translation import gettext
+from pydantic import Field
 
 from .errors import InvalidInput
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
+# The largest key or offset the databases' 64-bit integers hold; a larger number in a query failed there,
+# a server error, instead of finding nothing.
+MAX_KEY = 2**63 - 1
+# A row's key as a request may give it.
+Key = Annotated[int, Field(ge=1, le=MAX_KEY)]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ class ExportsConfig(AppConfig):
         """Register the built-in formats with the same `register` a plugin app would call."""
         from . import bibtex, csl_json, datacite, endnote, json_ld, marcxml, mods, oai_dc, ris, swepub_mods
         from . import csv as csv_format
-        from .documents import CsvDocument, JsonArray, JsonLdDocument, TextDocument, XmlDocument
+        from .framing import CsvDocument, JsonArray, JsonLdDocument, TextDocument, XmlDocument
         from .registry import Format, OaiFormat, register
 
         register(

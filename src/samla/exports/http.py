@@ -15,8 +15,8 @@ from django.utils.cache import patch_vary_headers
 
 from samla.records.models import Record
 
-from .documents import render_record
 from .errors import NotAcceptable
+from .framing import render_record
 from .registry import Format, formats, media_types
 
 

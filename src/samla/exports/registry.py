@@ -15,8 +15,8 @@ from typing import Any
 
 from django.apps import apps
 
-from .documents import Document
 from .errors import RegistryFrozen, UnknownFormat
+from .framing import Document
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.urls import get_script_prefix
 
-from samla.core.collection import collecting_less
+from samla.batch.collection import collecting_less
 
 from .models import AuthorityChange, RenderedItem
 
@@ -101,7 +101,7 @@ def _code_fingerprint() -> str:
         *sorted((samla / "oai").glob("*.py")),
         samla / "records" / "services" / "reading.py",
         samla / "records" / "models.py",
-        samla / "records" / "vocabulary.py",
+        samla / "vocabularies" / "record_terms.py",
     ]
     digest = hashlib.sha256()
     for path in sources:

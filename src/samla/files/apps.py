@@ -6,7 +6,7 @@ class FilesConfig(AppConfig):
     label = "files"
 
     def ready(self) -> None:
-        from samla.search.documents import register_text_source
+        from samla.search.index_documents import register_text_source
 
         from . import permissions  # noqa: F401  (declares the file.* actions)
         from .services import public_texts

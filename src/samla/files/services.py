@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from samla.batch.queries import in_id_runs
 from samla.core.access import Actor, can, require
 from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from samla.core.queries import in_id_runs
 from samla.records.models import Record, Revision
 from samla.records.permissions import visible_records
 from samla.records.services.reading import no_record

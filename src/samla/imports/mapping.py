@@ -89,7 +89,7 @@ class MappedRecord:
 
     def __reduce__(self) -> tuple:
         """Pickled as the JSON of its values (of its input, once checked), for the reading process
-        (`core.pipeline`) to hand on: orjson writes the values in a third of what checking them and writing
+        (`batch.pipeline`) to hand on: orjson writes the values in a third of what checking them and writing
         the input's JSON took, and pydantic's serializer writes what orjson cannot (an int past 64 bits)."""
         if self._record is not None:
             values = self._record.model_dump_json().encode()

@@ -17,9 +17,9 @@ from lxml import etree
 from samla.exports.bibliographic import JOURNAL_TYPES
 from samla.exports.mods import SVEP_CONTENT_TYPES
 from samla.exports.swepub_mods import SVEP_PUBLICATION_TYPES
-from samla.records.vocabulary import ACCESS_CONDITIONS as ACCESS_CONDITION_CHOICES
-from samla.records.vocabulary import CONTRIBUTOR_ROLES, RELATIONS
 from samla.vocabularies.licences import find_licence
+from samla.vocabularies.record_terms import ACCESS_CONDITIONS as ACCESS_CONDITION_CHOICES
+from samla.vocabularies.record_terms import CONTRIBUTOR_ROLES, RELATIONS
 from samla.vocabularies.subjects import ssif_codes
 
 from .mapping import (

@@ -22,10 +22,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from samla.batch.collection import collect_batch, collecting_per_batch
+from samla.batch.pipeline import run_in_worker
 from samla.core.access import Actor
-from samla.core.collection import collect_batch, collecting_per_batch
 from samla.core.errors import SamlaError
-from samla.core.pipeline import run_in_worker
 from samla.organisations.services import ensure_organisation_path
 from samla.records.models import ImportRun, Record
 from samla.records.services import (
@@ -39,7 +39,7 @@ from samla.records.services import (
     withdraw_record,
 )
 from samla.search.analysis import using_precomputed_stems
-from samla.search.documents import natural_stems
+from samla.search.index_documents import natural_stems
 from samla.search.indexing import writing_many
 
 from .errors import UnreadableFile
@@ -169,7 +169,7 @@ class MappedSource:
     mapped: MappedRecord | None = None  # None when deleted at the source or failed
     failure: ImportResult | None = None
     warnings: tuple[str, ...] = ()
-    # The stems of the record's titles, keywords and abstracts (`search.documents.natural_stems`),
+    # The stems of the record's titles, keywords and abstracts (`search.index_documents.natural_stems`),
     # worked out here so that the writing process, the slower one, does not have to.
     stems: dict[tuple[str, str], str] = field(default_factory=dict)
 

@@ -18,7 +18,7 @@ from samla.citations.forms import PARAMETERS, CiteQuery
 from samla.citations.services import PROCESSOR, cite_list, cite_search
 from samla.core.access import Actor
 from samla.core.limits import Limit
-from samla.exports.documents import frame_texts
+from samla.exports.framing import frame_texts
 from samla.exports.registry import get_format
 from samla.exports.services import export_texts, heads_for_export, select_records
 from samla.search.presentation import request_data

@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
+from samla.batch.queries import in_text_array
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
-from samla.core.queries import in_text_array
 from samla.core.saving import (
     check_known_fields,
     check_lengths,

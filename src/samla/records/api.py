@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from samla.citations.negotiation import record_representation
 from samla.core.access import can
 from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
-from samla.core.queries import Key
+from samla.core.pagination import Key
 from samla.core.views import actor_for
 from samla.exports.http import openapi_content
 

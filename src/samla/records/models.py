@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from samla.vocabularies.licences import licence_choices, licences
 from samla.vocabularies.output_types import output_type_choices, output_types
-
-from .vocabulary import (
+from samla.vocabularies.record_terms import (
     ACCESS_CONDITIONS,
     CONTENT_TYPES,
     CONTRIBUTOR_ROLES,

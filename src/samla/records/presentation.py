@@ -15,10 +15,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samla.vocabularies.languages import language_alpha2, language_name
+from samla.vocabularies.record_terms import RELATIONS
 
 from .identifiers import SCHEMES, resolver_url
 from .models import Contribution, Record
-from .vocabulary import RELATIONS
 
 # The order and labels of the seed page's "Identifiers" line.
 IDENTIFIER_ORDER = ["urn", "doi", "isi", "pmid", "scopus", "isbn", "issn", "handle", "arxiv", "uri", "oai"]

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 
 from .backends import backend_for
-from .documents import SourceRows, build_documents, documents_from_rows
+from .index_documents import SourceRows, build_documents, documents_from_rows
 
 
 def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | None = None) -> None:

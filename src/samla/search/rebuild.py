@@ -6,7 +6,7 @@ search keeps working during a rebuild. A lock (a PostgreSQL advisory lock, or an
 file; both die with the process) refuses a second concurrent run.
 
 Building the documents (text analysis in Python) costs about as much as writing them, so a large rebuild
-builds them in a second process (`core.pipeline`), a few batches ahead of this one, which writes. A
+builds them in a second process (`batch.pipeline`), a few batches ahead of this one, which writes. A
 record changed by a record service after its document was built (its index write is in the change log,
 `search_change`) is built again in the writing transaction, so a rebuild never writes an older version.
 
@@ -29,13 +29,13 @@ from django.db import connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from samla.batch.pipeline import run_in_worker
 from samla.core.access import Actor, require
 from samla.core.errors import Conflict
-from samla.core.pipeline import run_in_worker
 from samla.records.models import Record
 
 from .backends import backend_for
-from .documents import IndexDocument, build_documents
+from .index_documents import IndexDocument, build_documents
 from .memory import changed_since, current_counter, prune_changes
 from .models import ReindexCheckpoint
 

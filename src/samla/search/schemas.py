@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from samla.core.errors import PRINTABLE
-from samla.core.queries import Key
+from samla.core.pagination import Key
 
 # A facet value; no control characters, which PostgreSQL refuses in a query (NUL) and no code holds.
 Value = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64, pattern=PRINTABLE)]

@@ -27,10 +27,10 @@ from samla.organisations.models import Organisation
 from samla.people.models import Person
 from samla.records.models import Contribution, Record
 from samla.records.permissions import visible_records
-from samla.records.vocabulary import CONTENT_TYPES
 from samla.vocabularies.languages import language_name
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
+from samla.vocabularies.record_terms import CONTENT_TYPES
 
 from .backends import SORTS, FacetFilter, SearchQuery, YearRange, backend_for
 from .query import ParsedQuery, QueryFilter, parse_query

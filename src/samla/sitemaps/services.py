@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from samla.core.access import Actor
-from samla.core.queries import MAX_KEY
+from samla.core.pagination import MAX_KEY
 from samla.files.services import count_public_files, list_public_files
 from samla.records.models import Record
 from samla.records.permissions import visible_records

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from samla.core.access import Actor
 from samla.exports import bibliographic as bib
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 from samla.exports.registry import formats
 from samla.exports.services import records_for_export
 from samla.organisations.services import ensure_organisation_path

@@ -6,7 +6,7 @@ import pytest
 
 from samla.core.access import Actor
 from samla.exports import csl_json
-from samla.exports.documents import JsonArray, render_record
+from samla.exports.framing import JsonArray, render_record
 from samla.exports.services import records_for_export
 
 from .conftest import demo_ids, expected, format_named

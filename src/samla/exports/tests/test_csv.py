@@ -6,7 +6,7 @@ import io
 import pytest
 
 from samla.exports import csv as csv_format
-from samla.exports.documents import render_record, render_records
+from samla.exports.framing import render_record, render_records
 
 from .conftest import expected, format_named
 

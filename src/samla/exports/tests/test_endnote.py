@@ -3,7 +3,7 @@
 import pytest
 
 from samla.exports import endnote
-from samla.exports.documents import render_record, render_records
+from samla.exports.framing import render_record, render_records
 
 from .conftest import expected, format_named
 

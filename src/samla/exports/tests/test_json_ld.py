@@ -5,7 +5,7 @@ import json
 import pytest
 
 from samla.exports import json_ld
-from samla.exports.documents import render_record, render_records
+from samla.exports.framing import render_record, render_records
 
 from .conftest import expected, format_named
 

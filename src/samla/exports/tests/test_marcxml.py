@@ -6,7 +6,7 @@ import pymarc
 import pytest
 
 from samla.exports import marcxml
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 
 from .conftest import expected, format_named
 

@@ -4,7 +4,7 @@ import pytest
 from lxml import etree
 
 from samla.exports import mods
-from samla.exports.documents import render_record, render_records
+from samla.exports.framing import render_record, render_records
 
 from .conftest import assert_valid, expected, format_named, xml_schema
 

@@ -4,7 +4,7 @@ import pytest
 from lxml import etree
 
 from samla.exports import oai_dc
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 
 from .conftest import assert_valid, expected, format_named, xml_schema
 

@@ -26,7 +26,7 @@ from lxml import etree
 from pyld import jsonld
 
 from samla.core.access import Actor
-from samla.exports.documents import render_record, render_records
+from samla.exports.framing import render_record, render_records
 from samla.exports.registry import Format, formats
 from samla.records.services import get_record_for
 

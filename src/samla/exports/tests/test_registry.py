@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from samla.exports.documents import TextDocument
 from samla.exports.errors import RegistryFrozen, UnknownFormat
+from samla.exports.framing import TextDocument
 from samla.exports.registry import Format, Registry, format_for_media_type, formats, get_format, register
 
 BUILT_INS = [

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samla.core.access import Actor
-from samla.exports.documents import frame_texts, render_records
+from samla.exports.framing import frame_texts, render_records
 from samla.exports.models import RenderedItem
 from samla.exports.registry import formats, get_format
 from samla.exports.rendered import authority_counter, item_texts

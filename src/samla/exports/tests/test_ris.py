@@ -5,7 +5,7 @@ import rispy
 
 from samla.core.access import Actor
 from samla.exports import ris
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 from samla.exports.services import records_for_export
 
 from .conftest import demo_ids, expected, format_named

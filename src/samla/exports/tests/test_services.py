@@ -6,7 +6,7 @@ import pytest
 from samla.core.access import Actor
 from samla.core.errors import NotFound
 from samla.exports import bibliographic as bib
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 from samla.exports.registry import formats
 from samla.exports.services import records_for_export, select_records
 from samla.journals.models import Journal

@@ -4,7 +4,7 @@ import pytest
 from lxml import etree
 
 from samla.exports import swepub_mods
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 from samla.exports.mods import MODS_NS
 from samla.imports.mods import map_mods
 from samla.organisations.models import Organisation

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from samla.batch.pipeline import ReaderFailed, run_in_worker
 from samla.core.errors import InvalidInput
-from samla.core.pipeline import ReaderFailed, run_in_worker
 from samla.imports import services
 from samla.imports.mapping import MappedRecord
 from samla.imports.oai_pmh import read_records
 from samla.records.models import Record
-from samla.search.documents import natural_stems
+from samla.search.index_documents import natural_stems
 
 from .conftest import DIVA_SWEPUB
 

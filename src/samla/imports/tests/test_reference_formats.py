@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from samla.cli import main
 from samla.core.access import Actor
 from samla.exports.bibliographic import ascii_fold
-from samla.exports.documents import render_record
+from samla.exports.framing import render_record
 from samla.exports.registry import get_format
 from samla.imports import bibtex, csl_json, datacite, ris
 from samla.imports.oai_pmh import read_records

@@ -30,6 +30,14 @@ from samla.vocabularies.languages import normalise_language
 from samla.vocabularies.licences import licences
 from samla.vocabularies.models import SubjectCategory
 from samla.vocabularies.output_types import output_types
+from samla.vocabularies.record_terms import (
+    ACCESS_CONDITIONS,
+    CONTENT_TYPES,
+    CONTRIBUTOR_ROLES,
+    PUBLICATION_STATUSES,
+    RECORD_STATES,
+    RELATIONS,
+)
 
 from ..identifiers import (
     SCHEMES,
@@ -42,14 +50,6 @@ from ..identifiers import (
     without_qualifier,
 )
 from ..schemas import IdentifierIn, QualityFlag, RecordIn
-from ..vocabulary import (
-    ACCESS_CONDITIONS,
-    CONTENT_TYPES,
-    CONTRIBUTOR_ROLES,
-    PUBLICATION_STATUSES,
-    RECORD_STATES,
-    RELATIONS,
-)
 
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CODES = {

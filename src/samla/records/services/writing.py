@@ -15,14 +15,14 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from samla.batch.queries import in_text_array
 from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound, SamlaError
-from samla.core.queries import in_text_array
 from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, issns_held, resolve_journal
 from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
-from samla.search.documents import SourceRows, record_fields
+from samla.search.index_documents import SourceRows, record_fields
 from samla.search.indexing import index_written
 
 from ..identifiers import InvalidIdentifier, normalise_identifier
@@ -678,7 +678,8 @@ def _write_contributions(
 
 
 def _person_columns(person: Person | None) -> tuple:
-    """A contributor's person as `search.documents.SourceRows` holds it: id, ORCID, family and given name."""
+    """A contributor's person as `search.index_documents.SourceRows` holds it: id, ORCID, family and
+    given name."""
     if person is None:
         return (None, None, None, None)
     return (person.pk, person.orcid, person.family_name, person.given_name)

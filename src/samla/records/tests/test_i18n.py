@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.html import escape
 from lxml import html
 
-from samla.records.vocabulary import CONTENT_TYPES, CONTRIBUTOR_ROLES, PUBLICATION_STATUSES, RELATIONS
+from samla.vocabularies.record_terms import CONTENT_TYPES, CONTRIBUTOR_ROLES, PUBLICATION_STATUSES, RELATIONS
 
 SEED = "/record/diva2:1897829"
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/samla

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from django.db import connection as default_connection
 from django.db.models import Q
 
-from ..documents import IndexDocument
+from ..index_documents import IndexDocument
 from ..query import ParsedQuery
 
 SORTS = ("relevance", "year_desc", "year_asc", "title", "updated")

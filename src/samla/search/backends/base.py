@@ -18,7 +18,7 @@ import numpy as np
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import Q
 
-from ..documents import IndexDocument
+from ..index_documents import IndexDocument
 from ..memory import FacetSets, bump, facet_sets, id_array
 from ..query import Node, head_node
 from . import SearchQuery, SearchResult

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..documents import COLUMNS, IndexDocument
+from ..index_documents import COLUMNS, IndexDocument
 from ..query import And, Node, Not, Or, Phrase, Term
 from .base import SqlBackend
 

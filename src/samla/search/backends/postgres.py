@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
-from ..documents import COLUMNS, IndexDocument, column_words
+from ..index_documents import COLUMNS, IndexDocument, column_words
 from ..memory import FacetSets
 from ..query import Node
 from . import SearchQuery, SearchResult

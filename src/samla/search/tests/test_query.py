@@ -11,7 +11,7 @@ from samla.search.backends.postgres import (
     tsquery,
     tsvector_literal,
 )
-from samla.search.documents import IndexDocument
+from samla.search.index_documents import IndexDocument
 from samla.search.query import (
     HEAD_COLUMNS,
     MAX_QUERY_LENGTH,

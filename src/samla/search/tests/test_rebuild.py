@@ -11,7 +11,7 @@ from samla.records.models import Record
 from samla.records.services import record_to_input, update_record
 from samla.search.backends.fts5 import FTS5_DEFAULTS
 from samla.search.backends.postgres import BULK_SETTINGS
-from samla.search.documents import build_documents, column_words
+from samla.search.index_documents import build_documents, column_words
 from samla.search.indexing import writing_many
 from samla.search.memory import current_counter
 from samla.search.models import ReindexCheckpoint, SearchEntry

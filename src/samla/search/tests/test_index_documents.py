@@ -6,7 +6,7 @@ import pytest
 from samla.records.models import Record
 from samla.records.services import import_records, record_to_input, update_record, writing
 from samla.search import analysis
-from samla.search.documents import (
+from samla.search.index_documents import (
     IndexDocument,
     SourceRows,
     build_documents,

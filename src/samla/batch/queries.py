@@ -1,21 +1,13 @@
-"""Query conditions shared by apps that read many rows by id."""
+"""Query conditions for the many rows of a batch, asked for by id or by text."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Annotated
 
 from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from pydantic import Field
-
-# The largest key or offset the databases' 64-bit integers hold; a larger number in a query failed there,
-# a server error, instead of finding nothing.
-MAX_KEY = 2**63 - 1
-# A row's key as a request may give it.
-Key = Annotated[int, Field(ge=1, le=MAX_KEY)]
 
 # Missing ids past this share of a run are asked for as a list instead (`in_id_runs`).
 MAX_GAP_SHARE = 0.25

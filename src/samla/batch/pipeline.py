@@ -16,7 +16,7 @@ multiprocessing child does), so the connection is not closed under the parent ei
 
 Each item is pickled by the reader's own thread as soon as it is produced, not later by the queue's
 feeder thread: the item is then garbage before the producer goes on, so the producer's collector pass
-(`core.collection.collect_batch`) does not walk a batch that is only waiting to be sent, and the two
+(`batch.collection.collect_batch`) does not walk a batch that is only waiting to be sent, and the two
 threads do not pass the interpreter lock back and forth over it. On this side, the item is handed on
 without this generator keeping a reference to it while the consumer works, for the same reason.
 """

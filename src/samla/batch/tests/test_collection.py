@@ -7,7 +7,7 @@ import weakref
 
 import pytest
 
-from samla.core.collection import COLLECT_EVERY, collect_batch, collecting_less, collecting_per_batch
+from samla.batch.collection import COLLECT_EVERY, collect_batch, collecting_less, collecting_per_batch
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from samla.core.queries import in_id_runs
+from samla.batch.queries import in_id_runs
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
 from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record

@@ -3,7 +3,7 @@ texts have."""
 
 import pytest
 
-from samla.core.queries import in_id_runs, in_text_array
+from samla.batch.queries import in_id_runs, in_text_array
 from samla.journals.models import Journal
 
 pytestmark = pytest.mark.django_db

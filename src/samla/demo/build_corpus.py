@@ -1,6 +1,6 @@
 """Build the demo corpus, src/samla/demo/data/diva-corpus.json, from real DiVA/Swepub, Zenodo and DSpace data.
 
-    .venv/bin/python -m samla.imports.build_demo_corpus [TESTDATA_DIR]
+    .venv/bin/python -m samla.demo.build_corpus [TESTDATA_DIR]
 
 TESTDATA_DIR defaults to the project's testdata/. Each record is mapped by the importer and
 stored, on top of seed.json, in a throw-away SQLite database, as `samla demo load` will store it, so the
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from samla.organisations.models import Organisation
     from samla.records.schemas import RecordIn
 
-DEMO_DATA = Path(__file__).resolve().parent.parent / "demo" / "data"
+DEMO_DATA = Path(__file__).resolve().parent / "data"
 OUTPUT = DEMO_DATA / "diva-corpus.json"
 DEFAULT_TESTDATA = Path(__file__).resolve().parents[3] / "testdata"
 SOURCES = (
@@ -41,7 +41,7 @@ SOURCES = (
 ABOUT = (
     "Real publication records: DiVA and SwePub swepub_mods OAI-PMH responses and DiVA MODS files (test data "
     "of libris/swepub-redux), Zenodo (InvenioRDM) and DSpace oai_dc responses, mapped by samla.imports. "
-    "Regenerate with `python -m samla.imports.build_demo_corpus`; do not edit by hand."
+    "Regenerate with `python -m samla.demo.build_corpus`; do not edit by hand."
 )
 
 
