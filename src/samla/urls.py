@@ -6,11 +6,12 @@ from django.urls import include, path
 from samla.api import api
 from samla.core import views as core_views
 from samla.core.converters import register_converters
+from samla.records import views as records_views
 
 register_converters()
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", records_views.home, name="home"),
     path("language/", core_views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

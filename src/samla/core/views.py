@@ -7,7 +7,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from samla.core.access import Actor
-from samla.records.services import list_records
 
 
 def actor_for(request: HttpRequest) -> Actor:
@@ -19,11 +18,6 @@ def requested_page(request: HttpRequest) -> int:
     """The ?page= number; anything that is not a sensible positive number means the first page."""
     value = request.GET.get("page", "1")
     return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    page = list_records(actor_for(request), page=1, size=10)
-    return render(request, "core/home.html", {"page": page})
 
 
 def switch_language(request: HttpRequest) -> HttpResponseRedirect:

@@ -111,6 +111,12 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
     return response
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: the latest records. Here, not in core, because it lists records."""
+    page = list_records(actor_for(request), page=1, size=10)
+    return render(request, "core/home.html", {"page": page})
+
+
 def record_list(request: HttpRequest) -> HttpResponse:
     """All visible records, or those of one SSIF category (?subject=50202)."""
     code = request.GET.get("subject", "")
