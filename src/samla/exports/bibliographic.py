@@ -18,8 +18,8 @@ from django.urls import get_script_prefix, reverse
 
 from samla.core.converters import LOCAL_ID
 from samla.organisations.models import Organisation
-from samla.records.identifiers import resolver_url
 from samla.records.models import Contribution, Identifier, Record
+from samla.vocabularies.identifiers import resolver_url
 from samla.vocabularies.output_types import OutputType, output_types
 from samla.vocabularies.record_terms import PUBLICATION_STATUSES
 from samla.vocabularies.subjects import ssif_categories

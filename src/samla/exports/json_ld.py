@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from samla.records.identifiers import resolver_url
 from samla.records.models import Contribution, Record
+from samla.vocabularies.identifiers import resolver_url
 from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from samla.records.identifiers import resolver_url
 from samla.records.models import Record
+from samla.vocabularies.identifiers import resolver_url
 from samla.vocabularies.languages import language_alpha2
 
 from . import bibliographic as bib

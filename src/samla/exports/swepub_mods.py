@@ -21,8 +21,8 @@ import html
 from django.conf import settings
 from lxml import etree
 
-from samla.records.identifiers import resolver_url
 from samla.records.models import Record
+from samla.vocabularies.identifiers import resolver_url
 
 from . import bibliographic as bib
 from . import mods as m

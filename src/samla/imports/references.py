@@ -20,7 +20,7 @@ import langcodes
 import pycountry
 
 from samla.core.errors import InvalidInput
-from samla.records.identifiers import SCHEMES
+from samla.vocabularies.identifiers import SCHEMES
 from samla.vocabularies.languages import normalise_language
 
 from .errors import UnreadableFile

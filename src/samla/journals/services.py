@@ -21,7 +21,7 @@ from samla.core.saving import (
     strip_texts,
     update_authority,
 )
-from samla.records.identifiers import InvalidIdentifier, normalise_issn
+from samla.vocabularies.identifiers import InvalidIdentifier, normalise_issn
 
 from .models import Journal
 

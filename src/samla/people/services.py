@@ -15,7 +15,7 @@ from samla.core.access import Actor, require
 from samla.core.errors import InvalidInput, NotFound
 from samla.core.pagination import Page, paginate
 from samla.core.saving import check_known_fields, create_authority, strip_texts, update_authority
-from samla.records.identifiers import InvalidIdentifier, normalise_orcid
+from samla.vocabularies.identifiers import InvalidIdentifier, normalise_orcid
 
 from .models import Person, PersonNameVariant
 

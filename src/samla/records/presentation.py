@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from samla.vocabularies.identifiers import SCHEMES, resolver_url
 from samla.vocabularies.languages import language_alpha2, language_name
 from samla.vocabularies.record_terms import RELATIONS
 
-from .identifiers import SCHEMES, resolver_url
 from .models import Contribution, Record
 
 # The order and labels of the seed page's "Identifiers" line.

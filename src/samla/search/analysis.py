@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import snowballstemmer
 
-from samla.records.identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
+from samla.vocabularies.identifiers import InvalidIdentifier, normalise_identifier, normalise_orcid
 
 MAX_WORD_LENGTH = 64
 MAX_CACHED_STEMS = 200_000  # per language: a cache this large is emptied and starts again
@@ -142,7 +142,7 @@ def compact(value: str) -> str:
 
 def identifier_word(text: str) -> str | None:
     """The compact word of a pasted identifier (DOI, URN:NBN, ORCID, ISSN, ISBN, ISI, Scopus, Handle, arXiv,
-    with or without a resolver prefix), normalised as `records.identifiers` normalises stored values;
+    with or without a resolver prefix), normalised as `vocabularies.identifiers` normalises stored values;
     None when `text` is not one."""
     text = text.strip()
     if not _IDENTIFIER_LIKE.match(text):

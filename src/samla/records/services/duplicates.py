@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from django.db.models.functions import Lower
 
 from samla.core.access import Actor
+from samla.vocabularies.identifiers import InvalidIdentifier, normalise_identifier
 
-from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, Identifier, Record
 from ..schemas import RecordIn
 from .merging import Origin

@@ -26,6 +26,16 @@ from django.utils.translation import gettext_lazy as _
 from samla.core.converters import LOCAL_ID
 from samla.core.errors import InvalidInput
 from samla.organisations.models import Organisation
+from samla.vocabularies.identifiers import (
+    SCHEMES,
+    InvalidIdentifier,
+    issns_in,
+    normalise_identifier,
+    normalise_issn,
+    normalise_orcid,
+    tidy,
+    without_qualifier,
+)
 from samla.vocabularies.languages import normalise_language
 from samla.vocabularies.licences import licences
 from samla.vocabularies.models import SubjectCategory
@@ -39,16 +49,6 @@ from samla.vocabularies.record_terms import (
     RELATIONS,
 )
 
-from ..identifiers import (
-    SCHEMES,
-    InvalidIdentifier,
-    issns_in,
-    normalise_identifier,
-    normalise_issn,
-    normalise_orcid,
-    tidy,
-    without_qualifier,
-)
 from ..schemas import IdentifierIn, QualityFlag, RecordIn
 
 ISSUED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -24,8 +24,8 @@ from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
 from samla.search.index_documents import SourceRows, record_fields
 from samla.search.indexing import index_written
+from samla.vocabularies.identifiers import InvalidIdentifier, normalise_identifier
 
-from ..identifiers import InvalidIdentifier, normalise_identifier
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import JournalIn, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
