@@ -2,16 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from samla.core.views import actor_for, requested_page
-from samla.search.views import embedded_search
 
 from .services import get_journal_for, list_journals
 
 
 def journal_detail(request: HttpRequest, journal_id: int) -> HttpResponse:
-    actor = actor_for(request)
-    journal = get_journal_for(actor, journal_id)
-    context = {"journal": journal, **embedded_search(request, actor, journal=journal.pk)}
-    return render(request, "journals/journal_detail.html", context)
+    journal = get_journal_for(actor_for(request), journal_id)
+    return render(request, "journals/journal_detail.html", {"journal": journal})
 
 
 def journal_list(request: HttpRequest) -> HttpResponse:

@@ -2,16 +2,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from samla.core.views import actor_for, requested_page
-from samla.search.views import embedded_search
 
 from .services import get_person_for, list_people
 
 
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    actor = actor_for(request)
-    person = get_person_for(actor, person_id)
-    context = {"person": person, **embedded_search(request, actor, author=person.pk)}
-    return render(request, "people/person_detail.html", context)
+    person = get_person_for(actor_for(request), person_id)
+    return render(request, "people/person_detail.html", {"person": person})
 
 
 def person_list(request: HttpRequest) -> HttpResponse:

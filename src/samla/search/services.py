@@ -196,6 +196,15 @@ def search_records(
     )
 
 
+def search_within(actor: Actor, data: dict, **fixed: int) -> SearchPage:
+    """The records of a person's, organisation's or journal's page, through search, with facets.
+
+    `fixed` is the filter the page stands for (author=<person id>, organisation=…, journal=…); `data` is
+    the page's own query (`presentation.request_data`): its sort, cursor and facet choices."""
+    data = {**data, **{key: [value] for key, value in fixed.items()}}
+    return search_with_params(actor, parse_params(data))
+
+
 def search_with_params(actor: Actor, params: SearchParams, *, with_facets: bool = True) -> SearchPage:
     return search_records(
         actor,

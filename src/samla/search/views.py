@@ -11,7 +11,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from samla.core.access import Actor
 from samla.core.views import actor_for
 
 from .forms import AdvancedSearchForm, initial_from
@@ -35,21 +34,6 @@ def advanced(request: HttpRequest) -> HttpResponse:
     else:
         form = AdvancedSearchForm(initial=initial_from(request.GET.dict()))
     return render(request, "search/advanced.html", {"form": form})
-
-
-def embedded_search(request: HttpRequest, actor: Actor, **fixed: int) -> dict:
-    """Context for a person's, organisation's or journal's page: its records through search, with facets.
-
-    `fixed` is the filter the page stands for (author=<person id>, organisation=…, journal=…); the page's
-    own sort, cursor and facet choices are read from its query string.
-    """
-    data = request_data(request.GET)
-    for key, value in fixed.items():
-        data[key] = [value]
-    page = search_with_params(actor, parse_params(data))
-    links = ResultsLinks(page, request.GET, base=request.path, fixed=fixed)
-    search_links = ResultsLinks(page, request.GET, fixed=fixed)
-    return {"search_page": page, "search_links": links, "search_all_links": search_links}
 
 
 class SearchFeed(Feed):

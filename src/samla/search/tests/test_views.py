@@ -198,6 +198,16 @@ def test_person_page_lists_records_through_search_with_facets(client):
     assert len(_titles(narrowed)) == 1
 
 
+@pytest.mark.parametrize("query", ["?sort=random", "?year=20x0", "?cursor=bad"])
+def test_person_page_bad_search_parameter_answers_400_with_message(client, query):
+    """The person page's records come from a template tag; its bad input is still the search page's 400."""
+    person = Person.objects.get(orcid="0000-0003-4364-9814")
+    response = client.get(person.get_absolute_url() + query)
+    assert response.status_code == 400
+    assert "Traceback" not in response.content.decode()
+    assert html.fromstring(response.content).xpath("//main//p")
+
+
 def test_header_search_box_on_every_page(client):
     _response, tree = _page(client, f"/record/{SEED}")
     form = tree.xpath('//form[@class="site-search"]')[0]
