@@ -18,6 +18,7 @@ from typing import Any
 from samla.batch.queries import in_id_runs
 from samla.organisations.models import Organisation
 from samla.people.models import PersonNameVariant
+from samla.records.indexing import WrittenRows
 from samla.records.models import Contribution, ContributionAffiliation, Identifier, Record
 
 from . import analysis
@@ -82,8 +83,8 @@ class IndexDocument:
 @dataclass
 class SourceRows:
     """What the documents of a batch of records are built from: plain rows, as `read_rows` reads them from
-    the database, or as a writer that has just inserted them holds them (`records.services.writing`), so
-    that writing a batch does not read back what it wrote. Each list is in the order the database keeps:
+    the database, or as a writer that has just inserted them holds them (`rows_written`), so that writing
+    a batch does not read back what it wrote. Each list is in the order the database keeps:
     a record's contributions by position, their affiliations by position, its own identifiers by position.
     """
 
@@ -110,8 +111,20 @@ def column_words(document: IndexDocument, column: str) -> list[str]:
     return " ".join(document.columns[column]).split()
 
 
+def rows_written(written: WrittenRows) -> SourceRows:
+    """The rows a record writer has just inserted (`records.indexing.WrittenRows`) as `read_rows` would
+    read them back."""
+    return SourceRows(
+        records=[record_fields(record) for record in written.records],
+        contributions=written.contributions,
+        affiliations=written.affiliations,
+        identifiers=written.identifiers,
+        subjects=written.subjects,
+    )
+
+
 def record_fields(record: Record) -> dict[str, Any]:
-    """A saved record's values of RECORD_FIELDS, as `read_rows` reads them: for a writer's `SourceRows`."""
+    """A saved record's values of RECORD_FIELDS, as `read_rows` reads them: for `rows_written`."""
     values = {name: getattr(record, name) for name in _RECORD_ATTRIBUTES}
     journal = record.journal
     values.update(

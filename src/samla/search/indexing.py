@@ -1,6 +1,7 @@
-"""Keeping the index in step with the records: called by record services inside their transaction.
+"""Keeping the index in step with the records: the one entry point for indexing.
 
-This module imports only models (never `records.services`), so record services can call it directly.
+Record services reach `index_records` and `index_written` through the hooks `SearchConfig.ready` registers
+in `records.indexing` (records is a layer below search); files and imports call this module directly.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 
+from samla.records.indexing import WrittenRows
+
 from .backends import backend_for
-from .index_documents import SourceRows, build_documents, documents_from_rows
+from .index_documents import build_documents, documents_from_rows, rows_written
 
 
 def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | None = None) -> None:
@@ -18,10 +21,10 @@ def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | 
     backend_for().index(build_documents(record_ids, extra_text))
 
 
-def index_written(rows: SourceRows) -> None:
+def index_written(rows: WrittenRows) -> None:
     """`index_records` for records a writer has just written, from the rows it holds: reading them back
     cost about a third of writing a batch of new records."""
-    backend_for().index(documents_from_rows(rows))
+    backend_for().index(documents_from_rows(rows_written(rows)))
 
 
 def writing_many() -> AbstractContextManager[None]:

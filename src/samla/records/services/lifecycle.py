@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from samla.core.access import Actor, require
-from samla.search.indexing import index_records
 
+from ..indexing import index_records
 from ..models import Record, Revision
 from .merging import Origin, actor_entry, import_entry
 from .writing import get_record_for_update

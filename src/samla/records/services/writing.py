@@ -22,10 +22,9 @@ from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, issns_held, resolve_journal
 from samla.people.models import Person
 from samla.people.services import WantedPerson, describes_same_person, resolve_people
-from samla.search.index_documents import SourceRows, record_fields
-from samla.search.indexing import index_written
 from samla.vocabularies.identifiers import InvalidIdentifier, normalise_identifier
 
+from ..indexing import WrittenRows, index_written
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
 from ..schemas import JournalIn, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
@@ -611,15 +610,15 @@ def _delete_parts(record: Record) -> None:
     record.subjects.clear()
 
 
-def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> SourceRows:
+def _write_parts(actor: Actor, pairs: list[tuple[Record, RecordIn]], lookups: Lookups) -> WrittenRows:
     """Insert the parts of these records (saved, with their fields and journals assigned); returns the
     rows their index documents are built from, as the index would read them back."""
     subjects = [(r.pk, code) for r, d in pairs for code in d.subjects]
     insert_rows(Record.subjects.through, ("record", "subjectcategory"), subjects)
     contributions, affiliations = _write_contributions(actor, pairs, lookups)
     _write_identifiers(pairs)
-    return SourceRows(
-        records=[record_fields(record) for record, _data in pairs],
+    return WrittenRows(
+        records=[record for record, _data in pairs],
         contributions=contributions,
         affiliations=affiliations,
         identifiers=[(r.pk, i.scheme, i.value) for r, d in pairs for i in d.identifiers],
@@ -678,8 +677,7 @@ def _write_contributions(
 
 
 def _person_columns(person: Person | None) -> tuple:
-    """A contributor's person as `search.index_documents.SourceRows` holds it: id, ORCID, family and
-    given name."""
+    """A contributor's person as `WrittenRows` holds it: id, ORCID, family and given name."""
     if person is None:
         return (None, None, None, None)
     return (person.pk, person.orcid, person.family_name, person.given_name)
@@ -723,7 +721,7 @@ def _records_holding(identifiers: set[tuple[str, str]]) -> dict[tuple[str, str],
     return holders
 
 
-def _link_waiting_relations(written: SourceRows) -> None:
+def _link_waiting_relations(written: WrittenRows) -> None:
     """Point relations (of any record) naming the identifiers these records were just written with at
     these records."""
     own = {(scheme, value): record_id for record_id, scheme, value in written.identifiers}

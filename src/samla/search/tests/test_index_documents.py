@@ -3,6 +3,7 @@ they must be the very documents the index builds by reading the records back (`s
 
 import pytest
 
+from samla.records.indexing import WrittenRows
 from samla.records.models import Record
 from samla.records.services import import_records, record_to_input, update_record, writing
 from samla.search import analysis
@@ -13,6 +14,7 @@ from samla.search.index_documents import (
     column_words,
     documents_from_rows,
     natural_stems,
+    rows_written,
 )
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +22,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def written(monkeypatch) -> list[SourceRows]:
-    """The rows each write hands the index, as it writes them."""
+    """The rows each write hands the index, as the index reads them when they are written."""
     seen: list[SourceRows] = []
     index_written = writing.index_written
 
-    def keep(rows: SourceRows) -> None:
-        seen.append(rows)
+    def keep(rows: WrittenRows) -> None:
+        seen.append(rows_written(rows))
         index_written(rows)
 
     monkeypatch.setattr(writing, "index_written", keep)
