@@ -46,13 +46,15 @@ def anonymous() -> Actor:
     return Actor.anonymous()
 
 
-def _user_actor(username: str, group: str = "", *, superuser: bool = False) -> Actor:
-    """A real user (so records can name their owner) acting in the role its group gives."""
-    from django.contrib.auth.models import Group, User
+def _user_actor(username: str, role: str = "", *, superuser: bool = False) -> Actor:
+    """A real user (so records can name their owner) acting in `role`, granted everywhere."""
+    from django.contrib.auth.models import User
+
+    from samla.accounts.services import grant_role
 
     user = User.objects.create_user(username, password="pw-" + username, is_superuser=superuser)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
+    if role:
+        grant_role(Actor.system("tests"), user=user, role=role)
     return Actor.for_user(user)
 
 
@@ -63,12 +65,12 @@ def reader(db) -> Actor:
 
 @pytest.fixture
 def depositor(db) -> Actor:
-    return _user_actor("depositor", "depositors")
+    return _user_actor("depositor", "depositor")
 
 
 @pytest.fixture
 def curator(db) -> Actor:
-    return _user_actor("curator", "curators")
+    return _user_actor("curator", "curator")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 Every setting a deployment may change is listed in docs/configuration.md (a test keeps the two in step).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "samla.organisations",
     "samla.people",
     "samla.journals",
+    "samla.accounts",
     "samla.records",
     "samla.files",
     "samla.stats",
@@ -220,3 +222,13 @@ JOB_ATTEMPTS = 3  # runs of a job whose worker stopped under it before it is rep
 # SAMLA_JOB_STALE_SECONDS: a running job whose worker has not reported for this long is taken as lost.
 JOB_STALE_SECONDS = float(os.environ.get("SAMLA_JOB_STALE_SECONDS", "60"))
 JOB_DIR = DATA_DIR / "jobs"
+
+# Accounts (docs/configuration.md). SAMLA_ROLE_RULES: a JSON list of rules that grant roles from single
+# sign-on attributes at sign-in, e.g. [{"affiliations": ["staff", "faculty"], "role": "depositor",
+# "organisation": "home"}]; SAMLA_HOME_ORGANISATIONS: a JSON object from the home organisation an identity
+# provider names ("his.se") to an organisation identifier ("his:1").
+ROLE_RULES = json.loads(
+    os.environ.get("SAMLA_ROLE_RULES", "")
+    or '[{"affiliations": ["staff", "faculty"], "role": "depositor", "organisation": "home"}]'
+)
+HOME_ORGANISATIONS = json.loads(os.environ.get("SAMLA_HOME_ORGANISATIONS", "") or "{}")

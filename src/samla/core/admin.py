@@ -1,7 +1,8 @@
 """What every Samla admin page shares: access by Samla role, and service errors shown on the form.
 
 Django's admin normally asks for per-model permissions; Samla's admin instead follows `samla.core.access`,
-so a staff user in the "curators" group (or a superuser, the admin role) may use it, and nobody else.
+so a staff user granted the curator role everywhere (or a superuser, the admin role) may use it, and
+nobody else.
 Django still requires `is_staff` to log in to /admin/ at all. Writes go through services: admins that
 edit override `save_model`, and read-only admins refuse add, change and delete.
 """

@@ -6,4 +6,4 @@
 
 from samla.core.access import register_action, role_at_least
 
-register_action("quality.review", role_at_least("curator"))
+register_action("quality.review", role_at_least("curator"), scope="read")

@@ -1,42 +1,94 @@
-"""Named actions on records. Each rule answers for one record; `visible_records` is the rule for lists."""
+"""Named actions on records. Each rule answers for one record; `visible_records` is the rule for lists.
+
+A curator's role may be granted for organisations (and the units below them): it then counts for the
+records with an affiliation to one of them (`record_organisation_ids`). A rule asked without a record
+("may this actor approve at all?") counts a role held anywhere.
+"""
+
+from __future__ import annotations
 
 from django.db.models import Q
 
-from samla.core.access import Actor, register_action, role_at_least
+from samla.core.access import Actor, register_action, role_somewhere
+
+from .models import ContributionAffiliation
+
+
+def record_organisation_ids(record) -> frozenset[int]:
+    """The organisations of the record's affiliations: from the contributions a page already loaded, or
+    else in one query, kept on the record for the next question."""
+    kept = getattr(record, "_organisation_ids", None)
+    if kept is not None:
+        return kept
+    contributions = getattr(record, "_prefetched_objects_cache", {}).get("contributions")
+    if contributions is not None and all(
+        "affiliations" in getattr(c, "_prefetched_objects_cache", {}) for c in contributions
+    ):
+        ids = frozenset(
+            a.organisation_id for c in contributions for a in c.affiliations.all() if a.organisation_id
+        )
+    elif record.pk is None:
+        ids = frozenset()
+    else:
+        ids = frozenset(
+            ContributionAffiliation.objects.filter(
+                contribution__record_id=record.pk, organisation__isnull=False
+            )
+            .values_list("organisation_id", flat=True)
+            .distinct()
+        )
+    record._organisation_ids = ids
+    return ids
+
+
+def curates(actor: Actor, record) -> bool:
+    """Whether `actor` is a curator of this record: everywhere, or for one of its organisations (the
+    record's affiliations are looked at only for an actor whose curator role is for organisations)."""
+    if actor.at_least("curator"):
+        return True
+    if record is None:
+        return actor.at_least_somewhere("curator")
+    return bool(actor.organisations_where("curator")) and actor.at_least_for(
+        "curator", record_organisation_ids(record)
+    )
+
+
+def _owns(actor: Actor, record) -> bool:
+    return record is not None and actor.user_id is not None and record.owner_id == actor.user_id
 
 
 def _may_read(actor: Actor, record) -> bool:
     if record is None or record.state == "published":
         return True
-    return actor.at_least("curator") or (actor.user_id is not None and record.owner_id == actor.user_id)
+    return _owns(actor, record) or curates(actor, record)
 
 
 def _may_update(actor: Actor, record) -> bool:
-    if actor.at_least("curator"):
+    if record is not None and record.state == "draft" and _owns(actor, record):
         return True
-    return (
-        record is not None
-        and record.state == "draft"
-        and actor.user_id is not None
-        and record.owner_id == actor.user_id
-    )
+    return curates(actor, record)
 
 
 def visible_records(actor: Actor) -> Q:
     """The records `actor` may see in lists, search and harvests."""
     if actor.at_least("curator"):
         return Q()
+    visible = Q(state="published")
     if actor.user_id is not None:
-        return Q(state="published") | Q(owner_id=actor.user_id)
-    return Q(state="published")
+        visible |= Q(owner_id=actor.user_id)
+    curated = actor.organisations_where("curator")
+    if curated:
+        affiliated = ContributionAffiliation.objects.filter(organisation_id__in=curated)
+        visible |= Q(pk__in=affiliated.values("contribution__record_id"))
+    return visible
 
 
-register_action("record.read", _may_read)
-register_action("record.create", role_at_least("depositor"))
-register_action("record.update", _may_update)
-register_action("record.approve", role_at_least("curator"))
-register_action("record.delete", role_at_least("curator"))
+register_action("record.read", _may_read, scope="read")
+register_action("record.create", role_somewhere("depositor"), scope="write")
+register_action("record.update", _may_update, scope="write")
+register_action("record.approve", curates, scope="curate")
+register_action("record.delete", curates, scope="curate")
 # Authority records (people, organisations, journals) are kept by curators.
-register_action("authority.manage", role_at_least("curator"))
-# Proposed changes (a source's value for a field a person edited) are decided by curators.
-register_action("proposal.decide", role_at_least("curator"))
+register_action("authority.manage", role_somewhere("curator"), scope="curate")
+# Proposed changes (a source's value for a field a person edited) are decided by curators of the record.
+register_action("proposal.decide", curates, scope="curate")

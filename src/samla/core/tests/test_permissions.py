@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+import samla.accounts.permissions
 import samla.files.permissions
 import samla.oai.permissions
 import samla.records.permissions
@@ -107,6 +109,10 @@ TABLE = [
     ("proposal.decide", "a source's proposed change", None, CURATOR_UP),
     ("search.reindex", "the search index", None, ADMIN_UP),
     ("oai.keep", "the kept OAI-PMH texts", None, ADMIN_UP),
+    ("role.manage", "role grants, their log, users", None, ADMIN_UP),
+    ("account.conflicts", "refused sign-in claims", None, CURATOR_UP),
+    ("token.manage", "the depositor's own API tokens", User(pk=DEPOSITOR), ("depositor", *ADMIN_UP)),
+    ("token.manage", "another user's API tokens", User(pk=OTHER_USER), ADMIN_UP),
 ]
 
 
