@@ -9,7 +9,7 @@ SUITES ?=
 
 CITEPROC_JS := src/samla/citations/js/node_modules/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint bench stress messages docs clean
+.PHONY: install run test test-prerequisites test-sqlite test-postgres lint bench stress messages docs clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	./scripts/ensure-debian-packages.sh runtime
@@ -43,15 +43,19 @@ run: install
 		$(BIN)/samla jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -
 
-test: lint test-sqlite test-postgres
+# The two databases' runs go side by side, one per core: each prints its report when it ends.
+test: lint
+	$(MAKE) -j2 --output-sync=target --no-print-directory test-sqlite test-postgres
 
-test-sqlite: install .venv-pyoai/.installed
-	./scripts/ensure-debian-packages.sh test
-	$(BIN)/pytest $(PYTEST_ARGS)
-
-test-postgres: install .venv-pyoai/.installed
+# What both runs need, made once before they start (apt and PostgreSQL are not started twice at once).
+test-prerequisites: install .venv-pyoai/.installed
 	./scripts/ensure-debian-packages.sh test
 	./scripts/ensure-postgres.sh
+
+test-sqlite: test-prerequisites
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: test-prerequisites
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
