@@ -16,7 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
-    path("record/", include("samla.records.urls")),
+    path("record/", include("samla.pages.urls")),
     path("", include("samla.exports.urls")),
     path("", include("samla.citations.urls")),
     path("", include("samla.files.urls")),

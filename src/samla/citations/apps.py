@@ -6,3 +6,15 @@ class CitationsConfig(AppConfig):
     name = "samla.citations"
     label = "citations"
     verbose_name = _("Citations")
+
+    def ready(self) -> None:
+        from samla.exports.http import openapi_content
+        from samla.records.representations import Representations, register_representations
+
+        from .negotiation import record_representation
+
+        # The REST record route answers every export format and the bibliography entry through this:
+        # records is a layer below exports and citations and imports neither.
+        register_representations(
+            Representations(answer=record_representation, openapi_content=openapi_content)
+        )

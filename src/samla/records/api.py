@@ -7,13 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema, Status
 
-from samla.citations.negotiation import record_representation
 from samla.core.access import can
 from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
 from samla.core.pagination import Key
 from samla.core.views import actor_for
-from samla.exports.http import openapi_content
 
+from .representations import openapi_content, record_representation
 from .schemas import RecordIn
 from .services import (
     accept_proposal,

@@ -19,7 +19,7 @@ from samla.exports.registry import formats
 from samla.files.models import RecordFile
 from samla.files.services import public_texts
 from samla.oai.services import oai_identifier
-from samla.records import views
+from samla.pages import record as views
 
 from .conftest import ENCRYPTED, FOUR_PAGES, MINIMAL, SEED_ID
 

@@ -16,9 +16,8 @@ from django.urls import reverse
 
 from samla.exports.registry import formats, get_format
 from samla.files.services import public_to_anyone
+from samla.records.models import Record
 from samla.vocabularies.languages import language_alpha2
-
-from .models import Record
 
 
 @dataclass(frozen=True)
