@@ -8,6 +8,7 @@ PYTEST_ARGS ?=
 SUITES ?=
 
 CITEPROC_JS := src/samla/citations/js/node_modules/.installed
+TEST_OIDC_PROVIDER := tests/oidc/node_modules/.installed
 
 .PHONY: install run test test-prerequisites test-sqlite test-postgres lint bench stress messages docs clean
 
@@ -25,6 +26,12 @@ $(CITEPROC_JS): src/samla/citations/js/package.json src/samla/citations/js/packa
 	touch $@
 
 install: $(VENV)/.installed $(CITEPROC_JS)
+
+# node-oidc-provider, the OpenID Connect provider the sign-in tests start (tests/oidc), pinned by its lock file.
+$(TEST_OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	./scripts/ensure-debian-packages.sh npm
+	npm ci --prefix tests/oidc --no-audit --no-fund
+	touch $@
 
 # pyoai, one of the real harvesters the end-to-end tests run, needs lxml < 5: it lives in its own venv.
 .venv-pyoai/.installed: tests/e2e/pyoai-requirements.txt
@@ -48,7 +55,7 @@ test: lint
 	$(MAKE) -j2 --output-sync=target --no-print-directory test-sqlite test-postgres
 
 # What both runs need, made once before they start (apt and PostgreSQL are not started twice at once).
-test-prerequisites: install .venv-pyoai/.installed
+test-prerequisites: install .venv-pyoai/.installed $(TEST_OIDC_PROVIDER)
 	./scripts/ensure-debian-packages.sh test
 	./scripts/ensure-postgres.sh
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Debian packages Samla needs that a fresh machine may lack. Each argument is a set:
-#   runtime  libmagic (file type detection)
+#   runtime  libmagic (file type detection), xmlsec1 (pysaml2 checks and makes SAML signatures with it)
 #   npm      npm and Node.js (to install citeproc-js from its lock file)
 #   test     + Chromium for the browser tests, GNU gettext for the catalogue test
 #   bench    + ApacheBench for the load benchmarks
@@ -9,8 +9,9 @@ needed=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 for set in "$@"; do
     case "$set" in
-        runtime) have_lib libmagic.so.1 || needed+=(libmagic1) ;;
+        runtime) have_lib libmagic.so.1 || needed+=(libmagic1); command -v xmlsec1 >/dev/null || needed+=(xmlsec1) ;;
         test) have_lib libmagic.so.1 || needed+=(libmagic1); command -v chromium >/dev/null || needed+=(chromium)
+              command -v xmlsec1 >/dev/null || needed+=(xmlsec1)
               command -v xgettext >/dev/null || needed+=(gettext) ;;
         npm) command -v npm >/dev/null || needed+=(npm) ;;
         bench) command -v ab >/dev/null || needed+=(apache2-utils) ;;
