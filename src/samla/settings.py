@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "samla.quality",
     "samla.demo",
     "samla.jobs",
+    "samla.sso",
+    "djangosaml2",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -232,3 +235,67 @@ ROLE_RULES = json.loads(
     or '[{"affiliations": ["staff", "faculty"], "role": "depositor", "organisation": "home"}]'
 )
 HOME_ORGANISATIONS = json.loads(os.environ.get("SAMLA_HOME_ORGANISATIONS", "") or "{}")
+
+# Single sign-on (samla.sso, docs/configuration.md "Single sign-on").
+# SAMLA_SAML_IDP_METADATA: the identity providers' metadata, files or https URLs separated by spaces (a
+# federation's aggregate, such as SWAMID's, names them all); none turns SAML sign-in off.
+# SAMLA_SAML_IDP_METADATA_CERT: the certificate that signs metadata fetched from a URL (checked when set).
+SAML_IDP_METADATA = os.environ.get("SAMLA_SAML_IDP_METADATA", "").split()
+SAML_IDP_METADATA_CERT = os.environ.get("SAMLA_SAML_IDP_METADATA_CERT", "")
+# SAMLA_SAML_METADATA_REFRESH_SECONDS: how long a server process keeps the metadata it read.
+SAML_METADATA_REFRESH_SECONDS = float(os.environ.get("SAMLA_SAML_METADATA_REFRESH_SECONDS", "21600"))
+# SAMLA_SAML_ENTITY_ID: this service provider's name in the federation; its metadata is served there.
+SAML_ENTITY_ID = os.environ.get("SAMLA_SAML_ENTITY_ID", f"{BASE_URL}/saml2/metadata/")
+# SAMLA_SAML_KEY_FILE, SAMLA_SAML_CERT_FILE: the SP's key pair (PEM), made once into DATA_DIR/saml if unset.
+SAML_KEY_FILE = Path(os.environ.get("SAMLA_SAML_KEY_FILE", DATA_DIR / "saml" / "sp-key.pem"))
+SAML_CERT_FILE = Path(os.environ.get("SAMLA_SAML_CERT_FILE", DATA_DIR / "saml" / "sp-cert.pem"))
+# SAMLA_SAML_ATTRIBUTES: JSON changing which attribute (its friendly name) gives each of Samla's fields.
+SAML_ATTRIBUTES = {
+    "username": ["eduPersonPrincipalName"],
+    "email": ["mail"],
+    "display_name": ["displayName"],
+    "given_name": ["givenName"],
+    "family_name": ["sn"],
+    "orcid": ["eduPersonOrcid"],
+    "affiliations": ["eduPersonScopedAffiliation", "eduPersonAffiliation"],
+    "home_organisation": ["schacHomeOrganization"],
+    **json.loads(os.environ.get("SAMLA_SAML_ATTRIBUTES", "{}")),
+}
+# SAMLA_SAML_LOCAL_ID_SCOPES: "liu.se=liu,his.se=his": the user matth80@liu.se has the local id liu:matth80,
+# the one authority records hold.
+SAML_LOCAL_ID_SCOPES = dict(
+    item.split("=", 1) for item in os.environ.get("SAMLA_SAML_LOCAL_ID_SCOPES", "").split(",") if "=" in item
+)
+# SAMLA_SAML_DISCOVERY_URL: a discovery service (SeamlessAccess, the federation's) instead of Samla's choice.
+SAML2_DISCO_URL = os.environ.get("SAMLA_SAML_DISCOVERY_URL", "") or None
+# SAMLA_SAML_CONTACT_EMAIL: the technical and support contact in the SP metadata.
+SAML_CONTACT_EMAIL = os.environ.get("SAMLA_SAML_CONTACT_EMAIL", ADMIN_EMAIL)
+# SAMLA_SAML_ENTITY_CATEGORIES: entity categories the SP declares (space-separated URIs), so that IdPs
+# release attributes (REFEDS Research and Scholarship, GÉANT Code of Conduct).
+SAML_ENTITY_CATEGORIES = os.environ.get("SAMLA_SAML_ENTITY_CATEGORIES", "").split()
+# djangosaml2: the SP configuration is built by samla.sso.saml; refusals are explained by samla.sso.views.
+SAML_CONFIG_LOADER = "samla.sso.saml.sp_config"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "samla.sso.views.saml_refused"
+SAML2_CUSTOM_WAYF_TEMPLATE = "sso/choose_idp.html"
+SAML_ATTRIBUTE_MAPPING = {SAML_ATTRIBUTES["username"][0]: ("username",)}
+SAML_DJANGO_USER_MAIN_ATTRIBUTE = "username"
+SAML_CREATE_UNKNOWN_USER = True
+SAML_CSP_HANDLER = ""
+# The IdP posts its answer from another site: the SAML session cookie must travel with that POST, which
+# browsers allow only for SameSite=None, and only over HTTPS.
+SAML_SESSION_COOKIE_SAMESITE = "None" if BASE_URL.startswith("https://") else "Lax"
+
+# Sign in with ORCID (OpenID Connect). SAMLA_ORCID_CLIENT_ID and SAMLA_ORCID_CLIENT_SECRET: the client
+# registered at ORCID (developer tools, or a member API client); without an id ORCID sign-in is off.
+# SAMLA_ORCID_ISSUER: https://orcid.org, https://sandbox.orcid.org, or any OpenID provider whose `sub` is
+# an ORCID iD; its endpoints come from its discovery document.
+ORCID_ISSUER = os.environ.get("SAMLA_ORCID_ISSUER", "https://orcid.org").rstrip("/")
+ORCID_CLIENT_ID = os.environ.get("SAMLA_ORCID_CLIENT_ID", "")
+ORCID_CLIENT_SECRET = os.environ.get("SAMLA_ORCID_CLIENT_SECRET", "")
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "samla.sso.backends.SamlBackend",
+    "samla.sso.backends.OrcidBackend",
+]

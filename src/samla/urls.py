@@ -28,6 +28,8 @@ urlpatterns = [
     path("stats/", include("samla.stats.urls")),
     path("jobs/", include("samla.jobs.urls")),
     path("quality/", include("samla.quality.urls")),
+    path("saml2/", include("samla.sso.saml_urls")),
+    path("sso/", include("samla.sso.urls")),
     path("", include("samla.sitemaps.urls")),
 ]
 
