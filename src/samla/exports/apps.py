@@ -9,10 +9,15 @@ class ExportsConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the built-in formats with the same `register` a plugin app would call."""
+        from samla.jobs.downloads import register_kind
+
         from . import bibtex, csl_json, datacite, endnote, json_ld, marcxml, mods, oai_dc, ris, swepub_mods
         from . import csv as csv_format
+        from .downloads import export_download
         from .framing import CsvDocument, JsonArray, JsonLdDocument, TextDocument, XmlDocument
         from .registry import Format, OaiFormat, register
+
+        register_kind("export", export_download)  # list exports as downloads and jobs
 
         register(
             Format(

@@ -25,7 +25,7 @@ from samla.core.access import Actor
 from samla.core.errors import NotFound, SamlaError, TooManyRequests
 from samla.core.limits import job_limit
 
-from .downloads import KINDS, SCOPES, DownloadSpec, prepare
+from .downloads import SCOPES, DownloadSpec, kinds, prepare
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def start_job(actor: Actor, spec: DownloadSpec, *, session_key: str = "") -> Job
     reader. Checked now, as the request would be: bad parameters (400), a missing list (404), more records
     than SAMLA_JOB_MAX_RECORDS (413); TooManyRequests (429) past SAMLA_JOB_MAX_ACTIVE unfinished jobs of
     this owner or SAMLA_JOB_MAX_QUEUED in all."""
-    if spec.kind not in KINDS or spec.scope not in SCOPES:
+    if spec.kind not in kinds() or spec.scope not in SCOPES:
         raise NotFound("There is no such list to prepare.")
     prune_jobs()
     owner = _owner(actor, session_key)
