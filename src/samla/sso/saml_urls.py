@@ -9,7 +9,7 @@ from . import views
 urlpatterns = [
     path("login/", views.SamlLogin.as_view(), name="saml2_login"),
     path("acs/", views.AssertionConsumer.as_view(), name="saml2_acs"),
-    path("logout/", saml_views.LogoutInitView.as_view(), name="saml2_logout"),
+    path("logout/", views.SamlLogout.as_view(), name="saml2_logout"),
     path("ls/", saml_views.LogoutView.as_view(), name="saml2_ls"),
     path("ls/post/", saml_views.LogoutView.as_view(), name="saml2_ls_post"),
     path("metadata/", saml_views.MetadataView.as_view(), name="saml2_metadata"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
@@ -134,14 +135,23 @@ def orcid_callback(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(next_url)
 
 
+class SamlLogout(saml_views.LogoutInitView):
+    """djangosaml2's logout (a signed LogoutRequest to the IdP; an IdP without single logout just ends
+    the session here), on POST only, so that no page of another site can sign a reader out."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return super().get(request, *args, **kwargs)
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
-    """Sign out here, and at the IdP too when the session came from SAML single sign-on (djangosaml2's
-    logout sends a signed LogoutRequest; an IdP without single logout just ends the session here)."""
+    """Sign out here, and at the IdP too when the session came from SAML single sign-on; any other
+    session ends as Django's LogoutView ends it."""
     if request.session.get(auth.BACKEND_SESSION_KEY) == SAML_BACKEND and request.user.is_authenticated:
-        return HttpResponseRedirect(reverse("saml2_logout"))
-    auth.logout(request)
-    return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL or "/"))
+        return SamlLogout.as_view()(request)
+    return auth_views.LogoutView.as_view()(request)
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
