@@ -10,9 +10,9 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
 from samla.core.views import actor_for
-from samla.stats.edge import count_request
 
 from . import store
+from .counting import count_download
 from .models import RecordFile, StoredFile
 from .names import content_disposition
 from .ranges import ByteRange, RangeNotSatisfiable, parse_range
@@ -59,7 +59,7 @@ def download(request: HttpRequest, local_id: str, file_id: int, file_name: str) 
     response["Content-Disposition"] = content_disposition(
         record_file.file_name, inline=stored.mime_type in INLINE_TYPES
     )
-    count_request(request, record_file, partial=ranges is not None)  # 200 or 206 only
+    count_download(request, record_file, partial=ranges is not None)  # 200 or 206 only
     return response
 
 
