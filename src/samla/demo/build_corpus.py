@@ -70,11 +70,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         os.environ["SAMLA_DATA_DIR"] = data_dir
         os.environ.pop("DATABASE_URL", None)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samla.settings")
+        import django
         from django.core.management import call_command
 
-        from samla.cli import setup_django
-
-        setup_django()
+        django.setup()
         call_command("migrate", verbosity=0)
         build = build_corpus(testdata)
     corpus = {"about": ABOUT, "organisations": build.organisations, "records": build.records}
