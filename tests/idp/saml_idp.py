@@ -32,7 +32,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, class_name, samlp, time_util
 from saml2.assertion import Policy
 from saml2.config import IdPConfig
-from saml2.metadata import entity_descriptor
+from saml2.metadata import entity_descriptor, sign_entity_descriptor
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT, NameID
 from saml2.server import Server
 from saml2.sigver import pre_signature_part
@@ -58,6 +58,7 @@ class TestIdentityProvider:
         self.logged_out: list[str] = []  # usernames whose session a LogoutRequest ended
         key, cert = folder / "idp-key.pem", folder / "idp-cert.pem"
         write_key_pair(key, cert, f"{name} test IdP")
+        self.cert_file = cert
         self.config = IdPConfig()
         self.config.load(self._config(name, key, cert))
         self.server = Server(config=self.config)
@@ -154,7 +155,9 @@ class TestIdentityProvider:
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         path = environ.get("PATH_INFO", "")
-        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        query = {
+            k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()
+        }
         routes = {
             "/idp/metadata": self._metadata,
             "/idp/sso": self._sso,
@@ -173,7 +176,14 @@ class TestIdentityProvider:
         return self.sessions.get(token)
 
     def _metadata(self, environ, query, start_response) -> list[bytes]:
-        return _answer(start_response, "200 OK", self.metadata_file.read_text(), "text/xml; charset=utf-8")
+        """Signed by the IdP's key, as a federation signs what it publishes; `?unsigned` leaves it off."""
+        if "unsigned" in query:
+            text = self.metadata_file.read_text()
+        else:
+            _descriptor, text = sign_entity_descriptor(
+                entity_descriptor(self.config), None, self.server.sec, SIG_RSA_SHA256, DIGEST_SHA256
+            )
+        return _answer(start_response, "200 OK", text, "text/xml; charset=utf-8")
 
     def _sso(self, environ, query, start_response) -> list[bytes]:
         request, relay = query.get("SAMLRequest", ""), query.get("RelayState", "")

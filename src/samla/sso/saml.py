@@ -7,22 +7,30 @@ server process keeps the configuration it built for `SAML_METADATA_REFRESH_SECON
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
 from typing import Any
 
+import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.utils import translation
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from django.utils.translation import gettext
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError
 from saml2.config import SPConfig
+from saml2.mdstore import MetaDataExtern, SourceNotFound
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT
+from saml2.sigver import SignatureError
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+from samla.core.errors import SamlaError
 
 from .keys import ensure_key_pair
 
+logger = logging.getLogger("samla.sso")
 _lock = threading.Lock()
 _cached: dict[str, Any] = {"config": None, "built": 0.0, "key": None}
 
@@ -87,8 +95,35 @@ def _build() -> SPConfig:
     host = settings.BASE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     ensure_key_pair(settings.SAML_KEY_FILE, settings.SAML_CERT_FILE, host)
     config = SPConfig()
-    config.load(_config_dict(xmlsec))
+    try:
+        config.load(_config_dict(xmlsec))
+    except (SourceNotFound, SignatureError, requests.RequestException, OSError, SAMLError) as error:
+        logger.error("cannot read the identity providers' metadata: %s", error)
+        raise MetadataUnavailable(_unavailable()) from None
+    _require_signed_remote_metadata(config)
     return config
+
+
+def _require_signed_remote_metadata(config: SPConfig) -> None:
+    """pysaml2 checks a signature on remote metadata when it has the certificate, but takes metadata
+    with no signature at all; with SAMLA_SAML_IDP_METADATA_CERT set, unsigned metadata is refused too."""
+    if not settings.SAML_IDP_METADATA_CERT:
+        return
+    for source, metadata in config.metadata.metadata.items():
+        if isinstance(metadata, MetaDataExtern) and not metadata.signed():
+            logger.error("refused the identity providers' metadata from %s: it is not signed", source)
+            raise MetadataUnavailable(_unavailable())
+
+
+class MetadataUnavailable(SamlaError):
+    """The IdPs' metadata cannot be read or trusted: SAML sign-in is out of order until it can."""
+
+    code = "saml_metadata_unavailable"
+    status = 503
+
+
+def _unavailable() -> str:
+    return gettext("Sign-in with your university is not available just now; please try again later.")
 
 
 def _metadata_sources() -> dict[str, list]:
