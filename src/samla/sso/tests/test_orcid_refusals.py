@@ -66,3 +66,12 @@ def test_provider_error_is_refused(orcid_sp, client, caplog):
     with caplog.at_level(logging.WARNING, logger="samla.sso"):
         response = client.get("/sso/orcid/callback/?" + urlencode({"error": "access_denied", "state": state}))
     _refused(client, caplog, response, "provider error: access_denied")
+
+
+def test_provider_that_does_not_answer_is_a_clear_error(orcid_sp, settings, client, caplog):
+    settings.ORCID_ISSUER = "http://127.0.0.1:9"  # the discard port: nothing answers
+    with caplog.at_level(logging.WARNING, logger="samla.sso"):
+        response = client.get("/sso/orcid/login/")
+    assert response.status_code == 502
+    assert "ORCID cannot be reached just now" in response.content.decode()
+    assert "provider unreachable" in caplog.text

@@ -17,8 +17,8 @@ from .conftest import USERS, post_answer, start_sign_in
 pytestmark = pytest.mark.django_db
 
 
-def _refused(client, caplog, response, reason: str) -> None:
-    assert response.status_code == 403
+def _refused(client, caplog, response, reason: str, status: int = 403) -> None:
+    assert response.status_code == status
     assert "Not signed in" in response.content.decode()
     assert "_auth_user_id" not in client.session
     logged = [r.getMessage() for r in caplog.records if r.name == "samla.sso"]
@@ -91,3 +91,13 @@ def test_answer_signed_by_another_key_is_refused(saml_sp, client, caplog, tmp_pa
     with caplog.at_level(logging.WARNING, logger="samla.sso"):
         response = post_answer(client, acs, answer)
     _refused(client, caplog, response, "signature does not verify")
+
+
+@pytest.mark.parametrize(
+    ("garbage", "status"), [("bm90IFhNTA==", 403), ("%%% not base64 %%%", 400), ("", 400)]
+)
+def test_answer_that_is_not_saml_is_refused(saml_sp, client, caplog, garbage, status):
+    start_sign_in(client)
+    with caplog.at_level(logging.WARNING, logger="samla.sso"):
+        response = client.post("/saml2/acs/", {"SAMLResponse": garbage})
+    _refused(client, caplog, response, "", status)
