@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie
@@ -107,7 +108,7 @@ def samla_error(request: HttpRequest, error: SamlaError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, error: ValidationError):
-    body = SamlaError("The request is not valid.", fields=field_problems(error.errors)).as_dict()
+    body = SamlaError(gettext("The request is not valid."), fields=field_problems(error.errors)).as_dict()
     return api.create_response(request, {**body, "code": "invalid_input"}, status=400)
 
 

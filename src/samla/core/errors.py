@@ -10,6 +10,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 # Input text: no control characters but tab, line feed and carriage return. XML cannot carry them (exports
 # and OAI-PMH would fail on the record), and PostgreSQL refuses NUL in text.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
@@ -27,36 +30,83 @@ def field_problems(
 # What a value of the wrong type should have been, in the words of JSON (and of a form), for pydantic's
 # error types: its own messages name Python types ("a valid dictionary or instance of RecordIn").
 EXPECTED = {
-    "model_type": "an object",
-    "model_attributes_type": "an object",
-    "dict_type": "an object",
-    "list_type": "a list",
-    "tuple_type": "a list",
-    "set_type": "a list",
-    "iterable_type": "a list",
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "datetime_type": "a date and time",
-    "datetime_parsing": "a date and time",
+    "model_type": _("an object"),
+    "model_attributes_type": _("an object"),
+    "dict_type": _("an object"),
+    "list_type": _("a list"),
+    "tuple_type": _("a list"),
+    "set_type": _("a list"),
+    "iterable_type": _("a list"),
+    "string_type": _("text"),
+    "int_type": _("a whole number"),
+    "int_parsing": _("a whole number"),
+    "int_from_float": _("a whole number"),
+    "float_type": _("a number"),
+    "float_parsing": _("a number"),
+    "bool_type": _("true or false"),
+    "bool_parsing": _("true or false"),
+    "date_type": _("a date (YYYY-MM-DD)"),
+    "date_parsing": _("a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": _("a date (YYYY-MM-DD)"),
+    "datetime_type": _("a date and time"),
+    "datetime_parsing": _("a date and time"),
+}
+
+
+# pydantic's own messages for the error types a request meets most, in the active language: the English
+# texts are pydantic's, word for word, so an English answer is what pydantic wrote. Each is formatted with
+# the error's context; a plural one counts the context's value it names.
+MESSAGES = {
+    "missing": _("Field required"),
+    "extra_forbidden": _("Extra inputs are not permitted"),
+    "string_too_short": ngettext_lazy(
+        "String should have at least %(min_length)s character",
+        "String should have at least %(min_length)s characters",
+        "min_length",
+    ),
+    "string_too_long": ngettext_lazy(
+        "String should have at most %(max_length)s character",
+        "String should have at most %(max_length)s characters",
+        "max_length",
+    ),
+    "greater_than": _("Input should be greater than %(gt)s"),
+    "greater_than_equal": _("Input should be greater than or equal to %(ge)s"),
+    "less_than": _("Input should be less than %(lt)s"),
+    "less_than_equal": _("Input should be less than or equal to %(le)s"),
+    "literal_error": _("Input should be %(expected)s"),
+    "enum": _("Input should be %(expected)s"),
+    "string_pattern_mismatch": _("String should match pattern '%(pattern)s'"),
+}
+# Lists only: pydantic names the type of other collections in its message.
+LIST_MESSAGES = {
+    "too_short": ngettext_lazy(
+        "List should have at least %(min_length)s item after validation, not %(actual_length)s",
+        "List should have at least %(min_length)s items after validation, not %(actual_length)s",
+        "min_length",
+    ),
+    "too_long": ngettext_lazy(
+        "List should have at most %(max_length)s item after validation, not %(actual_length)s",
+        "List should have at most %(max_length)s items after validation, not %(actual_length)s",
+        "max_length",
+    ),
 }
 
 
 def _problem(error: Mapping[str, Any]) -> str:
     kind = error.get("type")
-    if kind == "string_pattern_mismatch" and (error.get("ctx") or {}).get("pattern") == PRINTABLE:
-        return "control characters are not allowed"
+    ctx = dict(error.get("ctx") or {})
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PRINTABLE:
+        return gettext("control characters are not allowed")
     if kind in EXPECTED:
-        return f"must be {EXPECTED[kind]}, not {shown(error.get('input'))}"
-    return error.get("msg", "")
+        return gettext("must be %(expected)s, not %(value)s") % {
+            "expected": EXPECTED[kind],
+            "value": shown(error.get("input")),
+        }
+    message = MESSAGES.get(kind) or (LIST_MESSAGES.get(kind) if ctx.get("field_type") == "List" else None)
+    try:
+        return message % ctx if message is not None else error.get("msg", "")
+    except (KeyError, TypeError, ValueError):  # a context pydantic shaped otherwise: its own words
+        return error.get("msg", "")
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -64,7 +114,7 @@ def shown(value: Any, limit: int = 60) -> str:
     try:
         text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
-        text = "a value that cannot be shown"
+        text = gettext("a value that cannot be shown")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from samla.core.access import Actor, require
 from samla.core.errors import Conflict, NotFound
@@ -22,6 +24,12 @@ from ..models import ProposedChange, Record
 from ..schemas import RecordIn
 from .merging import Origin, import_entry
 from .reading import load_records_parts, record_to_input
+
+# A decision taken already, in the words of each decision.
+DECIDED_ALREADY = {
+    "accepted": _("Proposed change %(id)s was accepted already."),
+    "rejected": _("Proposed change %(id)s was rejected already."),
+}
 
 
 def propose_changes(
@@ -113,9 +121,9 @@ def _pending(actor: Actor, proposal_id: int) -> ProposedChange:
     require(actor, "proposal.decide")
     proposal = ProposedChange.objects.select_related("record").filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound(f"No proposed change {proposal_id}.")
+        raise NotFound(gettext("No proposed change %(id)s.") % {"id": proposal_id})
     if proposal.decision:
-        raise Conflict(f"Proposed change {proposal_id} was {proposal.decision} already.")
+        raise Conflict(DECIDED_ALREADY[proposal.decision] % {"id": proposal_id})
     return proposal
 
 

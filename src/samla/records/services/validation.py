@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samla.core.converters import LOCAL_ID
@@ -196,7 +197,9 @@ def _set_flags(data: RecordIn, flags: Flags, carried: list[QualityFlag], *, leni
     }
     if new and not lenient:
         path, problem = next(iter(new.items()))
-        raise InvalidInput(f"Record {data.local_id or data.title[:60]}: {path}: {problem}", fields=new)
+        record = data.local_id or data.title[:60]
+        message = gettext("Record %(record)s: %(field)s: %(problem)s")
+        raise InvalidInput(message % {"record": record, "field": path, "problem": problem}, fields=new)
     found = {(f.field, f.kind, f.value) for f in flags}
     flags += [
         f

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samla.batch.queries import in_text_array
 from samla.core.access import Actor, can, require
@@ -83,7 +84,10 @@ def _create(actor: Actor, data: RecordIn, *, owner_id: int | None, origin: Origi
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
     if data.local_id and Record.objects.filter(local_id=data.local_id).exists():
-        raise InvalidInput(f"Record {data.local_id} exists already.", fields={"local_id": "taken"})
+        raise InvalidInput(
+            gettext("Record %(local_id)s exists already.") % {"local_id": data.local_id},
+            fields={"local_id": "taken"},
+        )
     conflicts = _repository_identifier_conflicts([data], own={})
     if conflicts:
         raise conflicts[0]

@@ -41,8 +41,8 @@ def curator_client(client: Client, db) -> Client:
     return client
 
 
-def post_json(client: Client, url: str, data: dict) -> object:
-    return client.post(url, json.dumps(data), content_type="application/json")
+def post_json(client: Client, url: str, data: dict, **headers: str) -> object:
+    return client.post(url, json.dumps(data), content_type="application/json", **headers)
 
 
 def put_json(client: Client, url: str, data: dict) -> object:
@@ -324,6 +324,21 @@ def test_record_create_without_title_returns_400_naming_field(curator_client):
     body = assert_matches_openapi(response)
     assert response.status_code == 400
     assert body["errors"] == {"body.data.title": "Field required"}
+
+
+def test_record_create_invalid_input_speaks_the_readers_language(curator_client):
+    """pydantic's field problems and the error's message in Swedish when the client asks for Swedish."""
+    payload = {key: value for key, value in NEW_RECORD.items() if key != "title"}
+
+    response = post_json(
+        curator_client, "/api/records/", {**payload, "page_count": -1}, HTTP_ACCEPT_LANGUAGE="sv"
+    )
+
+    body = assert_matches_openapi(response)
+    assert response.status_code == 400
+    assert body["error"] == "Begäran är inte giltig."
+    assert body["errors"]["body.data.title"] == "Fältet måste anges"
+    assert body["errors"]["body.data.page_count"].startswith("Värdet ska vara ")
 
 
 @pytest.mark.parametrize("page_count", [-1, 10**12])

@@ -276,3 +276,16 @@ def test_withdrawn_record_page_shows_reason_to_all_and_restore_to_curators(curat
     assert f'action="/record/{SEED_ID}/restore"' in page
     assert (restored.status_code, restored["Location"]) == (302, f"/record/{SEED_ID}")
     assert Record.objects.get(local_id=SEED_ID).state == "published"
+
+
+def test_api_proposal_errors_speak_the_readers_language(curator_client, staff_curator):
+    proposal = edited_then_reimported(Actor.for_user(staff_curator))
+    curator_client.post(f"/api/records/proposals/{proposal.pk}/reject")
+
+    again = curator_client.post(f"/api/records/proposals/{proposal.pk}/accept", HTTP_ACCEPT_LANGUAGE="sv")
+    unknown = curator_client.post("/api/records/proposals/987654/accept", HTTP_ACCEPT_LANGUAGE="sv")
+    in_english = curator_client.post("/api/records/proposals/987654/accept", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert again.json()["error"] == f"Ändringsförslaget {proposal.pk} är redan avvisat."
+    assert unknown.json()["error"] == "Ändringsförslaget 987654 finns inte."
+    assert in_english.json()["error"] == "No proposed change 987654."
