@@ -38,9 +38,7 @@ from samla.records.services import (
     upsert_record,
     withdraw_record,
 )
-from samla.search.analysis import using_precomputed_stems
-from samla.search.index_documents import natural_stems
-from samla.search.indexing import writing_many
+from samla.search.indexing import using_work_ahead, work_ahead, writing_many
 
 from .errors import UnreadableFile
 from .mapping import Header, MappedRecord
@@ -169,7 +167,7 @@ class MappedSource:
     mapped: MappedRecord | None = None  # None when deleted at the source or failed
     failure: ImportResult | None = None
     warnings: tuple[str, ...] = ()
-    # The stems of the record's titles, keywords and abstracts (`search.index_documents.natural_stems`),
+    # The stems of the record's titles, keywords and abstracts (`search.indexing.work_ahead`),
     # worked out here so that the writing process, the slower one, does not have to.
     stems: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -212,7 +210,7 @@ def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
         mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
-    stems = natural_stems(mapped.values) if with_stems else {}
+    stems = work_ahead(mapped.values) if with_stems else {}
     return MappedSource(*where, mapped=mapped, warnings=source.warnings, stems=stems)
 
 
@@ -321,7 +319,7 @@ def _write_batch(
             _prepare(actor, mapped[index], organisations)
         except SamlaError as error:
             results[index] = _failure(sources[index], mapped.pop(index).record.local_id, error)
-    with using_precomputed_stems({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
+    with using_work_ahead({key: stems for i in mapped for key, stems in sources[i].stems.items()}):
         outcomes = import_new_records(
             actor,
             [item.record for item in mapped.values()],

@@ -1,18 +1,21 @@
 """Keeping the index in step with the records: the one entry point for indexing.
 
 Record services reach `index_records` and `index_written` through the hooks `SearchConfig.ready` registers
-in `records.indexing` (records is a layer below search); files and imports call this module directly.
+in `records.indexing` (records is a layer below search); files and imports call this module directly, and
+only this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
+from typing import Any
 
 from samla.records.indexing import WrittenRows
 
+from .analysis import using_precomputed_stems
 from .backends import backend_for
-from .index_documents import build_documents, documents_from_rows, rows_written
+from .index_documents import build_documents, documents_from_rows, natural_stems, rows_written
 
 
 def index_records(record_ids: Iterable[int], *, extra_text: Mapping[int, str] | None = None) -> None:
@@ -25,6 +28,18 @@ def index_written(rows: WrittenRows) -> None:
     """`index_records` for records a writer has just written, from the rows it holds: reading them back
     cost about a third of writing a batch of new records."""
     backend_for().index(documents_from_rows(rows_written(rows)))
+
+
+def work_ahead(values: Mapping[str, Any]) -> dict[tuple[str, str], str]:
+    """What indexing a record with these mapped input values needs that can be worked out away from the
+    database (the stems of its titles, keywords and abstracts): an import's reading process works it out
+    while the writing process writes the batch before. Plain data, so it pickles between the two."""
+    return natural_stems(values)
+
+
+def using_work_ahead(work: Mapping[tuple[str, str], str]) -> AbstractContextManager[None]:
+    """Index with what `work_ahead` worked out instead of working it out again, meanwhile."""
+    return using_precomputed_stems(work)
 
 
 def writing_many() -> AbstractContextManager[None]:
