@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import quote
 
+from django.utils.translation import gettext
+
 from samla.core.errors import InvalidInput
 
 MAX_NAME_BYTES = 255
@@ -29,7 +31,9 @@ def clean_file_name(name: str) -> str:
     UTF-8 is shortened, keeping its extension. Letters of every script are kept: "Östlund_2024.pdf".
     """
     if "\x00" in name:
-        raise InvalidInput("The file name contains a NUL character.", fields={"file_name": "NUL character"})
+        raise InvalidInput(
+            gettext("The file name contains a NUL character."), fields={"file_name": "NUL character"}
+        )
     if has_control_characters(name):
         raise InvalidInput(
             "The file name contains control characters.", fields={"file_name": "control characters"}
@@ -38,7 +42,7 @@ def clean_file_name(name: str) -> str:
     name = "".join(c for c in name if unicodedata.category(c) != "Cf")
     name = " ".join(name.split()).strip(" .")
     if not name:
-        raise InvalidInput("The file name is empty.", fields={"file_name": "empty"})
+        raise InvalidInput(gettext("The file name is empty."), fields={"file_name": "empty"})
     return _shortened(name)
 
 

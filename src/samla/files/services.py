@@ -506,11 +506,13 @@ def select_for_fixity(actor: Actor, *, limit: int | None = None, share: float | 
     """
     require(actor, "file.manage")
     if limit is not None and share is not None:
-        raise InvalidInput("Give a limit or a share, not both.", fields={"share": "with limit"})
+        raise InvalidInput(gettext("Give a limit or a share, not both."), fields={"share": "with limit"})
     if limit is not None and limit < 1:
-        raise InvalidInput("The limit must be 1 or more.", fields={"limit": "must be ≥ 1"})
+        raise InvalidInput(gettext("The limit must be 1 or more."), fields={"limit": "must be ≥ 1"})
     if share is not None and not 0 < share <= 1:
-        raise InvalidInput("The share must be more than 0 and at most 1.", fields={"share": "0 < share ≤ 1"})
+        raise InvalidInput(
+            gettext("The share must be more than 0 and at most 1."), fields={"share": "0 < share ≤ 1"}
+        )
     queryset = StoredFile.objects.order_by(F("last_checked").asc(nulls_first=True), "sha512")
     if share is not None:
         limit = share_of(share, StoredFile.objects.count())

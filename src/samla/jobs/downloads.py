@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.http import QueryDict
 from django.utils import translation
+from django.utils.translation import gettext
 
 from samla.core.access import Actor
 from samla.core.errors import NotFound
@@ -62,7 +63,7 @@ def prepare(actor: Actor, spec: DownloadSpec, *, limit: Limit, progress: Progres
     `limit` (413). `progress` is told how many records have been written as the chunks are read."""
     make = _MAKERS.get(spec.kind)
     if make is None:
-        raise NotFound("There is no such list to prepare.")
+        raise NotFound(gettext("There is no such list to prepare."))
     with translation.override(spec.language):
         return make(actor, spec, QueryDict(spec.query), limit, progress)
 

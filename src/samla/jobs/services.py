@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from samla.core.access import Actor
 from samla.core.errors import NotFound, SamlaError, TooManyRequests
@@ -42,7 +43,7 @@ def start_job(actor: Actor, spec: DownloadSpec, *, session_key: str = "") -> Job
     than SAMLA_JOB_MAX_RECORDS (413); TooManyRequests (429) past SAMLA_JOB_MAX_ACTIVE unfinished jobs of
     this owner or SAMLA_JOB_MAX_QUEUED in all."""
     if spec.kind not in kinds() or spec.scope not in SCOPES:
-        raise NotFound("There is no such list to prepare.")
+        raise NotFound(gettext("There is no such list to prepare."))
     prune_jobs()
     owner = _owner(actor, session_key)
     unfinished = Job.objects.filter(state__in=Job.UNFINISHED)
@@ -70,11 +71,11 @@ def get_job_for(actor: Actor, job_id: uuid.UUID | str, *, session_key: str = "")
     recover_lost_jobs()
     owner = _owner(actor, session_key)
     if not owner.get("owner_id") and not owner.get("session_key"):
-        raise NotFound("There is no such job.")
+        raise NotFound(gettext("There is no such job."))
     try:
         return Job.objects.get(pk=job_id, **owner)
     except (Job.DoesNotExist, ValueError):
-        raise NotFound("There is no such job.") from None
+        raise NotFound(gettext("There is no such job.")) from None
 
 
 def job_file(job: Job) -> Path:

@@ -6,6 +6,7 @@ import uuid
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from samla.core.errors import Conflict, Gone
 from samla.core.views import actor_for
@@ -24,10 +25,10 @@ def job_download(request: HttpRequest, job_id: uuid.UUID) -> FileResponse:
     """/jobs/<id>/download: the prepared file; 409 while it is being prepared, 410 once it was removed."""
     job = get_job_for(actor_for(request), job_id, session_key=request.session.session_key or "")
     if job.state != Job.DONE:
-        raise Conflict("The file is not ready yet.")
+        raise Conflict(gettext("The file is not ready yet."))
     path = job_file(job)
     if not path.exists():
-        raise Gone("The file has been removed; prepare it again.")
+        raise Gone(gettext("The file has been removed; prepare it again."))
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
     )

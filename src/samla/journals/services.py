@@ -45,7 +45,7 @@ def resolve_journal(
     issn, eissn = _clean_issn("journal.issn", issn), _clean_issn("journal.eissn", eissn)
     title = title.strip()
     if not title:
-        raise InvalidInput("A journal needs a title.", fields={"journal.title": "required"})
+        raise InvalidInput(gettext("A journal needs a title."), fields={"journal.title": "required"})
     numbers = [n for n in (issn, eissn) if n]
     journal = None
     if numbers:
@@ -122,10 +122,12 @@ def clean_journal_fields(fields: dict[str, Any], *, journal_id: int | None = Non
     clean = dict(fields)
     strip_texts(clean, ("title", "publisher"))
     if "title" in clean and not clean["title"]:
-        raise InvalidInput("A journal needs a title.", fields={"title": "required"})
+        raise InvalidInput(gettext("A journal needs a title."), fields={"title": "required"})
     check_lengths(Journal, clean)
     if "kind" in clean and clean["kind"] not in KIND_CODES:
-        raise InvalidInput(f"Unknown journal kind {clean['kind']!r}.", fields={"kind": "unknown"})
+        raise InvalidInput(
+            gettext("Unknown journal kind %(kind)r.") % {"kind": clean["kind"]}, fields={"kind": "unknown"}
+        )
     for field in ("issn", "eissn"):
         if field in clean:
             clean[field] = _clean_unique_issn(field, clean[field] or "", journal_id)
@@ -140,7 +142,9 @@ def _clean_unique_issn(field: str, value: str, journal_id: int | None) -> str | 
     except InvalidIdentifier as error:
         raise InvalidInput(str(error), fields={field: "invalid"}) from None
     if Journal.objects.filter(Q(issn=value) | Q(eissn=value)).exclude(pk=journal_id).exists():
-        raise InvalidInput(f"Another journal has ISSN {value}.", fields={field: "taken"})
+        raise InvalidInput(
+            gettext("Another journal has ISSN %(issn)s.") % {"issn": value}, fields={field: "taken"}
+        )
     return value
 
 

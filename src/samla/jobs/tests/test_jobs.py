@@ -255,3 +255,12 @@ def test_job_page_speaks_swedish(client, small_limits):
     assert page.xpath("string(//h1)") == "En fil förbereds"
     assert page.xpath('string(//a[@class="job-download"])') == "Ladda ner search.ris"
     assert f"{CORPUS} av {CORPUS} poster" in page.xpath('string(//div[@class="job"])')
+
+
+def test_unfinished_download_says_so_in_swedish(client, small_limits):
+    client.cookies["django_language"] = "sv"
+    job = _start(client, "/search/export/ris?q=")
+
+    response = client.get(f"/jobs/{job.pk}/download")
+    assert response.status_code == 409
+    assert "Filen är inte klar än." in response.content.decode()

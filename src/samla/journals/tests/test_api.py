@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
+from samla.core.access import Actor
+from samla.core.errors import InvalidInput
 from samla.core.tests.openapi import assert_matches_openapi
 from samla.journals.models import Journal
+from samla.journals.services import create_journal
 
 SEED_EISSN = "1472-6963"
 
@@ -106,3 +110,9 @@ def test_people_and_organisations_lists_sort_names_whatever_their_case(client, d
     assert names == sorted(names)
     organisations = assert_matches_openapi(client.get("/api/organisations/", {"size": 200}))["items"]
     assert [o["name_en"] for o in organisations] == _in_reading_order([o["name_en"] for o in organisations])
+
+
+def test_journal_without_title_is_refused_in_swedish(db):
+    with translation.override("sv"), pytest.raises(InvalidInput) as refused:
+        create_journal(Actor.system("test"), title=" ")
+    assert str(refused.value) == "En tidskrift behöver en titel."
