@@ -177,3 +177,10 @@ class TooLarge(SamlaError):
 class TooManyRequests(SamlaError):
     code = "too_many_requests"
     status = 429
+
+
+class PreconditionFailed(SamlaError):
+    """A conditional write (`If-Match`) made against a version that is no longer the current one."""
+
+    code = "precondition_failed"
+    status = 412

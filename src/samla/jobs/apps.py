@@ -6,3 +6,11 @@ class JobsConfig(AppConfig):
     name = "samla.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        """Mail about records (`records.notifications`) goes out through the `send_mail` task."""
+        from samla.records.notifications import register_sender
+
+        from .tasks import enqueue_mail
+
+        register_sender(enqueue_mail)

@@ -95,7 +95,7 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
         "files": files,
         "machine": machine,
         "usage": usage,
-        "may_restore": record.state == "withdrawn" and can(actor, "record.delete", record),
+        "may_restore": record.state == "withdrawn" and can(actor, "record.restore", record),
     }
     # Curators see what the sources gave that could not be used (kept aside, never shown as valid).
     context["quality_flags"] = record.quality_flags if can(actor, "quality.review") else []

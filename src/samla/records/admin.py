@@ -139,7 +139,7 @@ class RecordAdmin(CuratorReadOnly, admin.ModelAdmin):
         self.message_user(request, ngettext("%d record approved.", "%d records approved.", count) % count)
 
     def has_restore_permission(self, request: HttpRequest) -> bool:
-        return can(admin_actor(request), "record.delete")
+        return can(admin_actor(request), "record.restore")
 
     @admin.action(description=_("Restore withdrawn records"), permissions=["restore"])
     def restore(self, request: HttpRequest, queryset: QuerySet[Record]) -> None:

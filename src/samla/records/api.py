@@ -1,11 +1,11 @@
 """REST routes for records; each calls one service and returns its result."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
-from ninja import Query, Router, Schema, Status
+from ninja import Body, Header, Query, Router, Schema, Status
 
 from samla.core.access import can
 from samla.core.api_schemas import ErrorOut, PageMeta, PageNumber, PageSize, page_meta
@@ -13,16 +13,19 @@ from samla.core.pagination import Key
 from samla.core.views import actor_for
 
 from .representations import openapi_content, record_representation
-from .schemas import RecordIn
+from .schemas import RecordIn, RecordPatch
 from .services import (
+    ACTIONS,
     accept_proposal,
     create_record,
     get_record_for,
     list_proposals,
     list_records,
+    patch_record,
     record_to_input,
     reject_proposal,
     restore_record,
+    transition_record,
     update_record,
 )
 
@@ -101,6 +104,34 @@ def _proposal_out(request: HttpRequest, proposal) -> ProposalOut:
         decided_by=proposal.decided_by,
         decided_at=proposal.decided_at,
     )
+
+
+class ActionIn(Schema):
+    """What a transition may carry: the message to the depositor (return) or the reason the tombstone
+    shows (withdraw). `reason` is the same as `message`, by the name a withdrawal gives it."""
+
+    message: str = ""
+    reason: str = ""
+
+
+Action = Literal[ACTIONS]  # type: ignore[valid-type]
+IF_MATCH = (
+    'The record\'s revision as its ETag gave it (`"7"`): the write is made only if the record is still at '
+    "that revision, else 412 and nothing changes. Without it the write is unconditional."
+)
+
+
+def expected_revision(if_match: str | None) -> frozenset[int] | None:
+    """The revisions an If-Match header names (`"7"`, `W/"7"`, a list of them, or `*` for any). A
+    header naming no revision of ours matches none, so the write is refused with 412 as HTTP says."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tags = (tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(","))
+    return frozenset(int(tag) for tag in tags if tag.isdigit() and len(tag) < 10)
+
+
+def etag(record) -> str:
+    return f'"{record.revision}"'
 
 
 def _record_out(request: HttpRequest, record) -> RecordOut:
@@ -189,8 +220,9 @@ def provenance(request: HttpRequest, local_id: str):
 
 @router.post(
     "/{local_id}/restore",
-    response={200: RecordOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: RecordOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Publish a withdrawn record again",
+    description="The same as `POST /api/records/{local_id}/actions/restore`.",
 )
 def restore(request: HttpRequest, local_id: str):
     return _record_out(request, restore_record(actor_for(request), local_id=local_id))
@@ -213,6 +245,7 @@ def record(request: HttpRequest, local_id: str, response: HttpResponse):
         return answer
     found = get_record_for(actor_for(request), local_id)
     patch_vary_headers(response, ["Accept"])
+    response["ETag"] = etag(found)
     return _record_out(request, found)
 
 
@@ -222,11 +255,82 @@ def create(request: HttpRequest, data: RecordIn):
     return Status(201, _record_out(request, record))
 
 
+WRITE_RESPONSES = {200: RecordOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 412: ErrorOut}
+
+
 @router.put(
     "/{local_id}",
-    response={200: RecordOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=WRITE_RESPONSES,
     summary="Replace a record",
+    description=(
+        "Replaces the whole description: a field left out is set to its empty value (use PATCH to change "
+        "some fields only). `state` and `approved` are not changed here: use the actions."
+    ),
 )
-def replace(request: HttpRequest, local_id: str, data: RecordIn):
-    record, _changed = update_record(actor_for(request), local_id=local_id, data=data)
+def replace(
+    request: HttpRequest,
+    local_id: str,
+    data: RecordIn,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match", description=IF_MATCH),
+):
+    record, _changed = update_record(
+        actor_for(request), local_id=local_id, data=data, expected_revision=expected_revision(if_match)
+    )
+    response["ETag"] = etag(record)
+    return _record_out(request, record)
+
+
+@router.patch(
+    "/{local_id}",
+    response=WRITE_RESPONSES,
+    summary="Change some fields of a record",
+    description=(
+        "Changes only the fields the body names, each to the value given (a list is given whole); every "
+        "other field keeps its value. Validated as a full update is."
+    ),
+)
+def change(
+    request: HttpRequest,
+    local_id: str,
+    data: RecordPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match", description=IF_MATCH),
+):
+    record, _changed = patch_record(
+        actor_for(request),
+        local_id=local_id,
+        changes=data.model_dump(mode="json", exclude_unset=True),
+        expected_revision=expected_revision(if_match),
+    )
+    response["ETag"] = etag(record)
+    return _record_out(request, record)
+
+
+@router.post(
+    "/{local_id}/actions/{action}",
+    response={**WRITE_RESPONSES, 409: ErrorOut},
+    summary="Move a record to its next state: submit, return, approve, unapprove, publish, withdraw, restore",
+    description=(
+        "One transition of the record's state machine (docs/api.md). An action that does not start from "
+        "the record's state answers 409, naming the state."
+    ),
+)
+def act(
+    request: HttpRequest,
+    local_id: str,
+    action: Action,
+    response: HttpResponse,
+    data: Body[ActionIn | None] = None,
+    if_match: str | None = Header(None, alias="If-Match", description=IF_MATCH),
+):
+    given = data or ActionIn()
+    record = transition_record(
+        actor_for(request),
+        local_id=local_id,
+        action=action,
+        message=given.reason or given.message,
+        expected_revision=expected_revision(if_match),
+    )
+    response["ETag"] = etag(record)
     return _record_out(request, record)

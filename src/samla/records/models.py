@@ -227,7 +227,11 @@ class Identifier(models.Model):
 
 
 class Revision(models.Model):
-    """One change to a record: who, when, and each changed field's old and new value."""
+    """One change to a record: who, when, and each changed field's old and new value.
+
+    A transition (`records.services.lifecycle`) names its `action` ("submit", "return"…) and the
+    curator's message or reason; an import names its `source` (format and run). The new columns have
+    database defaults, so the batch writers' plain INSERTs (`rows.insert_rows`) need not name them."""
 
     # Not indexed alone: unique_revision_number starts with it.
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions", db_index=False)
@@ -236,6 +240,15 @@ class Revision(models.Model):
     actor = models.CharField(max_length=150)
     summary = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict)
+    action = models.CharField(max_length=20, blank=True, default="", db_default="")
+    message = models.TextField(blank=True, default="", db_default="")
+    source = models.CharField(max_length=80, blank=True, default="", db_default="")
+    # The person who made it (jobs have none), and the interface language they made it in: what
+    # notifications to them are written in (`records.notifications.recipient_language`).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=8, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["record", "-number"]

@@ -1,5 +1,12 @@
 """Named actions on records. Each rule answers for one record; `visible_records` is the rule for lists.
 
+Each transition of a record's state (`records.services.lifecycle`) has its action: `record.submit`
+(the owner, or a curator of the record), and `record.return`, `record.approve`, `record.unapprove`,
+`record.publish`, `record.withdraw`, `record.restore` (a curator of the record). Rules ask only of the
+actor and the record, so whether a transition fits the record's state is the state machine's question,
+not theirs. An owner edits a draft or a returned record; once submitted it is the curators', and an
+approved record is locked against its depositor.
+
 A curator's role may be granted for organisations (and the units below them): it then counts for the
 records with an affiliation to one of them (`record_organisation_ids`). A rule asked without a record
 ("may this actor approve at all?") counts a role held anywhere.
@@ -63,10 +70,28 @@ def _may_read(actor: Actor, record) -> bool:
     return _owns(actor, record) or curates(actor, record)
 
 
+# The states in which a record is still its depositor's to edit.
+DEPOSITOR_EDITS = ("draft", "returned")
+
+
 def _may_update(actor: Actor, record) -> bool:
-    if record is not None and record.state == "draft" and _owns(actor, record):
+    if record is not None and _owns(actor, record) and depositor_may_edit(record):
         return True
     return curates(actor, record)
+
+
+def depositor_may_edit(record) -> bool:
+    """Whether the record is still its depositor's to change: not yet submitted (or returned to them),
+    and not bibliographically approved."""
+    return record.state in DEPOSITOR_EDITS and not record.approved
+
+
+def _may_submit(actor: Actor, record) -> bool:
+    return _owns(actor, record) or curates(actor, record)
+
+
+def _may_see_history(actor: Actor, record) -> bool:
+    return _owns(actor, record) or curates(actor, record)
 
 
 def visible_records(actor: Actor) -> Q:
@@ -86,8 +111,17 @@ def visible_records(actor: Actor) -> Q:
 register_action("record.read", _may_read, scope="read")
 register_action("record.create", role_somewhere("depositor"), scope="write")
 register_action("record.update", _may_update, scope="write")
+register_action("record.history", _may_see_history, scope="read")
+# The transitions of records.services.lifecycle.TRANSITIONS, one action each.
+register_action("record.submit", _may_submit, scope="write")
+register_action("record.return", curates, scope="curate")
 register_action("record.approve", curates, scope="curate")
-register_action("record.delete", curates, scope="curate")
+register_action("record.unapprove", curates, scope="curate")
+register_action("record.publish", curates, scope="curate")
+register_action("record.withdraw", curates, scope="curate")
+register_action("record.restore", curates, scope="curate")
+# Restoring an earlier value of a field from the record's history.
+register_action("record.revert", curates, scope="curate")
 # Authority records (people, organisations, journals) are kept by curators.
 register_action("authority.manage", role_somewhere("curator"), scope="curate")
 # Proposed changes (a source's value for a field a person edited) are decided by curators of the record.

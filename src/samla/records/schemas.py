@@ -7,9 +7,10 @@ Shape is checked here; meaning (vocabularies, identifier checksums, existing org
 from __future__ import annotations
 
 import datetime as dt
+from copy import copy
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from samla.core.errors import PRINTABLE
 
@@ -167,3 +168,17 @@ class RecordIn(Strict):
     last_updated: dt.date | None = None
     approved: bool = False
     quality_flags: list[QualityFlag] = Field(default_factory=list, max_length=1000)
+
+
+def _partial(model: type[Strict], name: str) -> type[Strict]:
+    """`model` with every field optional (default None, never validated), each keeping its type and
+    limits: a PATCH body, whose set fields (`exclude_unset`) are the ones to change."""
+    fields = {}
+    for field_name, info in model.model_fields.items():
+        optional = copy(info)
+        optional.default, optional.default_factory = None, None
+        fields[field_name] = (info.annotation, optional)
+    return create_model(name, __base__=Strict, __doc__=f"Some fields of {model.__name__}.", **fields)
+
+
+RecordPatch = _partial(RecordIn, "RecordPatch")

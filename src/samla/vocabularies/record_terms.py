@@ -41,8 +41,11 @@ CONTRIBUTOR_ROLES = [
     ("pbd", _("Publishing director")),
 ]
 
+# A record's states; `records.services.lifecycle` holds the one table of the moves between them.
 RECORD_STATES = [
     ("draft", _("Draft")),
+    ("submitted", _("Submitted")),
+    ("returned", _("Returned")),
     ("published", _("Published")),
     ("withdrawn", _("Withdrawn")),
 ]

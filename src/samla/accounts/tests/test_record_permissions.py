@@ -42,7 +42,7 @@ def test_curator_of_a_school_does_not_update_records_above_it_or_elsewhere(tree,
     actor = _curator_of(make_user("anna"), tree.school)
 
     assert not can(actor, "record.update", _record("t:top"))
-    assert not can(actor, "record.delete", _record("u:top"))
+    assert not can(actor, "record.withdraw", _record("u:top"))
 
 
 def test_curator_of_an_organisation_reads_its_drafts_in_lists_too(tree, make_user):
@@ -69,7 +69,7 @@ def test_permission_on_a_record_of_twenty_organisations_costs_one_query(
     record = _record(*identifiers)
 
     with django_assert_max_num_queries(1):
-        for action in ("record.read", "record.update", "record.approve", "record.delete"):
+        for action in ("record.read", "record.update", "record.approve", "record.withdraw"):
             assert can(actor, action, record)
 
 

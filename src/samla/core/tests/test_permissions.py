@@ -35,8 +35,8 @@ DEPOSITOR = ACTORS["depositor"].user_id
 OTHER_USER = 99
 
 
-def _record(state: str, owner: int | None) -> Record:
-    return Record(state=state, owner_id=owner)
+def _record(state: str, owner: int | None, *, approved: bool = False) -> Record:
+    return Record(state=state, owner_id=owner, approved=approved)
 
 
 def _file(
@@ -52,6 +52,9 @@ PUBLISHED = _record("published", OTHER_USER)
 OWN_DRAFT = _record("draft", DEPOSITOR)
 OTHERS_DRAFT = _record("draft", OTHER_USER)
 OWN_PUBLISHED = _record("published", DEPOSITOR)
+OWN_SUBMITTED = _record("submitted", DEPOSITOR)
+OWN_RETURNED = _record("returned", DEPOSITOR)
+OWN_APPROVED = _record("published", DEPOSITOR, approved=True)
 
 # Each row: the action, the case, the object the service hands the rule, the roles that may.
 ALL = ("anonymous", "reader", "depositor", "curator", "admin", "system")
@@ -67,8 +70,21 @@ TABLE = [
     ("record.update", "the depositor's draft", OWN_DRAFT, DEPOSITOR_UP),
     ("record.update", "another user's draft", OTHERS_DRAFT, CURATOR_UP),
     ("record.update", "the depositor's published record", OWN_PUBLISHED, CURATOR_UP),
+    ("record.update", "the depositor's submitted record", OWN_SUBMITTED, CURATOR_UP),
+    ("record.update", "the depositor's returned record", OWN_RETURNED, DEPOSITOR_UP),
+    ("record.update", "the depositor's approved record", OWN_APPROVED, CURATOR_UP),
+    ("record.history", "the depositor's draft", OWN_DRAFT, DEPOSITOR_UP),
+    ("record.history", "another user's published record", PUBLISHED, CURATOR_UP),
+    ("record.submit", "the depositor's draft", OWN_DRAFT, DEPOSITOR_UP),
+    ("record.submit", "another user's draft", OTHERS_DRAFT, CURATOR_UP),
+    ("record.return", "the depositor's submitted record", OWN_SUBMITTED, CURATOR_UP),
     ("record.approve", "a published record", PUBLISHED, CURATOR_UP),
-    ("record.delete", "a published record", PUBLISHED, CURATOR_UP),
+    ("record.approve", "the depositor's submitted record", OWN_SUBMITTED, CURATOR_UP),
+    ("record.unapprove", "the depositor's approved record", OWN_APPROVED, CURATOR_UP),
+    ("record.publish", "the depositor's submitted record", OWN_SUBMITTED, CURATOR_UP),
+    ("record.withdraw", "a published record", PUBLISHED, CURATOR_UP),
+    ("record.restore", "a withdrawn record", _record("withdrawn", OTHER_USER), CURATOR_UP),
+    ("record.revert", "the depositor's published record", OWN_PUBLISHED, CURATOR_UP),
     ("authority.manage", "a person, organisation or journal", None, CURATOR_UP),
     ("file.attach", "the depositor's draft", OWN_DRAFT, DEPOSITOR_UP),
     ("file.attach", "another user's draft", OTHERS_DRAFT, CURATOR_UP),

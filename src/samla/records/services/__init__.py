@@ -2,13 +2,26 @@
 
 `validation` checks meaning, `writing` stores records with their parts and revisions (singly or in
 batches), merging what imports bring by the rule of `merging` (field provenance), `proposals` keeps a
-source's values for fields a person edited until a curator decides, `lifecycle` approves, withdraws and
-restores, `reading` loads records for pages, lists and the API, `duplicates` keeps imports from creating a
-record that is already here.
+source's values for fields a person edited until a curator decides, `lifecycle` is the state machine
+(submit, return, approve, unapprove, publish, withdraw, restore), `revisions` writes each change's
+Revision row, `reading` loads records for pages, lists and the API, `duplicates` keeps imports from
+creating a record that is already here.
 """
 
 from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
-from .lifecycle import approve_record, restore_record, withdraw_record
+from .lifecycle import (
+    ACTIONS,
+    TRANSITIONS,
+    allowed_actions,
+    approve_record,
+    publish_record,
+    restore_record,
+    return_record,
+    submit_record,
+    transition_record,
+    unapprove_record,
+    withdraw_record,
+)
 from .merging import Origin
 from .proposals import accept_proposal, list_proposals, reject_proposal
 from .reading import (
@@ -28,11 +41,14 @@ from .writing import (
     find_existing_record,
     import_records,
     local_id_for_identifier,
+    patch_record,
     update_record,
     upsert_record,
 )
 
 __all__ = [
+    "ACTIONS",
+    "TRANSITIONS",
     "BatchNeedsCare",
     "Duplicate",
     "DuplicateOutcome",
@@ -40,6 +56,7 @@ __all__ = [
     "Lookups",
     "Origin",
     "accept_proposal",
+    "allowed_actions",
     "approve_record",
     "clean_record_input",
     "create_record",
@@ -54,10 +71,16 @@ __all__ = [
     "load_record_parts",
     "load_records_parts",
     "local_id_for_identifier",
+    "patch_record",
+    "publish_record",
     "record_to_input",
     "record_version",
     "reject_proposal",
     "restore_record",
+    "return_record",
+    "submit_record",
+    "transition_record",
+    "unapprove_record",
     "update_record",
     "upsert_record",
     "withdraw_record",

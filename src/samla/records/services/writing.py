@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from pydantic import ValidationError
 
 from samla.batch.queries import in_text_array
 from samla.core.access import Actor, can, require
-from samla.core.errors import InvalidInput, NotFound, SamlaError
+from samla.core.errors import InvalidInput, NotFound, SamlaError, field_problems
 from samla.journals.models import Journal
 from samla.journals.services import describes_same_journal, issns_held, resolve_journal
 from samla.people.models import Person
@@ -32,6 +33,7 @@ from .fields import JSON_FIELDS, SIMPLE_FIELDS
 from .merging import Origin, actor_entry, claim, import_entry, merge_import
 from .proposals import propose_changes
 from .reading import RecordData, load_records_data, no_record, record_to_input
+from .revisions import Expected, add_revision, check_revision
 from .rows import insert_rows, reserve_ids
 from .validation import Lookups, clean_record_input
 
@@ -96,24 +98,77 @@ def _create(actor: Actor, data: RecordIn, *, owner_id: int | None, origin: Origi
 
 @transaction.atomic
 def update_record(
-    actor: Actor, *, local_id: str, data: RecordIn, summary: str = "", origin: Origin | None = None
+    actor: Actor,
+    *,
+    local_id: str,
+    data: RecordIn,
+    summary: str = "",
+    origin: Origin | None = None,
+    expected_revision: Expected = None,
 ) -> tuple[Record, bool]:
     """Replace a record's description with `data`; returns the record and whether anything changed.
 
     Without `origin` this is a person's (or a job's) edit, and each changed field becomes theirs. With
     `origin` it is an import, merged by the rule of `merging`: fields a person edited are kept, and the
     source's values for them are stored as proposed changes. An update that changes nothing writes
-    nothing (no revision, no new datestamp), so re-importing the same source is idempotent.
+    nothing (no revision, no new datestamp), so re-importing the same source is idempotent. A person's
+    edit leaves the state and the approval as they are: those change only by the transitions of
+    `lifecycle`. With `expected_revision`, a record no longer at that revision is left unchanged
+    (PreconditionFailed).
     """
-    record, status, _plan = _update(actor, local_id=local_id, data=data, summary=summary, origin=origin)
+    record, status, _plan = _update(
+        actor,
+        local_id=local_id,
+        data=data,
+        summary=summary,
+        origin=origin,
+        expected_revision=expected_revision,
+    )
     return record, status == "updated"
 
 
+@transaction.atomic
+def patch_record(
+    actor: Actor,
+    *,
+    local_id: str,
+    changes: dict[str, Any],
+    summary: str = "",
+    expected_revision: Expected = None,
+) -> tuple[Record, bool]:
+    """Change only the fields named in `changes` (input fields, JSON-mode values); every other field
+    keeps its stored value. The record with the changes goes through `update_record`, so a patch is
+    validated and stored exactly as a full update is."""
+    record = get_record_for_update(actor, local_id)
+    check_revision(record, expected_revision)
+    unknown = sorted(set(changes) - set(RecordIn.model_fields))
+    if unknown:
+        raise InvalidInput(
+            gettext("A record has no field %(fields)s.") % {"fields": ", ".join(unknown)},
+            fields=dict.fromkeys(unknown, "unknown"),
+        )
+    current = record_to_input(record).model_dump(mode="json")
+    try:
+        data = RecordIn.model_validate({**current, **changes})
+    except ValidationError as error:
+        raise InvalidInput(
+            gettext("The changes are not valid."), fields=field_problems(error.errors())
+        ) from None
+    return update_record(actor, local_id=local_id, data=data, summary=summary or "changed")
+
+
 def _update(
-    actor: Actor, *, local_id: str, data: RecordIn, summary: str, origin: Origin | None
+    actor: Actor,
+    *,
+    local_id: str,
+    data: RecordIn,
+    summary: str,
+    origin: Origin | None,
+    expected_revision: Expected = None,
 ) -> tuple[Record, str, Plan]:
     """`update_record`, returning "updated", "proposed" or "unchanged" and what was planned."""
     record = get_record_for_update(actor, local_id)
+    check_revision(record, expected_revision)
     lookups = Lookups.for_inputs([data])
     data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
     now = timezone.now()
@@ -137,14 +192,8 @@ def _update(
     record.save()
     _delete_parts(record)
     written = _write_parts(actor, [(record, data)], lookups)
-    Revision.objects.create(
-        record=record,
-        number=record.revision,
-        at=now,
-        actor=actor.label,
-        summary=summary or "updated",
-        changes=plan.changes,
-    )
+    source = "" if origin is None else f"{origin.format} run {origin.run}" if origin.run else origin.format
+    add_revision(actor, record, now, summary=summary or "updated", changes=plan.changes, source=source)
     _link_waiting_relations(written)
     index_written(written)
     return record, "updated", plan
@@ -169,8 +218,8 @@ def _plan(
         data.approved = record.approved or data.approved
     else:
         data.created = data.created or record.created
-        if not can(actor, "record.approve", record):
-            data.approved = record.approved
+        if actor.user_id is not None:  # a person: state and approval change by transitions only
+            data.state, data.approved = record.state, record.approved
     old = record_to_input(record).model_dump(mode="json")
     new = data.model_copy(update={"last_updated": data.last_updated or record.last_updated}).model_dump(
         mode="json"
@@ -513,9 +562,7 @@ def _insert_records(
     at = now.isoformat()
     mine = {"*": actor_entry(actor, at)}
     entries: dict[Origin, dict] = {}  # one provenance a run and format: the batch's records share them
-    if not can(actor, "record.approve"):
-        for data in inputs:
-            data.approved = False  # only curators decide on bibliographic approval
+    _start_as_the_actor_may(actor, inputs)
     journals = _resolve_journals(actor, inputs)
     records = [
         _new_record(
@@ -547,6 +594,17 @@ def _insert_records(
     _link_waiting_relations(written)
     index_written(written)
     return records
+
+
+def _start_as_the_actor_may(actor: Actor, inputs: list[RecordIn]) -> None:
+    """A depositor's new record is an unapproved draft, whatever the input says: only curators decide
+    on publication and bibliographic approval (a curator may register a work as published at once)."""
+    may_approve, may_publish = can(actor, "record.approve"), can(actor, "record.publish")
+    for data in inputs:
+        if not may_approve:
+            data.approved = False
+        if not may_publish:
+            data.state = "draft"
 
 
 def _insert_record_rows(records: list[Record]) -> None:

@@ -10,6 +10,7 @@ from samla.records.services import (
     create_record,
     get_record_for,
     record_to_input,
+    submit_record,
     update_record,
     upsert_record,
     withdraw_record,
@@ -203,7 +204,9 @@ def test_depositor_cannot_approve_by_setting_approved_in_input(depositor, curato
     )
     assert not record.approved
     record, _changed = update_record(curator, local_id=record.local_id, data=record_input(approved=True))
-    assert record.approved
+    assert (record.state, record.approved) == ("draft", False)  # a person's edit: transitions only
+    submit_record(depositor, local_id=record.local_id)
+    assert approve_record(curator, local_id=record.local_id).approved
 
 
 def test_withdrawn_record_is_gone_for_readers_and_kept_for_curators(system, curator, anonymous, depositor):
