@@ -17,10 +17,11 @@ from django.utils.translation import get_language
 
 from samla.citations.negotiation import negotiates_record
 from samla.core.access import Actor, can
+from samla.core.errors import Gone
 from samla.core.views import actor_for
 from samla.files.services import list_files_for, next_embargo_end
 from samla.records.presentation import RecordPage
-from samla.records.services import get_record_for, get_record_head_for, record_version
+from samla.records.services import get_record_for, get_record_head_for, get_tombstone_for, record_version
 from samla.stats.edge import count_investigation
 from samla.stats.services import usage_for_record
 
@@ -36,7 +37,14 @@ def record_detail(request: HttpRequest, local_id: str) -> HttpResponse:
     has usage), so a download shows at once. A page asked for with parameters (?style=… for the Cite
     box, or any other) is neither taken from the cache nor put in it: the page links back to the address
     as asked (the language switch), and a cached copy of one asked as /record/…?q=x sent everybody's
-    switch there."""
+    switch there. A withdrawn record answers 410 with its tombstone."""
+    try:
+        return _record_page(request, local_id)
+    except Gone as gone:
+        return tombstone(request, local_id, gone.message)
+
+
+def _record_page(request: HttpRequest, local_id: str) -> HttpResponse:
     actor = actor_for(request)
     cacheable = actor.role == "anonymous" and not request.GET
     key = f"record-page:{local_id}:{get_language()}"
@@ -96,9 +104,17 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
         "machine": machine,
         "usage": usage,
         "may_restore": record.state == "withdrawn" and can(actor, "record.restore", record),
+        "may_see_history": can(actor, "record.history", record),
     }
     # Curators see what the sources gave that could not be used (kept aside, never shown as valid).
     context["quality_flags"] = record.quality_flags if can(actor, "quality.review") else []
     response = render(request, "records/record_detail.html", context)
     response["Link"] = machine.link_header()
     return response
+
+
+def tombstone(request: HttpRequest, local_id: str, message: str) -> HttpResponse:
+    """A withdrawn record's page for readers: 410, the reason (in `message`), and the record's citation,
+    so what cites it still says what was here."""
+    record = get_tombstone_for(actor_for(request), local_id)
+    return render(request, "records/tombstone.html", {"record": record, "message": message}, status=410)

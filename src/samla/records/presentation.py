@@ -13,12 +13,64 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samla.vocabularies.identifiers import SCHEMES, resolver_url
 from samla.vocabularies.languages import language_alpha2, language_name
 from samla.vocabularies.record_terms import RELATIONS
 
 from .models import Contribution, Record
+
+# How the history names each field a revision changed (input fields, and what transitions change).
+FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "subtitle": gettext_lazy("Subtitle"),
+    "title_language": gettext_lazy("Language of the title"),
+    "alternative_titles": gettext_lazy("Other titles"),
+    "output_type": gettext_lazy("Publication type"),
+    "content_type": gettext_lazy("Content type"),
+    "publication_status": gettext_lazy("Publication status"),
+    "language": gettext_lazy("Language"),
+    "issued": gettext_lazy("Year of publication"),
+    "journal": gettext_lazy("Journal"),
+    "host_title": gettext_lazy("Part of"),
+    "volume": gettext_lazy("Volume"),
+    "issue": gettext_lazy("Issue"),
+    "article_number": gettext_lazy("Article number"),
+    "pages_start": gettext_lazy("First page"),
+    "pages_end": gettext_lazy("Last page"),
+    "page_count": gettext_lazy("Number of pages"),
+    "publisher": gettext_lazy("Publisher"),
+    "place": gettext_lazy("Place of publication"),
+    "edition": gettext_lazy("Edition"),
+    "series_number": gettext_lazy("Number in series"),
+    "conference": gettext_lazy("Conference"),
+    "abstracts": gettext_lazy("Abstract"),
+    "keywords": gettext_lazy("Keywords"),
+    "funders": gettext_lazy("Funder"),
+    "notes": gettext_lazy("Note"),
+    "licence": gettext_lazy("Licence"),
+    "links": gettext_lazy("Full text elsewhere"),
+    "access_condition": gettext_lazy("Access"),
+    "subjects": gettext_lazy("National Category"),
+    "identifiers": gettext_lazy("Identifiers"),
+    "relations": gettext_lazy("Related works"),
+    "contributors": gettext_lazy("Authors and other contributors"),
+    "created": gettext_lazy("Created"),
+    "available_from": gettext_lazy("Available from"),
+    "last_updated": gettext_lazy("Last updated"),
+    "approved": gettext_lazy("Bibliographically approved"),
+    "state": gettext_lazy("State"),
+    "withdrawn_reason": gettext_lazy("Reason for withdrawal"),
+    "quality_flags": gettext_lazy("Values kept aside"),
+    "files": gettext_lazy("Files"),
+}
+
+
+def field_label(name: str) -> str:
+    """The field's name as the history shows it (its input name when it has no label)."""
+    return str(FIELD_LABELS.get(name, name))
+
 
 # The order and labels of the seed page's "Identifiers" line.
 IDENTIFIER_ORDER = ["urn", "doi", "isi", "pmid", "scopus", "isbn", "issn", "handle", "arxiv", "uri", "oai"]

@@ -1,15 +1,25 @@
-"""Record lists, proposed changes and restoring a record: fetch through the service, hand the result to
-the template. The record page itself shows files, usage and citations too, so it is composed a layer up,
-in `samla.pages.record`."""
+"""Record lists, proposed changes, restoring a record and its history: fetch through the service, hand
+the result to the template. The record page itself shows files, usage and citations too, so it is
+composed a layer up, in `samla.pages.record`."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from samla.core.access import can
+from samla.core.errors import InvalidInput
 from samla.core.views import actor_for, requested_page
 from samla.vocabularies.services import get_subject_category
 
-from .services import accept_proposal, list_proposals, list_records, reject_proposal, restore_record
+from .services import (
+    accept_proposal,
+    list_proposals,
+    list_records,
+    list_revisions,
+    reject_proposal,
+    restore_record,
+    revert_field,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,3 +55,32 @@ def restore(request: HttpRequest, local_id: str) -> HttpResponse:
     """Publish a withdrawn record again, then show it."""
     record = restore_record(actor_for(request), local_id=local_id)
     return redirect(record)
+
+
+def history(request: HttpRequest, local_id: str) -> HttpResponse:
+    """The record's revisions for its owner and curators: who, when, which action, old and new values."""
+    actor = actor_for(request)
+    record, lines = list_revisions(actor, local_id=local_id)
+    context = {"record": record, "lines": lines, "may_revert": can(actor, "record.revert", record)}
+    return render(request, "records/history.html", context)
+
+
+@require_POST
+def revert(request: HttpRequest, local_id: str) -> HttpResponse:
+    """Put back an earlier value of a field (the history page's form), then show the history."""
+    revert_field(
+        actor_for(request),
+        local_id=local_id,
+        number=_number(request.POST, "number"),
+        field=request.POST.get("field", ""),
+        side=request.POST.get("side", "old"),
+        expected_revision=_number(request.POST, "revision"),
+    )
+    return redirect("records:history", local_id=local_id)
+
+
+def _number(form, name: str) -> int:
+    value = form.get(name, "")
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput(f"{name} must be a whole number.", fields={name: "not a number"})
+    return int(value)

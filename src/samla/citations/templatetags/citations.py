@@ -1,9 +1,13 @@
 """`{% cite_box record request %}`: the record page's Cite box, with the entry the request asks for;
-`{% list_cite_form url %}`: the "Cite all" form of a list page (person, organisation, journal, search)."""
+`{% list_cite_form url %}`: the "Cite all" form of a list page (person, organisation, journal, search);
+`{% citation_of record %}`: the record's entry in the default style, in the page's language (a withdrawn
+record's tombstone)."""
 
 from __future__ import annotations
 
 from django import template
+from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 
 from samla.core.errors import SamlaError
 
@@ -58,3 +62,17 @@ def list_cite_form(action: str, hidden: dict | None = None) -> dict:
         "default_locale": default_locale(),
         "outputs": ("html", "text", "asciidoc", "rtf"),
     }
+
+
+@register.simple_tag
+def citation_of(record) -> SafeString:
+    """The entry as HTML (citeproc-js escapes what the record holds), or nothing if the engine failed:
+    a page that shows it has more to say than the citation."""
+    query = CiteQuery.from_query(QueryDict())
+    try:
+        citation = render_citation(
+            record, check_options(style=query.style, locale=query.locale, output="html")
+        )
+    except SamlaError:
+        return mark_safe("")
+    return mark_safe(citation.text)

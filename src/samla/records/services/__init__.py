@@ -4,11 +4,13 @@
 batches), merging what imports bring by the rule of `merging` (field provenance), `proposals` keeps a
 source's values for fields a person edited until a curator decides, `lifecycle` is the state machine
 (submit, return, approve, unapprove, publish, withdraw, restore), `revisions` writes each change's
-Revision row, `reading` loads records for pages, lists and the API, `duplicates` keeps imports from
-creating a record that is already here.
+Revision row, `history` shows a record's revisions and restores an earlier value of a field, `reading`
+loads records for pages, lists and the API, `duplicates` keeps imports from creating a record that is
+already here.
 """
 
 from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
+from .history import field_history, list_revisions, revert_field
 from .lifecycle import (
     ACTIONS,
     TRANSITIONS,
@@ -27,6 +29,7 @@ from .proposals import accept_proposal, list_proposals, reject_proposal
 from .reading import (
     get_record_for,
     get_record_head_for,
+    get_tombstone_for,
     list_records,
     load_record_parts,
     load_records_parts,
@@ -60,14 +63,17 @@ __all__ = [
     "approve_record",
     "clean_record_input",
     "create_record",
+    "field_history",
     "find_duplicates",
     "find_existing_record",
     "get_record_for",
     "get_record_head_for",
+    "get_tombstone_for",
     "import_new_records",
     "import_records",
     "list_proposals",
     "list_records",
+    "list_revisions",
     "load_record_parts",
     "load_records_parts",
     "local_id_for_identifier",
@@ -78,6 +84,7 @@ __all__ = [
     "reject_proposal",
     "restore_record",
     "return_record",
+    "revert_field",
     "submit_record",
     "transition_record",
     "unapprove_record",

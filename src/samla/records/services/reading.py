@@ -155,6 +155,15 @@ def _check_readable(actor: Actor, local_id: str, record: Record | None) -> None:
         raise NotFound(no_record(local_id))
 
 
+def get_tombstone_for(actor: Actor, local_id: str) -> Record:
+    """A withdrawn record with every part its citation needs, for the tombstone its page shows anyone
+    (the record was public, and what cites it should still say what it was); NotFound for any other."""
+    record = Record.objects.select_related("journal").filter(local_id=local_id, state="withdrawn").first()
+    if record is None:
+        raise NotFound(no_record(local_id))
+    return load_record_parts(record)
+
+
 def withdrawn_message(local_id: str, reason: str) -> str:
     """What a reader is told of a withdrawn record, with the reason when one was given."""
     if reason:
