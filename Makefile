@@ -39,14 +39,15 @@ $(TEST_OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
 	.venv-pyoai/bin/python -m pip install -q -r tests/e2e/pyoai-requirements.txt
 	touch $@
 
-# The background job worker (large exports and bibliographies) runs beside the server and stops with it;
+# The background job worker (large exports and bibliographies, mail) runs beside the server and stops with
+# it; mail goes to files in var/mail (SAMLA_EMAIL_BACKEND=files), for a demo to read;
 # gunicorn's worker model (threads) and max_requests are in gunicorn.conf.py.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/samla demo load --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Samla is serving http://127.0.0.1:$(PORT)/record/diva2:1897829"
-	export SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	export SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)} SAMLA_EMAIL_BACKEND=$${SAMLA_EMAIL_BACKEND:-files}; \
 		$(BIN)/samla jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -
 

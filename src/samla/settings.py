@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -188,6 +189,24 @@ CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry, far above a built 
 
 # SAMLA_ADMIN_EMAIL: the address harvesters are given in OAI-PMH Identify.
 ADMIN_EMAIL = os.environ.get("SAMLA_ADMIN_EMAIL", "repository@example.org")
+# Mail: records' notifications (records/notifications.py), sent by the jobs worker. SAMLA_EMAIL_BACKEND is
+# "smtp" (to SAMLA_EMAIL_HOST) or "files" (each mail a file in $SAMLA_DATA_DIR/mail: `make run`).
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "files": "django.core.mail.backends.filebased.EmailBackend",
+}
+_email_backend = os.environ.get("SAMLA_EMAIL_BACKEND", "smtp")
+if _email_backend not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(f"SAMLA_EMAIL_BACKEND is {_email_backend!r}: it must be smtp or files.")
+EMAIL_BACKEND = EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("SAMLA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAMLA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SAMLA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAMLA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SAMLA_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 30  # seconds: the worker, not a reader, waits for a slow mail server
+DEFAULT_FROM_EMAIL = os.environ.get("SAMLA_EMAIL_FROM", ADMIN_EMAIL)
 # SAMLA_OAI_REPOSITORY_ID: the domain-name part of this repository's OAI identifiers (oai:<id>:<local id>).
 OAI_REPOSITORY_ID = os.environ.get("SAMLA_OAI_REPOSITORY_ID", "samla.example.org")
 

@@ -299,3 +299,21 @@ def test_curator_recipients_of_a_record_without_organisations_are_those_granted_
     record = _deposited(owner)
 
     assert [u.username for u in curator_recipients(get_record_for(owner, record.local_id))] == ["everywhere"]
+
+
+def test_publish_mail_written_by_the_files_backend_of_make_run(
+    owner, curator_actor, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """`make run` sets SAMLA_EMAIL_BACKEND=files: the worker writes each mail into the data directory."""
+    settings.EMAIL_BACKEND = settings.EMAIL_BACKENDS["files"]
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    record = _deposited(owner, state="submitted")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_record(curator_actor, local_id=record.local_id)
+    _run_mail_jobs()
+
+    (written,) = (tmp_path / "mail").iterdir()
+    text = written.read_text()
+    assert f"Subject: Published: {record.local_id} A study of test records" in text
+    assert "To: owner@example.org" in text
