@@ -272,14 +272,15 @@ def generate(count: int) -> None:
             )
             day = ops.adapt_datefield_value(dt.date(year, 1, 1) + dt.timedelta(days=rnd.randrange(365)))
             title = " ".join(rnd.choices(pools.title_words, k=rnd.randint(4, 14))).capitalize()
-            records.append((
-                record_id, f"bench:{n}", "published", title, "", language, "[]",
-                pools.types[pick], pools.content[pick], "published", language, year, str(year), journal,
-                "", "", "", "", "", "", None, "", "", "", "", "",
-                json.dumps([{"language": language, "text": abstract}]),
-                json.dumps([{"language": language, "terms": keywords}] if keywords else []), "[]", "[]", "",
-                day, None, day, True, 1, now, None,
-            ))  # fmt: skip
+            records.append({
+                "id": record_id, "local_id": f"bench:{n}", "state": "published", "title": title,
+                "title_language": language, "output_type": pools.types[pick],
+                "content_type": pools.content[pick], "publication_status": "published", "language": language,
+                "year": year, "issued": str(year), "journal_id": journal,
+                "abstracts": [{"language": language, "text": abstract}],
+                "keywords": [{"language": language, "terms": keywords}] if keywords else [],
+                "created": day, "last_updated": day, "approved": True, "revision": 1, "datestamp": now,
+            })  # fmt: skip
             for position in range(max(1, int(rnd.expovariate(0.35)))):
                 if rnd.random() < 0.4:
                     person_id, family, given = people[int(rnd.paretovariate(1.1)) % len(people)]
@@ -317,16 +318,25 @@ def generate(count: int) -> None:
             cursor.execute("ANALYZE")
 
 
+def _value(field, record: dict):
+    """The column's value for a generated record: what it was given, else the field's default; JSON as
+    text. By name, so a column added to the model later takes its default instead of shifting the rest."""
+    value = record.get(field.column, record.get(field.name, field.get_default()))
+    return json.dumps(value) if field.get_internal_type() == "JSONField" else value
+
+
 def _insert(records, contributions, affiliations, identifiers, subjects) -> None:
     from django.db import connection, transaction
 
     from samla.records.models import Record
 
-    columns = [f.column for f in Record._meta.concrete_fields]
+    fields = Record._meta.concrete_fields
+    columns = [f.column for f in fields]
+    rows = [tuple(_value(field, record) for field in fields) for record in records]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO records_record ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
-            records,
+            rows,
         )
         cursor.executemany(
             "INSERT INTO records_contribution (id, record_id, position, role, person_id, family_name,"
