@@ -3,7 +3,9 @@ tests and the benchmarks, which start gunicorn here). docs/operations.md explain
 
 The worker model is threads (gthread): each of `workers` processes answers `threads` requests at once, so a
 request that streams a long list, waits for the database or renders a bibliography holds one thread, not a
-whole process, and the record pages behind it are answered by the other threads. Every list answer is
+whole process. The routes whose work grows with a list or a search (searches, feeds, OAI-PMH, list exports
+and bibliographies) have `SAMLA_HEAVY_THREADS` threads of their own in each process and queue for them
+(samla.core.workers), so the record pages never wait behind them for a thread. Every list answer is
 bounded (SAMLA_STREAM_MAX_RECORDS, SAMLA_CITE_MAX_RECORDS, SAMLA_STREAM_SECONDS); larger ones are
 background jobs in `samla jobs worker`, a process of its own.
 """
@@ -11,7 +13,7 @@ background jobs in `samla jobs worker`, a process of its own.
 import os
 
 wsgi_app = "samla.wsgi"
-worker_class = "gthread"
+worker_class = "samla.core.workers.RoutedThreadWorker"
 workers = int(os.environ.get("SAMLA_WORKERS", "2"))
 threads = int(os.environ.get("SAMLA_THREADS", "8"))
 # A gthread worker's timeout watches the process's own loop, not a request: a stuck request is cut by the
