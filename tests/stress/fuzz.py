@@ -1,5 +1,6 @@
 """Seeded, time-bounded fuzzers over Samla's inputs (issue 17): mutations of the real files in testdata/ for
-every import format, OAI-PMH arguments, search parameters and REST bodies.
+every import format, OAI-PMH arguments, search parameters, the streaming routes of a search (exports,
+the Atom feed, bibliographies) and REST bodies.
 
 Each target keeps a `Tally`: inputs tried, inputs that failed (a traceback, an HTTP 500, an answer that is
 not what the route promises, or an error message naming a Python type), and inputs that took more than
@@ -153,6 +154,37 @@ SEARCH_KEYS = [
     "organisation", "language", "journal", "author", "fulltext", "x",
 ]  # fmt: skip
 SEARCH_QUERIES = st.lists(st.tuples(st.sampled_from(SEARCH_KEYS), TEXT), max_size=6)
+# The streaming routes of a search take its parameters and, for a bibliography, the Cite box's; the query
+# is often one that matches nothing, one that matches everything (over the limit: a 413) or a real word.
+EXPORT_FORMATS = [
+    "bibtex", "ris", "endnote", "mods", "swepub_mods", "oai_dc", "datacite", "csl-json", "marcxml",
+    "json-ld", "csv",
+]  # fmt: skip
+CITE_VALUES = {
+    "style": ["apa", "ieee", "vancouver", "chicago-author-date", "harvard-cite-them-right",
+              "modern-language-association", "nonexistent-style"],
+    "locale": ["en-US", "sv-SE", "de-DE", "xx-YY", "en"],
+    "format": ["html", "text", "rtf", "asciidoc", "pdf"],
+    "other_style": ["Nature", "Cell", "APA 7th", "zzzz"],
+    "other_locale": ["sv-SE", "fr-FR", "?"],
+}  # fmt: skip
+STREAM_WORDS = st.sampled_from(["", "leadership", "health", "care", "*", "a NOT", "2024", "\\", "("])
+STREAM_QUERIES = st.lists(
+    st.one_of(
+        st.tuples(st.just("q"), STREAM_WORDS),
+        st.tuples(st.sampled_from(SEARCH_KEYS), TEXT),
+        st.sampled_from(list(CITE_VALUES)).flatmap(
+            lambda key: st.tuples(st.just(key), st.sampled_from(CITE_VALUES[key]) | TEXT)
+        ),
+    ),
+    max_size=6,
+)
+STREAM_ROUTES = st.one_of(
+    st.sampled_from(EXPORT_FORMATS).map(lambda name: f"/search/export/{name}"),
+    st.from_regex(r"[a-z0-9_-]{1,12}", fullmatch=True).map(lambda name: f"/search/export/{name}"),
+    st.just("/search/feed.atom"),
+    st.just("/search/cite"),
+)
 
 # ---------------------------------------------------------------- REST bodies
 

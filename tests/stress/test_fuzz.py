@@ -126,6 +126,35 @@ def test_search_parameters_answer_results_or_400(client, path):
     assert_clean(tally)
 
 
+def test_streaming_routes_answer_whole_or_refuse_before_streaming(client, settings):
+    """Search exports, the Atom feed and bibliographies: a whole answer (an Atom feed that parses), or a
+    400/404/413 before anything is streamed. The limits are lowered so the demo corpus passes them: a
+    query matching much is refused, a narrow one streams."""
+    settings.STREAM_MAX_RECORDS = 20
+    settings.CITE_MAX_RECORDS = 8
+    tally = fuzz.tally("streaming routes of a search")
+
+    @bounded(100)
+    @given(route=fuzz.STREAM_ROUTES, query=fuzz.STREAM_QUERIES, head=st.booleans())
+    def run(route, query, head):
+        if tally.out_of_time():
+            return
+        url = f"{route}?{urlencode(query)}"
+        with tally.trying(f"{'HEAD' if head else 'GET'} {url}"):
+            response = client.head(url) if head else client.get(url)
+            assert response.status_code in (200, 400, 404, 413), response.status_code
+            if response.status_code == 200:
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                if route.endswith(".atom") and not head:
+                    etree.fromstring(body)
+            else:
+                assert not response.streaming, "refused after the answer had started"
+                assert not fuzz.PYTHON_WORDS.search(response.content.decode()), response.content[:300]
+
+    run()
+    assert_clean(tally)
+
+
 def test_rest_record_bodies_answer_201_or_a_named_400():
     tally = fuzz.tally("REST record bodies")
     client = Client()
