@@ -45,6 +45,13 @@ def free_port() -> int:
 def server(env: dict[str, str], workers: int = 2, log: Path | None = None):
     """A gunicorn server on a free loopback port (its settings from gunicorn.conf.py, as `make run`); yields
     its base URL. Its own log (worker starts, timeouts) goes to `log` when given."""
+    with server_process(env, workers, log) as (url, _):
+        yield url
+
+
+@contextmanager
+def server_process(env: dict[str, str], workers: int = 2, log: Path | None = None):
+    """As `server`, yielding its URL and gunicorn's master process (whose children are the workers)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -64,11 +71,33 @@ def server(env: dict[str, str], workers: int = 2, log: Path | None = None):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=20)
         shutil.rmtree(env["SAMLA_DATA_DIR"], ignore_errors=True)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{pid}$", text, re.M):
+            found.append(int(status.parent.name))
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """The resident memory of process `pid` in MB (0 when it is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)) / 1024
 
 
 def ab(url: str, *, seconds: int = 10, concurrency: int = 4) -> dict[str, float]:

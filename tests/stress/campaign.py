@@ -1,8 +1,9 @@
 """`make stress`: the reliability campaign of issue 17, repeatable and bounded in time.
 
-    python -m tests.stress.campaign [--minutes 8] [--scale 13] [--kills 3] [--write docs/reliability.md]
+    python -m tests.stress.campaign [--minutes 10] [--scale 16] [--kills 7] [--write docs/reliability.md]
+    python -m tests.stress.campaign --soak SECONDS
 
-1. The fuzzers of `fuzz.py` at scale (SAMLA_FUZZ_SCALE; about 740 inputs a unit), each target bounded to its
+1. The fuzzers of `fuzz.py` at scale (SAMLA_FUZZ_SCALE; about 960 inputs a unit), each target bounded to its
    share of `--minutes`, in a pytest run of their own.
 2. `kill -9` during `samla import`, `samla reindex`, `samla oai keep` and `samla stats rebuild`, `--kills`
    times each, on SQLite and, under DATABASE_URL=postgres://…, on PostgreSQL too; each on an instance
@@ -11,7 +12,8 @@
    (every record imported, every published record found by search, an OAI-PMH page that parses, the
    usage counts of before the kill).
 
-It prints a table of tried / failed / lost and writes it to docs/reliability.md.
+It prints a table of tried / failed / lost and writes it to docs/reliability.md. `--soak` runs instead the
+memory soak of `soak.py` (the load mix against one gunicorn worker, its RSS sampled) and writes its table.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 RECORDS = 2000
 EVENTS = 60_000
+FUZZ_TARGETS = 14  # the tests of test_fuzz.py, each with its share of the fuzzers' time
 STATE_SCRIPT = """
 import json, django
 django.setup()
@@ -113,7 +116,7 @@ def fuzz(minutes: float, scale: float) -> list[Row]:
         env = {
             **os.environ,
             "SAMLA_FUZZ_SCALE": str(scale),
-            "SAMLA_FUZZ_SECONDS": str(minutes * 60 / 10),  # ten targets
+            "SAMLA_FUZZ_SECONDS": str(minutes * 60 / FUZZ_TARGETS),
             "SAMLA_FUZZ_REPORT": str(report),
         }
         run(env, str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", "tests/stress/test_fuzz.py")
@@ -209,11 +212,19 @@ def table(rows: list[Row]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=8, help="time for all fuzzers together")
+    parser.add_argument("--minutes", type=float, default=10, help="time for all fuzzers together")
     parser.add_argument("--scale", type=float, default=16, help="inputs: about 740 a unit")
-    parser.add_argument("--kills", type=int, default=3, help="kills during each command on each database")
+    parser.add_argument(
+        "--kills", type=int, default=7, help="kills during each command on each database (4 commands)"
+    )
+    parser.add_argument("--soak", type=float, default=0, help="instead: the memory soak, this many seconds")
     parser.add_argument("--write", default="docs/reliability.md")
     options = parser.parse_args()
+    if options.soak:
+        from tests.stress import soak
+
+        soak.main(options.soak, Path(options.write) if options.write else None)
+        return
     random.seed(17)
     started = time.monotonic()
     rows = fuzz(options.minutes, options.scale)
