@@ -31,6 +31,8 @@ CRAWLERS = 2  # connections walking through every record page
 SAMPLE = 30  # seconds between two readings of the worker's memory
 ROUND = 30  # seconds of one ApacheBench run; the load is rounds of them until the end
 TARGET_MB = 300
+# Settings that change a worker's memory, named in the report when the run sets them.
+TUNING = ["SAMLA_CITATION_ENGINE_BUDGET_MB", "SAMLA_CITATION_WARM_UP", "SAMLA_THREADS", "SAMLA_HEAVY_THREADS"]
 STYLES = ["apa", "ieee", "vancouver"]
 
 
@@ -141,14 +143,17 @@ def report(samples: list[tuple[float, int, float]], requests: int, errors: int, 
     half = [mb for minute, _, mb in samples if minute >= samples[-1][0] / 2]
     last_half_growth = (half[-1] - half[0]) / max(samples[-1][0] - samples[-1][0] / 2, 1e-9) if half else 0
     peak = max(mb for _, _, mb in samples)
+    tuned = [f"{name}={os.environ[name]}" for name in TUNING if name in os.environ]
     return (
-        "## Memory soak\n\n"
+        f"## Memory soak, {', '.join(tuned) if tuned else 'default settings'}\n\n"
         f"`python -m tests.stress.campaign --soak {seconds:g}`: one gunicorn worker (8 page threads and "
         "the heavy routes' own, replacement after max_requests turned off), 16 keep-alive connections over "
         "the load mix (record pages, searches, two OAI-PMH formats, citations in three styles, exports, "
         "a feed, the refused full-corpus bibliography and CSV export) and 2 crawling every record page in "
         f"turn, for {seconds / 60:.0f} minutes over "
-        f"{RECORDS:,} generated records on SQLite; {requests:,} requests, {errors} errors, "
+        f"{RECORDS:,} generated records on SQLite, "
+        f"{'with ' + ', '.join(tuned) if tuned else 'default settings'}; "
+        f"{requests:,} requests, {errors} errors, "
         f"{'the same worker throughout' if workers == 1 else f'{workers} workers (one was replaced)'}. "
         f"Peak RSS **{peak:.0f} MB**, last **{samples[-1][2]:.0f} MB** (target: ≤ {TARGET_MB} MB after an "
         f"hour); growth over the second half {last_half_growth:+.1f} MB a minute.\n\n" + table(rows) + "\n"
@@ -156,13 +161,15 @@ def report(samples: list[tuple[float, int, float]], requests: int, errors: int, 
 
 
 def _write(path: Path, text: str) -> None:
-    """The soak's section between its markers in docs/reliability.md (before the campaign's table)."""
+    """The soak's section between its markers in docs/reliability.md (before the campaign's table),
+    replacing the one of the same heading (the same settings) and keeping the others."""
     content = path.read_text(encoding="utf-8")
     start, end = "<!-- soak -->\n", "<!-- /soak -->\n"
-    if start in content:
-        before, rest = content.split(start, 1)
-        content = before + start + text + end + rest.split(end, 1)[1]
-    else:
+    if start not in content:
         before, rest = content.split("<!-- campaign -->", 1)
-        content = before + start + text + end + "\n<!-- campaign -->" + rest
-    path.write_text(content, encoding="utf-8")
+        content = before + start + end + "\n<!-- campaign -->" + rest
+    before, rest = content.split(start, 1)
+    inside, after = rest.split(end, 1)
+    sections = {chunk.split("\n", 1)[0]: "## " + chunk.strip() + "\n" for chunk in inside.split("## ")[1:]}
+    sections[text.split("\n", 1)[0].removeprefix("## ")] = text.strip() + "\n"
+    path.write_text(before + start + "\n".join(sections.values()) + end + after, encoding="utf-8")
