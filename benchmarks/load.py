@@ -31,7 +31,7 @@ from benchmarks.harness import BIN, ROOT, instance_env, manage, samla, server, t
 
 RECORDS = int(os.environ.get("BENCH_LOAD_RECORDS", "10000"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
-BASELINE_SECONDS = 20
+BASELINE_REQUESTS = 6400  # a count, not a time: a worker's max_requests are not spent on the baseline
 JOB_WAIT = 600  # seconds a heavy client waits for its job after the mix has ended, at most
 RECORD_PAGES = [
     "diva2:1897829",
@@ -74,16 +74,18 @@ def run() -> str:
         page = _get(f"{url}/record/{RECORD_PAGES[0]}")
         person = re.search(r'href="/person/(\d+)"', page).group(1)
         static = re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
-        baseline = _ab(url + static, 64, BASELINE_SECONDS)
+        baseline = _ab(url + static, 64, requests=BASELINE_REQUESTS)
         alone = _phase(url, person, heavy=False)
         loaded = _phase(url, person, heavy=True)
         kills = log.read_text().count("WORKER TIMEOUT")
+        restarts = log.read_text().count("Autorestarting worker")
         # The same mix served by plain gthread (one queue, one pool) for comparison; last, because the
         # second server's data directory is removed when it stops.
         with server({**env, "GUNICORN_CMD_ARGS": "--worker-class gthread"}) as plain_url:
             _warm_up(plain_url)
             plain = _phase(plain_url, person, heavy=False)
-    return report(total, alone, loaded, kills, Machine(load_average, others, baseline), plain)
+    machine = Machine(load_average, others, baseline, restarts)
+    return report(total, alone, loaded, kills, machine, plain)
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Machine:
     load_average: float
     others: list[str]
     baseline: dict
+    restarts: int  # workers replaced after max_requests while the mix ran
 
 
 def _other_processes() -> list[str]:
@@ -101,16 +104,15 @@ def _other_processes() -> list[str]:
     out = subprocess.run(
         ["ps", "-eo", "pid,ppid,pcpu,comm", "--sort=-pcpu", "--no-headers"], capture_output=True, text=True
     ).stdout
+    processes = [line.split(None, 3) for line in out.splitlines()]
     mine = {os.getpid()}
-    busiest = []
-    for line in out.splitlines():
-        pid, ppid, pcpu, command = line.split(None, 3)
-        if int(ppid) in mine or int(pid) in mine:
-            mine.add(int(pid))
-            continue
-        if float(pcpu) >= 5:
-            busiest.append(f"{command} {float(pcpu):.0f}%")
-    return busiest[:6]
+    while grown := {int(p) for p, parent, _, _ in processes if int(parent) in mine} - mine:
+        mine |= grown
+    return [
+        f"{command} {float(pcpu):.0f}%"
+        for pid, _, pcpu, command in processes
+        if int(pid) not in mine and float(pcpu) >= 5
+    ][:6]
 
 
 @dataclass
@@ -179,10 +181,12 @@ def _wait_for_job(opener, job_url: str, until: float) -> str:
     return "unfinished"
 
 
-def _ab(url: str, concurrency: int, seconds: int = SECONDS) -> dict:
-    """ApacheBench (keep-alive) for `seconds`: requests, failures, non-2xx answers, percentiles in ms."""
+def _ab(url: str, concurrency: int, *, requests: int = 0) -> dict:
+    """ApacheBench (keep-alive) for SECONDS, or for `requests` requests: requests, failures, non-2xx
+    answers, percentiles in ms, answers a second."""
+    bound = ["-n", str(requests)] if requests else ["-t", str(SECONDS), "-n", "10000000"]
     out = subprocess.run(
-        ["ab", "-q", "-k", "-l", "-t", str(seconds), "-n", "10000000", "-c", str(concurrency), url],
+        ["ab", "-q", "-k", "-l", *bound, "-c", str(concurrency), url],
         capture_output=True,
         text=True,
         check=False,
@@ -195,6 +199,7 @@ def _ab(url: str, concurrency: int, seconds: int = SECONDS) -> dict:
         + (int(non_2xx.group(1)) if non_2xx else 0),
         "p50": percentiles[50],
         "p99": percentiles[99],
+        "rps": float(re.search(r"Requests per second:\s+([\d.]+)", out).group(1)),
     }
 
 
@@ -274,8 +279,8 @@ def report(total: int, alone: Phase, loaded: Phase, kills: int, machine: Machine
         "heavy routes, samla.core.workers) and `samla jobs worker` beside it, on the same 2 cores as the "
         f"clients. Other work on the machine when it began: load average {machine.load_average:.1f}; "
         f"busiest other processes {', '.join(machine.others) or 'none'}. The baseline, in the same run: "
-        f"the same 64 connections asking for a static file for {BASELINE_SECONDS} s "
-        f"({base['requests'] / BASELINE_SECONDS:,.0f} answers/s, p99 {base['p99']:.0f} ms). Then 64 "
+        f"the same 64 connections asking {base['requests']:,} times for a static file "
+        f"({base['rps']:,.0f} answers/s, p99 {base['p99']:.0f} ms). Then 64 "
         f"keep-alive connections (ApacheBench, one run per URL) for {SECONDS} s over the mix, first alone, "
         "then while two clients ask for a bibliography and a CSV export of the whole corpus, again and "
         "again: each GET is refused at once with its limit (413), and the client then prepares the file "
@@ -283,7 +288,8 @@ def report(total: int, alone: Phase, loaded: Phase, kills: int, machine: Machine
         + table(rows)
         + "\n\n"
         + table(heavy_rows)
-        + f"\n\nErrors in the mix: **{errors}**; worker timeouts (kills): **{kills}**. Record page p99: "
+        + f"\n\nErrors in the mix: **{errors}**; worker timeouts (kills): **{kills}**; workers replaced "
+        f"after `max_requests` while it ran: {machine.restarts}. Record page p99: "
         f"**{record_alone:.0f} ms** alone, **{record_loaded:.0f} ms** with the heavy clients (target "
         f"≤ 200 ms); as a ratio to the static file's p99 under the same 64 connections: "
         f"**{record_alone / static_p99:.2f}** alone, **{record_loaded / static_p99:.2f}** with the heavy "
