@@ -166,8 +166,13 @@ LOCAL_ID_PREFIX = os.environ.get("SAMLA_LOCAL_ID_PREFIX", "samla")
 # SAMLA_RECORD_PAGE_CACHE_SECONDS: how long an anonymous reader's copy of a record page is kept. A change
 # to the record itself shows at once; a renamed person, organisation or journal within this time.
 RECORD_PAGE_CACHE_SECONDS = int(os.environ.get("SAMLA_RECORD_PAGE_CACHE_SECONDS", "300"))
+# SAMLA_CACHE_MAX_ENTRIES: entries each server process keeps in its cache (record pages, citations); the
+# bound on its memory, which a crawler walking every record page fills (docs/reliability.md, the soaks).
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SAMLA_CACHE_MAX_ENTRIES", "5000"))},
+    }
 }
 
 # Citations (docs/citations.md). SAMLA_CITATION_STYLE_DIRS: colon-separated directories of local CSL styles,

@@ -32,7 +32,13 @@ SAMPLE = 30  # seconds between two readings of the worker's memory
 ROUND = 30  # seconds of one ApacheBench run; the load is rounds of them until the end
 TARGET_MB = 300
 # Settings that change a worker's memory, named in the report when the run sets them.
-TUNING = ["SAMLA_CITATION_ENGINE_BUDGET_MB", "SAMLA_CITATION_WARM_UP", "SAMLA_THREADS", "SAMLA_HEAVY_THREADS"]
+TUNING = [
+    "SAMLA_CITATION_ENGINE_BUDGET_MB",
+    "SAMLA_CITATION_WARM_UP",
+    "SAMLA_CACHE_MAX_ENTRIES",
+    "SAMLA_THREADS",
+    "SAMLA_HEAVY_THREADS",
+]
 STYLES = ["apa", "ieee", "vancouver"]
 
 
