@@ -5,6 +5,7 @@ Only presentation lives here (grouping, ordering, link building); no queries bey
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlencode, urlsplit
@@ -70,6 +71,62 @@ FIELD_LABELS = {
 def field_label(name: str) -> str:
     """The field's name as the history shows it (its input name when it has no label)."""
     return str(FIELD_LABELS.get(name, name))
+
+
+def field_value_text(name: str, value: object) -> str:
+    """A field's value (as the input shape holds it, JSON) the way people read it in the history: one
+    line per item of a list, a person by name, an identifier with its scheme; anything unexpected as
+    JSON, so nothing is hidden."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, str | int | float):
+        return str(value)
+    shown = _ITEM_TEXTS.get(name)
+    try:
+        if name == "journal" and isinstance(value, dict):
+            return _journal_text(value)
+        if shown is not None and isinstance(value, list):
+            return "\n".join(shown(item) if isinstance(item, dict) else str(item) for item in value)
+    except (KeyError, TypeError):
+        pass
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def _journal_text(journal: dict) -> str:
+    issns = ", ".join(
+        f"{label} {journal[key]}"
+        for key, label in (("issn", "ISSN"), ("eissn", "E-ISSN"))
+        if journal.get(key)
+    )
+    return f"{journal['title']} ({issns})" if issns else journal["title"]
+
+
+def _contributor_text(contributor: dict) -> str:
+    name = ", ".join(part for part in (contributor["family_name"], contributor.get("given_name", "")) if part)
+    role = contributor.get("role", "aut")
+    orcid = (contributor.get("person") or {}).get("orcid", "")
+    return name + (f" ({role})" if role != "aut" else "") + (f" ORCID {orcid}" if orcid else "")
+
+
+def _in_language(text: str, item: dict) -> str:
+    return f"[{item['language']}] {text}" if item.get("language") else text
+
+
+_ITEM_TEXTS = {
+    "contributors": _contributor_text,
+    "identifiers": lambda i: f"{i['scheme']}: {i['value']}",
+    "relations": lambda r: f"{r['relation']} {r['scheme']}: {r['value']}",
+    "abstracts": lambda a: _in_language(a["text"], a),
+    "keywords": lambda k: _in_language(", ".join(k["terms"]), k),
+    "alternative_titles": lambda t: _in_language(
+        ": ".join(p for p in (t["title"], t.get("subtitle")) if p), t
+    ),
+    "funders": lambda f: f"{f['name']} ({f['grant']})" if f.get("grant") else f["name"],
+    "links": lambda link: link["url"],
+    "quality_flags": lambda f: f"{f['field']}: {f.get('message') or f['kind']}",
+}
 
 
 # The order and labels of the seed page's "Identifiers" line.

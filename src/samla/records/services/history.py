@@ -18,8 +18,8 @@ from django.utils.translation import gettext
 from samla.core.access import Actor, can, require
 from samla.core.errors import InvalidInput, NotFound
 
-from ..models import Record, Revision, _shown
-from ..presentation import field_label
+from ..models import Record, Revision
+from ..presentation import field_label, field_value_text
 from ..schemas import RecordIn
 from .reading import get_record_for
 from .revisions import Expected
@@ -46,11 +46,11 @@ class FieldChange:
 
     @property
     def old_text(self) -> str:
-        return _cut(_shown(self.old))
+        return _cut(field_value_text(self.field, self.old))
 
     @property
     def new_text(self) -> str:
-        return _cut(_shown(self.new))
+        return _cut(field_value_text(self.field, self.new))
 
 
 @dataclass(frozen=True)

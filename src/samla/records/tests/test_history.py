@@ -11,6 +11,7 @@ from django.test import Client
 from samla.core.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from samla.core.tests.users import make_user
 from samla.records.models import Record
+from samla.records.schemas import RecordIn
 from samla.records.services import (
     Origin,
     create_record,
@@ -202,3 +203,21 @@ def test_withdrawn_record_page_is_410_with_reason_and_citation(client, curator):
     citation = re.search(r'<div class="cite-entry">(.*?)</div>\s*</section>', page, re.DOTALL)[1]
     assert "Masterson" in citation and "2024" in citation
     assert Client().get(f"/record/{SEED_ID}").status_code == 410  # and the same again from the cache path
+
+
+def test_history_shows_lists_as_people_read_them(curator):
+    current = record_to_input(get_record_for(curator, SEED_ID)).model_dump()
+    masterson = next(c for c in current["contributors"] if c["family_name"] == "Masterson")
+    changed = {
+        **current,
+        "contributors": [masterson],
+        "identifiers": [*current["identifiers"], {"scheme": "pmid", "value": "12345678"}],
+    }
+    update_record(curator, local_id=SEED_ID, data=RecordIn.model_validate(changed))
+
+    _record, lines = list_revisions(curator, local_id=SEED_ID)
+
+    changes = {c.field: c for c in lines[0].changes}
+    assert changes["contributors"].new_text == "Masterson, Daniel ORCID 0000-0003-4364-9814"
+    assert len(changes["contributors"].old_text.splitlines()) == len(current["contributors"])
+    assert changes["identifiers"].new_text.splitlines()[-1] == "pmid: 12345678"
