@@ -16,7 +16,7 @@ from samla.core.access import can
 from samla.core.admin import CuratorReadOnly, admin_actor
 
 from .models import Contribution, Identifier, Record, Revision
-from .services import approve_record, restore_record
+from .services import TRANSITIONS, approve_record, restore_record
 
 
 class ContributionInline(CuratorReadOnly, admin.TabularInline):
@@ -130,9 +130,11 @@ class RecordAdmin(CuratorReadOnly, admin.ModelAdmin):
 
     @admin.action(description=_("Mark bibliographically approved"), permissions=["approve"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Record]) -> None:
-        """Each record goes through `approve_record`, so it gets a Revision row like any approval."""
+        """Each record goes through `approve_record`, so it gets a Revision row like any approval. Only
+        submitted and published records can be approved (`lifecycle.TRANSITIONS`); others are left."""
         actor = admin_actor(request)
-        local_ids = list(queryset.filter(approved=False).values_list("local_id", flat=True))
+        approvable = queryset.filter(approved=False, state__in=TRANSITIONS["approve"].sources)
+        local_ids = list(approvable.values_list("local_id", flat=True))
         for local_id in local_ids:
             approve_record(actor, local_id=local_id)
         count = len(local_ids)

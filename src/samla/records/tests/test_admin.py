@@ -205,3 +205,18 @@ def test_record_change_page_many_contributors_query_count_is_bounded(
 
     assert response.status_code == 200
     assert "Author24" in response.content.decode()
+
+
+def test_record_approve_action_leaves_drafts_and_withdrawn_records(curator_client):
+    """Only submitted and published records can be approved (the state machine): the action skips the
+    others instead of failing the whole selection."""
+    draft = new_record("Still a draft", state="draft")
+    published = new_record("Awaiting review")
+
+    response = approve_action(curator_client, draft, published)
+
+    assert "1 record approved." in response.content.decode()
+    assert (Record.objects.get(pk=draft.pk).approved, Record.objects.get(pk=published.pk).approved) == (
+        False,
+        True,
+    )
