@@ -77,8 +77,9 @@ bench: install
 	./scripts/ensure-debian-packages.sh bench
 	$(BIN)/python -m benchmarks.run $(SUITES)
 
-# The reliability campaign (docs/reliability.md), not part of `make test`: fuzzers at scale, kill -9 runs on
-# SQLite and PostgreSQL; about 20 minutes. It rewrites the table in docs/reliability.md.
+# The reliability campaign (docs/reliability.md), not part of `make test`: fuzzers at scale, 56 kill -9 runs on
+# SQLite and PostgreSQL; about 40 minutes. It rewrites the table in docs/reliability.md.
+# STRESS_ARGS="--soak 3600" runs the memory soak of one server worker instead.
 STRESS_ARGS ?=
 stress: install
 	./scripts/ensure-postgres.sh
