@@ -1,7 +1,8 @@
 """A record's history page in a real browser (headless Chromium through Playwright, against the shared
 gunicorn server): a curator signed in reads who changed what, restores an earlier title with the page's
 form (CSRF token and all), and the page fits a phone, a tablet and a desktop (360, 768, 1280 px) without
-sideways scrolling, with a 3,000-author list and a long abstract among the changes. Screenshots are kept
+sideways scrolling, with a 3,000-author list and a long abstract among the changes; so does the record
+page with the curator's review forms. Screenshots are kept
 in the test's temporary directory (printed with -s) to look at.
 """
 
@@ -82,18 +83,25 @@ def screenshots(tmp_path_factory):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_history_page_fits_the_width_without_sideways_scrolling(signed_in, history_url, screenshots, width):
+@pytest.mark.parametrize(
+    ("name", "selector"),
+    [("history", 'tr[data-field="title"] button'), ("record", ".review-withdraw button")],
+)
+def test_page_fits_the_width_without_sideways_scrolling(
+    signed_in, history_url, screenshots, name, selector, width
+):
+    """The history, and the record page with the curator's review forms."""
     page = signed_in
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(history_url)
-    page.screenshot(path=screenshots / f"history-{width}.png", full_page=True)
+    page.goto(history_url if name == "history" else history_url.removesuffix("/history"))
+    page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
 
     scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert scroll_width <= inner_width, f"history at {width} px is {scroll_width} px wide"
-    button = page.locator('tr[data-field="title"] button').first
+    assert scroll_width <= inner_width, f"{name} at {width} px is {scroll_width} px wide"
+    button = page.locator(selector).first
     button.scroll_into_view_if_needed()
     box = button.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"restore button at {width} px: {box}"
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{selector} at {width} px: {box}"
 
 
 def test_history_restore_button_puts_the_earlier_title_back(signed_in, history_url):

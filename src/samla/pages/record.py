@@ -21,7 +21,13 @@ from samla.core.errors import Gone
 from samla.core.views import actor_for
 from samla.files.services import list_files_for, next_embargo_end
 from samla.records.presentation import RecordPage
-from samla.records.services import get_record_for, get_record_head_for, get_tombstone_for, record_version
+from samla.records.services import (
+    allowed_actions,
+    get_record_for,
+    get_record_head_for,
+    get_tombstone_for,
+    record_version,
+)
 from samla.stats.edge import count_investigation
 from samla.stats.services import usage_for_record
 
@@ -105,6 +111,11 @@ def _render_record(request: HttpRequest, actor: Actor, record, files: list) -> H
         "usage": usage,
         "may_restore": record.state == "withdrawn" and can(actor, "record.restore", record),
         "may_see_history": can(actor, "record.history", record),
+        # The review actions the signed-in actor may take now (anonymous pages are cached: none there);
+        # restoring has its form in the withdrawn notice.
+        "review_actions": [a for a in allowed_actions(actor, record) if a != "restore"]
+        if actor.user_id is not None
+        else [],
     }
     # Curators see what the sources gave that could not be used (kept aside, never shown as valid).
     context["quality_flags"] = record.quality_flags if can(actor, "quality.review") else []

@@ -19,6 +19,7 @@ from .services import (
     reject_proposal,
     restore_record,
     revert_field,
+    transition_record,
 )
 
 
@@ -63,6 +64,20 @@ def history(request: HttpRequest, local_id: str) -> HttpResponse:
     record, lines = list_revisions(actor, local_id=local_id)
     context = {"record": record, "lines": lines, "may_revert": can(actor, "record.revert", record)}
     return render(request, "records/history.html", context)
+
+
+@require_POST
+def act(request: HttpRequest, local_id: str, action: str) -> HttpResponse:
+    """One transition from the record page's review form (submit, return with a message, approve,
+    publish, withdraw with a reason…), made against the revision the page showed; then the record."""
+    record = transition_record(
+        actor_for(request),
+        local_id=local_id,
+        action=action,
+        message=request.POST.get("message", ""),
+        expected_revision=_number(request.POST, "revision"),
+    )
+    return redirect("records:detail", local_id=record.local_id)
 
 
 @require_POST

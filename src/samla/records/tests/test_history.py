@@ -1,13 +1,16 @@
-"""A record's history for people to read, restoring an earlier value of a field, and the tombstone of
-a withdrawn record: the services, and the pages through the test client with CSRF checks on."""
+"""A record's history for people to read, restoring an earlier value of a field, the record page's review
+forms and the tombstone of a withdrawn record: the services, and the pages through the test client with
+CSRF checks on."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 
+from samla.core.access import Actor
 from samla.core.errors import InvalidInput, NotFound, PermissionDenied, PreconditionFailed
 from samla.core.tests.users import make_user
 from samla.records.models import Record
@@ -221,3 +224,52 @@ def test_history_shows_lists_as_people_read_them(curator):
     assert changes["contributors"].new_text == "Masterson, Daniel ORCID 0000-0003-4364-9814"
     assert len(changes["contributors"].old_text.splitlines()) == len(current["contributors"])
     assert changes["identifiers"].new_text.splitlines()[-1] == "pmid: 12345678"
+
+
+# ---------------------------------------------------------------- the record page's review forms
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+
+def test_record_page_review_forms_take_a_deposit_through_to_published(db):
+    depositor_user, curator_user = make_user("depositor"), make_user("curator")
+    depositor, curator = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    depositor.force_login(depositor_user)
+    curator.force_login(curator_user)
+    record = create_record(Actor.for_user(depositor_user), data=record_input(), owner_id=depositor_user.pk)
+    url = f"/record/{record.local_id}"
+
+    def press(client: Client, action: str, **fields) -> object:
+        page = client.get(url).content.decode()
+        assert f'action="{url}/actions/{action}"' in page, action
+        revision = Record.objects.get(pk=record.pk).revision
+        form = {"csrfmiddlewaretoken": _token(page), "revision": revision, **fields}
+        return client.post(f"{url}/actions/{action}", form)
+
+    assert press(depositor, "submit").status_code == 302
+    assert 'actions/publish"' not in depositor.get(url).content.decode()  # not the depositor's to publish
+    press(curator, "return", message="Add the DOI.")
+    press(depositor, "submit")
+    press(curator, "approve")
+    response = press(curator, "publish")
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    record.refresh_from_db()
+    assert (record.state, record.approved) == ("published", True)
+    assert record.revisions.get(action="return").message == "Add the DOI."
+    assert "actions/" not in Client().get(url).content.decode()  # nothing to press for readers
+
+
+def test_record_page_review_form_twice_answers_409_naming_the_state(client, depositor):
+    client.force_login(User.objects.get(pk=depositor.user_id))
+    record = create_record(depositor, data=record_input(), owner_id=depositor.user_id)
+    form = {"revision": record.revision}
+
+    first = client.post(f"/record/{record.local_id}/actions/submit", form)
+    second = client.post(f"/record/{record.local_id}/actions/submit", {"revision": record.revision + 1})
+
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert "is submitted" in second.content.decode()
+    assert Record.objects.get(pk=record.pk).revision == 2
