@@ -97,3 +97,59 @@ def test_repeat_of_a_refused_input_is_judged_on_its_own():
 
     assert [o.status for o in outcomes] == ["failed", "created"]
     assert [o.index for o in outcomes] == [0, 1]
+
+
+def test_urn_of_another_record_is_left_out_with_a_flag_naming_it(kth_thesis_copies):
+    """DiVA's chalmers.xml gives a record the URN:NBN of invalid_issn.xml's (the same work under another
+    local id): the record is kept, without the URN, and its flag names the record that has it."""
+    from samla.imports.services import import_files
+
+    importer = Actor.system("import")
+    urn = "urn=urn:nbn:se:kth:diva-9500002"  # the second copy's, made the first's
+    path = kth_thesis_copies((9500001, {}), (9500002, {urn: "urn=urn:nbn:se:kth:diva-9500001"}))
+    list(import_files(importer, [kth_thesis_copies((9500001, {}), name="first.xml")]))
+
+    results = list(import_files(importer, [path]))
+    again = list(import_files(importer, [path]))
+
+    assert [(r.status, r.record) for r in results] == [
+        ("unchanged", "diva2:9500001"),
+        ("created", "diva2:9500002"),
+    ]
+    assert results[1].flags == (
+        ("identifiers", "urn urn:nbn:se:kth:diva-9500001 belongs to record diva2:9500001; left out"),
+    )
+    second = Record.objects.get(local_id="diva2:9500002")
+    assert ("urn", "urn:nbn:se:kth:diva-9500001") not in {
+        (i.scheme, i.value) for i in second.identifiers.all()
+    }
+    assert [(f["kind"], f["scheme"], f["value"]) for f in second.quality_flags] == [
+        ("identifier-taken", "urn", "urn:nbn:se:kth:diva-9500001")
+    ]
+    assert [(r.status, r.flags) for r in again] == [("unchanged", ()), ("unchanged", results[1].flags)]
+
+
+def test_a_curator_edit_of_a_record_with_a_urn_set_aside_is_not_refused(curator, kth_thesis_copies):
+    from samla.imports.services import import_files
+    from samla.records.services import get_record_for, record_to_input, update_record
+
+    urn = "urn=urn:nbn:se:kth:diva-9500002"  # the second copy's, made the first's
+    path = kth_thesis_copies((9500001, {}), (9500002, {urn: "urn=urn:nbn:se:kth:diva-9500001"}))
+    list(import_files(Actor.system("import"), [path]))
+    data = record_to_input(get_record_for(curator, "diva2:9500002"))
+    data.publisher = "KTH"
+
+    record, changed = update_record(curator, local_id="diva2:9500002", data=data)
+
+    assert changed and record.publisher == "KTH"
+    assert [f["kind"] for f in record.quality_flags] == ["identifier-taken"]
+
+
+def test_a_person_giving_a_urn_another_record_has_is_told(curator):
+    from samla.core.errors import InvalidInput
+    from samla.records.services import create_record
+
+    create_record(curator, data=record("First", ids=[("urn", "urn:nbn:se:kth:diva-9500001")]))
+
+    with pytest.raises(InvalidInput, match="belongs to record"):
+        create_record(curator, data=record("Second", ids=[("urn", "urn:nbn:se:kth:diva-9500001")]))

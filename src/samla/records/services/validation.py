@@ -79,6 +79,7 @@ FLAG_KINDS = {
     "contributor-without-name": _("Contributor without a name"),
     "invalid-link": _("Invalid link"),
     "invalid-value": _("Invalid value"),
+    "identifier-taken": _("Identifier of another record"),
 }
 
 # Genre words of sources without Swepub output types (JabRef MODS, BibTeX and CSL types), as hints.

@@ -28,7 +28,7 @@ from samla.vocabularies.identifiers import InvalidIdentifier, normalise_identifi
 
 from ..indexing import WrittenRows, index_written
 from ..models import Contribution, ContributionAffiliation, Identifier, Record, Revision
-from ..schemas import JournalIn, RecordIn
+from ..schemas import JournalIn, QualityFlag, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
 from .merging import Origin, actor_entry, claim, import_entry, merge_import
 from .proposals import propose_changes
@@ -84,7 +84,9 @@ def _create(actor: Actor, data: RecordIn, *, owner_id: int | None, origin: Origi
     """`create_record`; with `origin`, the record's fields are that import's."""
     require(actor, "record.create")
     lookups = Lookups.for_inputs([data])
+    taken = _taken_before(data)
     data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
+    _set_aside_taken_identifiers({0: data}, {}, only=None if origin is not None else {0: taken})
     if data.local_id and Record.objects.filter(local_id=data.local_id).exists():
         raise InvalidInput(
             gettext("Record %(local_id)s exists already.") % {"local_id": data.local_id},
@@ -170,7 +172,10 @@ def _update(
     record = get_record_for_update(actor, local_id)
     check_revision(record, expected_revision)
     lookups = Lookups.for_inputs([data])
+    taken = _taken_before(data)
     data = clean_record_input(data, lookups, lenient=origin is not None)  # imports keep bad values aside
+    own, only = {0: record.local_id}, None if origin is not None else {0: taken}
+    _set_aside_taken_identifiers({0: data}, own, only=only)
     now = timezone.now()
     plan = _plan(actor, record, data, origin, now.isoformat(), _issns_held([data]))
     proposed = bool(plan.proposals) and propose_changes(record, plan.proposals, origin, now)
@@ -334,12 +339,14 @@ def _import_records(
     lookups = Lookups.for_inputs(inputs)
     outcomes: dict[int, ImportOutcome] = {}
     cleaned: dict[int, RecordIn] = {}
+    set_aside = _carried_taken(origins, inputs)
     for index, data in enumerate(inputs):
         try:
             cleaned[index] = clean_record_input(data, lookups, lenient=True)
         except InvalidInput as error:
             outcomes[index] = ImportOutcome(index, "failed", error=error)
     existing = _existing_local_ids(cleaned)
+    _set_aside_taken_identifiers(cleaned, existing, only=set_aside)
     for index, record in _unchanged(actor, cleaned, existing, origins).items():
         outcomes[index] = ImportOutcome(index, "unchanged", record)
         del cleaned[index], existing[index]
@@ -511,6 +518,83 @@ def source_keys(data: RecordIn) -> list[tuple[str, str]]:
             except InvalidIdentifier:
                 continue
     return keys
+
+
+TAKEN = "identifier-taken"  # the quality flag of a repository identifier another record holds
+
+
+def _taken_before(data: RecordIn) -> set[tuple[str, str]]:
+    """The identifiers an input carries as set aside for being another record's (a stored record read
+    back for an edit): they stay aside while that record holds them, so a person's edit of the record is
+    not refused for them."""
+    return {(f.scheme, f.value) for f in data.quality_flags if f.kind == TAKEN}
+
+
+def _carried_taken(
+    origins: Sequence[Origin | None], inputs: Sequence[RecordIn]
+) -> dict[int, set[tuple[str, str]] | None] | None:
+    """What `_set_aside_taken_identifiers` may set aside in a batch (read before the inputs are cleaned):
+    anything for an import's inputs, only what was set aside before for a person's, who is told instead
+    of an identifier they give."""
+    if all(origin is not None for origin in origins):
+        return None
+    return {
+        index: None if origin is not None else _taken_before(data)
+        for index, (data, origin) in enumerate(zip(inputs, origins, strict=True))
+    }
+
+
+def _set_aside_taken_identifiers(
+    inputs: dict[int, RecordIn],
+    own: dict[int, str],
+    *,
+    only: dict[int, set[tuple[str, str]] | None] | None = None,
+) -> None:
+    """Leave out of each (cleaned) input the OAI identifiers and URN:NBNs another record holds, each
+    with a quality flag naming that record: such an identifier names one record here, and a source that
+    gives it to a second record (the same work under another local id) has one bad value, for which the
+    record is not refused. `own`: the local id of the record each input describes again, if any.
+    `only`: per input, the identifiers that may be set aside (None: any); the others are left to the
+    conflict check, which refuses them."""
+    values = {i.value for d in inputs.values() for i in d.identifiers if i.scheme in REPOSITORY_SCHEMES}
+    if not values:
+        return
+    holders = dict(
+        ((scheme, value), local_id)
+        for scheme, value, local_id in Identifier.objects.filter(
+            in_text_array("value", values), relation="", scheme__in=REPOSITORY_SCHEMES
+        ).values_list("scheme", "value", "record__local_id")
+    )
+    for index, data in inputs.items():
+        allowed = only.get(index) if only is not None else None
+        taken = [
+            i
+            for i in data.identifiers
+            if holders.get((i.scheme, i.value)) not in (None, own.get(index))
+            and (allowed is None or (i.scheme, i.value) in allowed)
+        ]
+        if taken:
+            _flag_taken(data, taken, holders)
+
+
+def _flag_taken(data: RecordIn, taken: list, holders: dict[tuple[str, str], str]) -> None:
+    data.identifiers = [i for i in data.identifiers if i not in taken]
+    data.quality_flags = sorted(
+        [
+            *data.quality_flags,
+            *(
+                QualityFlag(
+                    field="identifiers",
+                    kind=TAKEN,
+                    scheme=i.scheme,
+                    value=i.value,
+                    message=f"{i.scheme} {i.value} belongs to record {holders[i.scheme, i.value]}; left out",
+                )
+                for i in taken
+            ),
+        ],
+        key=lambda f: (f.field, f.kind, f.scheme, f.value),
+    )
 
 
 def _repository_identifier_conflicts(inputs: list[RecordIn], *, own: dict[int, int]) -> list[InvalidInput]:
