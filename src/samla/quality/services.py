@@ -3,15 +3,17 @@ else waits for them: published records Swepub would refuse, and sources' propose
 
 Flags live on the record (`Record.quality_flags`, written by `records.services` with the record itself),
 so an import spends no query on them and fixing a value (a later import or edit without the problem)
-clears its flag. Here they are read: every flagged record with its flags and organisations in three
-queries, however many there are, then counted and filtered in memory.
+clears its flag. Here they are read CHUNK flagged records at a time, in local id order, each chunk with
+its records' organisations (two queries a chunk, and two for the organisations): the report counts
+and pages them as they go, and the CSV export streams them, so neither holds more than a chunk and a page
+whatever the number of flags.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,7 @@ from samla.records.services.validation import FLAG_KINDS
 
 NO_ORGANISATION = "none"  # the organisation filter for records no affiliation links to an organisation
 EXAMPLES = 20  # records named under each Swepub rule; the count says how many there are
+CHUNK = 500  # flagged records read at a time
 
 
 @dataclass(frozen=True)
@@ -80,78 +83,118 @@ class QualityFilter:
 
 @dataclass(frozen=True)
 class _Flagged:
-    row: FlagRow
+    """A flagged record: its flags as rows, and its organisations."""
+
+    rows: list[FlagRow]
     organisation_ids: frozenset[int]  # every organisation its record's affiliations link to
     roots: tuple[tuple[str, str], ...]  # its top-level organisations as (id, name)
 
 
+@dataclass
+class _Tally:
+    """Flags and records counted by a key (a kind, an organisation) as the records go by."""
+
+    flags: Counter = field(default_factory=Counter)
+    records: Counter = field(default_factory=Counter)
+
+    def add(self, keys: list) -> None:
+        self.flags.update(keys)
+        self.records.update(set(keys))
+
+
 def review_quality(actor: Actor, *, filters: QualityFilter, page: int = 1, size: int = 100) -> QualityReport:
-    """The quality report curators read (`quality.review`)."""
+    """The quality report curators read (`quality.review`): one pass over the flagged records, which
+    counts the flags by kind (under the other filters), by organisation (likewise), and keeps the page of
+    the flags that pass them all."""
     require(actor, "quality.review")
     page, size = check_page(page, size)
-    flagged = _load_flagged()
-    shown = [f.row for f in _filtered(flagged, filters)]
-    start = (page - 1) * size
+    of_organisation = _organisation_test(filters.organisation)
+    kinds, organisations = _Tally(), _Tally()
+    shown, total, start = [], 0, (page - 1) * size
+    none = ((NO_ORGANISATION, _("No organisation")),)
+    for flagged in _flagged_records():
+        in_organisation = of_organisation(flagged)
+        roots = flagged.roots or none
+        of_kind, of_roots = [], []
+        for row in (r for r in flagged.rows if _matches(r, filters.text)):
+            if in_organisation:
+                of_kind.append(row.kind)
+            if not filters.kind or row.kind == filters.kind:
+                of_roots += roots
+                if in_organisation:
+                    shown += [row] if start <= total < start + size else []
+                    total += 1
+        kinds.add(of_kind)
+        organisations.add(of_roots)
     return QualityReport(
-        by_kind=_by_kind(_filtered(flagged, replace(filters, kind=""))),
-        by_organisation=_by_organisation(_filtered(flagged, replace(filters, organisation=""))),
-        flags=Page(items=shown[start : start + size], total=len(shown), page=page, size=size),
+        by_kind=_counts(kinds, lambda kind: (kind, str(FLAG_KINDS.get(kind, kind)))),
+        by_organisation=_counts(organisations, lambda root: root),
+        flags=Page(items=shown, total=total, page=page, size=size),
     )
 
 
-def list_flags(actor: Actor, *, filters: QualityFilter) -> list[FlagRow]:
-    """Every flag that passes the filters, for the CSV export (`quality.review`)."""
+def list_flags(actor: Actor, *, filters: QualityFilter) -> Iterator[FlagRow]:
+    """Every flag that passes the filters, for the CSV export to stream (`quality.review`, asked before
+    the first is read)."""
     require(actor, "quality.review")
-    return [f.row for f in _filtered(_load_flagged(), filters)]
+    return _passing(filters)
 
 
-def _filtered(flagged: list[_Flagged], filters: QualityFilter) -> list[_Flagged]:
+def _passing(filters: QualityFilter) -> Iterator[FlagRow]:
     of_organisation = _organisation_test(filters.organisation)
-    return [
-        f
-        for f in flagged
-        if (not filters.kind or f.row.kind == filters.kind)
-        and of_organisation(f)
-        and _matches(f.row, filters.text)
-    ]
-
-
-def _load_flagged() -> list[_Flagged]:
-    """Every flag of every record, ordered by record id, with the organisations of each record."""
-    parents = dict(Organisation.objects.values_list("pk", "parent_id"))
-    linked: dict[int, set[int]] = {}
-    for record_id, organisation_id in (
-        ContributionAffiliation.objects.filter(organisation__isnull=False)
-        .exclude(contribution__record__quality_flags=[])
-        .values_list("contribution__record_id", "organisation_id")
-    ):
-        linked.setdefault(record_id, set()).add(organisation_id)
-    root_ids = {_root(parents, pk) for ids in linked.values() for pk in ids}
-    names = {o.pk: o.name for o in Organisation.objects.filter(pk__in=root_ids)}
-    flagged = []
-    records = Record.objects.exclude(quality_flags=[]).order_by("local_id")
-    for pk, local_id, title, state, flags in records.values_list(
-        "pk", "local_id", "title", "state", "quality_flags"
-    ):
-        ids = linked.get(pk, set())
-        roots = tuple(
-            sorted({(str(r), names[r]) for r in {_root(parents, i) for i in ids}}, key=lambda r: r[1])
-        )
-        for flag in flags:
-            row = FlagRow(
-                local_id=local_id,
-                title=title,
-                state=state,
-                field=flag.get("field", ""),
-                kind=flag.get("kind", ""),
-                value=flag.get("value", ""),
-                scheme=flag.get("scheme", ""),
-                kept=flag.get("kept", ""),
-                message=flag.get("message", ""),
-                organisations=tuple(name for _pk, name in roots),
+    for flagged in _flagged_records():
+        if of_organisation(flagged):
+            yield from (
+                row
+                for row in flagged.rows
+                if (not filters.kind or row.kind == filters.kind) and _matches(row, filters.text)
             )
-            flagged.append(_Flagged(row, frozenset(ids), roots))
-    return flagged
+
+
+def _flagged_records() -> Iterator[_Flagged]:
+    """Every flagged record, in local id order, with its flags and organisations, read CHUNK at a time."""
+    parents = dict(Organisation.objects.values_list("pk", "parent_id"))
+    names = {o.pk: o.name for o in Organisation.objects.filter(parent__isnull=True)}  # the roots'
+    after = ""
+    while True:
+        chunk = list(
+            Record.objects.exclude(quality_flags=[])
+            .filter(local_id__gt=after)
+            .order_by("local_id")
+            .values_list("pk", "local_id", "title", "state", "quality_flags")[:CHUNK]
+        )
+        if not chunk:
+            return
+        linked: dict[int, set[int]] = {}
+        for record_id, organisation_id in ContributionAffiliation.objects.filter(
+            contribution__record_id__in=[row[0] for row in chunk], organisation__isnull=False
+        ).values_list("contribution__record_id", "organisation_id"):
+            linked.setdefault(record_id, set()).add(organisation_id)
+        for pk, local_id, title, state, flags in chunk:
+            ids = linked.get(pk, set())
+            roots = tuple(
+                sorted({(str(r), names[r]) for r in {_root(parents, i) for i in ids}}, key=lambda r: r[1])
+            )
+            rows = [_row(local_id, title, state, flag, roots) for flag in flags]
+            yield _Flagged(rows, frozenset(ids), roots)
+        if len(chunk) < CHUNK:
+            return
+        after = chunk[-1][1]
+
+
+def _row(local_id: str, title: str, state: str, flag: dict, roots: tuple[tuple[str, str], ...]) -> FlagRow:
+    return FlagRow(
+        local_id=local_id,
+        title=title,
+        state=state,
+        field=flag.get("field", ""),
+        kind=flag.get("kind", ""),
+        value=flag.get("value", ""),
+        scheme=flag.get("scheme", ""),
+        kept=flag.get("kept", ""),
+        message=flag.get("message", ""),
+        organisations=tuple(name for _pk, name in roots),
+    )
 
 
 def _root(parents: dict[int, int | None], pk: int) -> int:
@@ -182,24 +225,9 @@ def _matches(row: FlagRow, text: str) -> bool:
     )
 
 
-def _by_kind(flagged: list[_Flagged]) -> list[Count]:
-    flags = Counter(f.row.kind for f in flagged)
-    records = Counter(kind for kind, _local_id in {(f.row.kind, f.row.local_id) for f in flagged})
+def _counts(tally: _Tally, key_and_label: Callable) -> list[Count]:
     return sorted(
-        (Count(kind, str(FLAG_KINDS.get(kind, kind)), records[kind], n) for kind, n in flags.items()),
-        key=lambda c: (-c.flags, c.label),
-    )
-
-
-def _by_organisation(flagged: list[_Flagged]) -> list[Count]:
-    flags: Counter[tuple[str, str]] = Counter()
-    records: dict[tuple[str, str], set[str]] = {}
-    for item in flagged:
-        for root in item.roots or ((NO_ORGANISATION, _("No organisation")),):
-            flags[root] += 1
-            records.setdefault(root, set()).add(item.row.local_id)
-    return sorted(
-        (Count(key, label, len(records[(key, label)]), n) for (key, label), n in flags.items()),
+        (Count(*key_and_label(key), tally.records[key], n) for key, n in tally.flags.items()),
         key=lambda c: (-c.flags, c.label),
     )
 

@@ -7,6 +7,7 @@ import pytest
 from samla.core.errors import PermissionDenied
 from samla.imports.services import import_files
 from samla.oai.swepub import swepub_problems
+from samla.quality import services as quality_services
 from samla.quality.services import (
     NO_ORGANISATION,
     Count,
@@ -110,3 +111,29 @@ def test_review_waiting_names_the_records_swepub_would_refuse_by_rule(curator, s
 def test_review_waiting_is_for_curators(reader):
     with pytest.raises(PermissionDenied):
         review_waiting(reader)
+
+
+@pytest.mark.parametrize(("chunk", "chunks"), [(500, 1), (1, 3)])
+def test_review_quality_reads_the_flagged_records_a_chunk_at_a_time(
+    flagged, curator, monkeypatch, django_assert_num_queries, chunk, chunks
+):
+    """Two queries a chunk (its records, their organisations) and two for the organisations, whatever the
+    number of flags: never every flagged record at once. (The last, empty chunk of three is one query.)"""
+    monkeypatch.setattr(quality_services, "CHUNK", chunk)
+
+    with django_assert_num_queries(2 + 2 * chunks - (chunks > 1)):
+        report = review_quality(curator, filters=ALL, page=2, size=1)
+
+    assert (report.flags.total, [f.local_id for f in report.flags.items]) == (2, ["diva2:9300001"])
+
+
+def test_list_flags_streams_a_chunk_at_a_time(flagged, curator, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(quality_services, "CHUNK", 1)
+    rows = list_flags(curator, filters=ALL)
+
+    with django_assert_num_queries(2 + 2):  # the organisations, then the first chunk
+        first = next(rows)
+    with django_assert_num_queries(2):
+        second = next(rows)
+
+    assert [first.local_id, second.local_id] == ["diva2:844675", "diva2:9300001"]
