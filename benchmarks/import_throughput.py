@@ -1,7 +1,9 @@
 """Import throughput: `samla import` over a generated corpus of 100,000 Swepub MODS records derived from
 the real DiVA records in testdata/, beside reading and mapping the same files without writing.
 
-Target (issue #2): ≥ 2,000 records/s on SQLite.
+Targets (issues #2, #16): ≥ 2,000 records/s on SQLite with provenance and quality flags kept, and a
+re-import of the same 100,000 unchanged records ≥ 5,000 records/s (records passed over by their
+fingerprints, `imports.fingerprints`).
 """
 
 from __future__ import annotations
@@ -135,18 +137,20 @@ def run() -> str:
         manage(env, "migrate", "--noinput", "-v", "0")
         parse_seconds, parse_out = timed([BIN / "python", "-c", PARSE_ONLY, *paths], env)
         import_seconds, import_out, writer, reader = timed_import(paths, env)
-        again_seconds, again_out = timed([BIN / "samla", "import", *paths[:1]], env)
+        again_seconds, again_out, again_writer, again_reader = timed_import(paths, env)
     rate, parse_rate = RECORDS / import_seconds, RECORDS / parse_seconds
+    again_rate = RECORDS / again_seconds
     rows = [
         ["what", "records", "seconds", "records/s", "output"],
         ["read + map only (baseline)", f"{RECORDS:,}", f"{parse_seconds:.1f}", f"{parse_rate:,.0f}",
          parse_out],
         ["`samla import` into empty SQLite", f"{RECORDS:,}", f"{import_seconds:.1f}", f"{rate:,.0f}",
          import_out],
-        [f"re-import of {PER_FILE:,} (no change)", f"{PER_FILE:,}", f"{again_seconds:.1f}",
-         f"{PER_FILE / again_seconds:,.0f}", again_out],
+        ["re-import of the same files (no change)", f"{RECORDS:,}", f"{again_seconds:.1f}",
+         f"{again_rate:,.0f}", again_out],
     ]  # fmt: skip
     verdict = "met" if rate >= 2000 else "NOT met"
+    again_verdict = "met" if again_rate >= 5000 else "NOT met"
     return (
         "## Import throughput (issue #2)\n\n"
         f"{RECORDS:,} Swepub MODS records in {RECORDS // PER_FILE} OAI-PMH files, derived from the real "
@@ -156,9 +160,15 @@ def run() -> str:
         f"(target ≥ 2,000: {verdict}). Peak memory: {writer.peak_mb + reader.peak_mb} MB, the sum of the "
         f"importing process ({writer.peak_mb} MB) and the reading process it starts ({reader.peak_mb} MB). "
         f"CPU time: the importing process {_busy(writer, import_seconds)}; the reading process "
-        f"{_busy(reader, import_seconds)}. A process busy nearly all the time is one the other waits for.\n"
+        f"{_busy(reader, import_seconds)}. A process busy nearly all the time is one the other waits for.\n\n"
+        f"Re-import of the {RECORDS:,} unchanged records: {again_rate:,.0f} records/s (target ≥ 5,000: "
+        f"{again_verdict}), **{again_rate / parse_rate:.2f}** times the read-and-map rate. Each record is "
+        "known by the fingerprint of its source bytes, kept when it was written (`imports.fingerprints`): "
+        "it is neither parsed, mapped, merged nor written, and counts as unchanged. CPU time: the importing "
+        f"process {_busy(again_writer, again_seconds)}; the reading process "
+        f"{_busy(again_reader, again_seconds)}.\n"
     )
 
 
 def _busy(usage: ProcessUsage, seconds: float) -> str:
-    return f"{usage.cpu_seconds:.1f} s, {usage.cpu_seconds / seconds:.0%} of the import's time"
+    return f"{usage.cpu_seconds:.1f} s, {usage.cpu_seconds / seconds:.0%} of the run's time"

@@ -25,3 +25,22 @@ class HarvestState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.base_url} {self.metadata_prefix} {self.set_spec}".strip()
+
+
+class ImportFingerprint(models.Model):
+    """The fingerprint of the source record a record was last imported from, per source format
+    (`imports.fingerprints`): the same bytes again, while the record is at `revision`, change nothing."""
+
+    record = models.ForeignKey("records.Record", on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)  # the format, as field provenance names it
+    fingerprint = models.CharField(max_length=32, db_index=True)
+    revision = models.PositiveIntegerField()
+    flags = models.JSONField(default=list)  # the quality flags of its values, as [field, message]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "source"], name="unique_fingerprint_per_source")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.fingerprint}"

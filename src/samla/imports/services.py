@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from ctypes import c_byte
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from samla.batch.collection import collect_batch, collecting_per_batch
@@ -41,9 +42,10 @@ from samla.records.services import (
 from samla.search.indexing import using_work_ahead, work_ahead, writing_many
 
 from .errors import UnreadableFile
+from .fingerprints import Known, Span, keep_fingerprints, known_fingerprints, record_spans, still_at
 from .mapping import Header, MappedRecord
 from .oai_pmh import SourceRecord
-from .readers import read_file
+from .readers import file_kind, read_file
 
 STATUSES = ("created", "updated", "unchanged", "deleted", "failed", "duplicate", "proposed")
 DELETED_FORMAT = "oai-pmh"  # the provenance of a state a source's deletion (an OAI-PMH header) set
@@ -125,7 +127,11 @@ def _import_files(
     # records to write. In shared memory, so the reading process sees what this one sets.
     stems_wanted = multiprocessing.RawValue("b", large)
     with collecting_per_batch(), writing_many() if large else nullcontext():
-        items = run_in_worker(mapped_batches, names, stems_wanted) if large else mapped_batches(names)
+        items = (
+            run_in_worker(partial(mapped_batches, own_connections=True), names, stems_wanted)
+            if large
+            else mapped_batches(names)
+        )
         for item in items:
             if isinstance(item, ImportResult):
                 yield item
@@ -170,48 +176,119 @@ class MappedSource:
     # The stems of the record's titles, keywords and abstracts (`search.indexing.work_ahead`),
     # worked out here so that the writing process, the slower one, does not have to.
     stems: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The source record's fingerprint (`fingerprints`), kept with the record once written; "" when the
+    # file's records have none.
+    fingerprint: str = ""
+    # What was kept of a record this fingerprint names, when the record is still as that import left it:
+    # the record is then not mapped (`mapped` is None) and counts as unchanged.
+    known: Known | None = None
+    position: int = 0  # the record's place in its file, to read it again should `known` be out of date
 
 
 # What the reading side hands on: a file's failure, its number of records, or a batch of them mapped.
 Read = ImportResult | int | list[MappedSource]
 
 
-def mapped_batches(paths: list[str], stems_wanted: c_byte | None = None) -> Iterator[Read]:
+def mapped_batches(
+    paths: list[str], stems_wanted: c_byte | None = None, *, own_connections: bool = False
+) -> Iterator[Read]:
     """For each file, how many records it holds, then its records mapped BATCH_SIZE at a time; or the
     failure of a file that cannot be read. Each batch comes with the stems of its records' texts while
-    `stems_wanted.value` is true."""
+    `stems_wanted.value` is true. Records whose fingerprints are known are not mapped (`fingerprints`).
+
+    `own_connections`: in the reading process, which looks fingerprints up on database connections of its
+    own (the one it inherits is the importing process's)."""
+    if own_connections:
+        _connect_afresh()
     for path in paths:
         yield from _file_batches(path, stems_wanted)
+
+
+_INHERITED: list = []  # the reading process's inherited connections: kept referenced, never closed there
+
+
+def _connect_afresh() -> None:
+    for wrapper in connections.all(initialized_only=True):
+        _INHERITED.append(wrapper.connection)
+        wrapper.connection = None  # the next query connects afresh
 
 
 def _file_batches(path: str, stems_wanted: c_byte | None) -> Iterator[Read]:
     """One file's part of `mapped_batches`. Its parsed tree is freed when the file is done, before the
     next file is parsed: a second tree beside it would double what the reading process holds (a parsed
-    file is several times its size: docs/benchmarks.md) and take fresh pages from the system for it."""
+    file is several times its size: docs/benchmarks.md) and take fresh pages from the system for it.
+
+    A file whose every record is known by its fingerprint is not parsed at all."""
+    spans = _spans(path)
+    known = _known([span.fingerprint for span in spans or ()])
+    if spans and len(known) == len(spans):
+        yield len(spans)
+        for start in range(0, len(spans), BATCH_SIZE):
+            yield [
+                MappedSource(path, span.line, Header(), fingerprint=span.fingerprint,
+                             known=known[span.fingerprint], position=start + n)
+                for n, span in enumerate(spans[start : start + BATCH_SIZE])
+            ]  # fmt: skip
+        return
     try:
         records = read_file(Path(path))
     except UnreadableFile as error:
         yield ImportResult(error.path, error.line, "", "failed", "", error.reason)
         return
     yield len(records)
+    fingerprints = [s.fingerprint for s in spans] if spans and len(spans) == len(records) else None
     for start in range(0, len(records), BATCH_SIZE):
         with_stems = bool(stems_wanted and stems_wanted.value)
-        yield [_map(source, with_stems=with_stems) for source in records[start : start + BATCH_SIZE]]
+        yield [
+            _map(source, with_stems=with_stems, fingerprint=fingerprints[start + n] if fingerprints else "",
+                 known=known, position=start + n)
+            for n, source in enumerate(records[start : start + BATCH_SIZE])
+        ]  # fmt: skip
         collect_batch()
 
 
-def _map(source: SourceRecord, *, with_stems: bool = False) -> MappedSource:
+def _spans(path: str) -> list[Span] | None:
+    """The fingerprinted records of an OAI-PMH file (`fingerprints.record_spans`); None for other files."""
+    try:
+        if file_kind(Path(path)) != "xml":
+            return None
+        return record_spans(Path(path).read_bytes())
+    except (OSError, UnreadableFile):
+        return None  # read_file says what is wrong with it
+
+
+def _known(fingerprints: list[str]) -> dict[str, Known]:
+    known: dict[str, Known] = {}
+    for start in range(0, len(fingerprints), BATCH_SIZE):
+        known.update(known_fingerprints(fingerprints[start : start + BATCH_SIZE]))
+    return known
+
+
+def _map(
+    source: SourceRecord,
+    *,
+    with_stems: bool = False,
+    fingerprint: str = "",
+    known: dict[str, Known] | None = None,
+    position: int = 0,
+) -> MappedSource:
     """The source record mapped; with the stems of its texts for the writing process if `with_stems` (in
-    one process, working them out ahead would only add to its work)."""
+    one process, working them out ahead would only add to its work). Not mapped when its `fingerprint`
+    is `known`: it is the same as when the record was last written."""
     where = (source.path, source.line, source.header)
     if source.header.deleted:
         return MappedSource(*where)
+    if known and fingerprint in known:
+        return MappedSource(*where, fingerprint=fingerprint, known=known[fingerprint], position=position)
     try:
         mapped = source.map()
     except SamlaError as error:
         return MappedSource(*where, failure=_failure(source, source.header.identifier, error))
     stems = work_ahead(mapped.values) if with_stems else {}
-    return MappedSource(*where, mapped=mapped, warnings=source.warnings, stems=stems)
+    return MappedSource(
+        *where, mapped=mapped, warnings=source.warnings, stems=stems, fingerprint=fingerprint,
+        position=position,
+    )  # fmt: skip
 
 
 @dataclass
@@ -304,8 +381,11 @@ def _write_batch(
 ) -> list[ImportResult]:
     results: dict[int, ImportResult] = {}
     mapped: dict[int, MappedRecord] = {}
+    sources = _known_still(sources)
     for index, source in enumerate(sources):
-        if source.failure:
+        if source.known:
+            results[index] = _unchanged(source)
+        elif source.failure:
             results[index] = source.failure
         elif source.header.deleted:
             results[index] = _withdraw(actor, source, run)
@@ -345,7 +425,45 @@ def _write_batch(
                 proposed=outcome.proposed,
                 flags=flags,
             )
+    if not run.dry_run:
+        keep_fingerprints(_fingerprints(sources, mapped, outcomes))
     return [results[i] for i in sorted(results)]
+
+
+def _unchanged(source: MappedSource) -> ImportResult:
+    known = source.known
+    return ImportResult(source.path, source.line, known.local_id, "unchanged", flags=known.flags)
+
+
+def _known_still(sources: list[MappedSource]) -> list[MappedSource]:
+    """The batch with the records known by their fingerprints checked against their records as they are
+    now, one query: a record this run has changed since the reading process looked (a source that sent it
+    twice) is read from its file again and mapped here."""
+    expected = {s.known.local_id: s.known.revision for s in sources if s.known}
+    if not expected:
+        return sources
+    current = still_at(expected)
+    stale = [i for i, s in enumerate(sources) if s.known and s.known.local_id not in current]
+    if not stale:
+        return sources
+    sources = list(sources)
+    for path in {sources[i].path for i in stale}:
+        records = read_file(Path(path))
+        for i in (i for i in stale if sources[i].path == path):
+            sources[i] = _map(records[sources[i].position], fingerprint=sources[i].fingerprint)
+    return sources
+
+
+def _fingerprints(
+    sources: list[MappedSource], mapped: dict[int, MappedRecord], outcomes: list
+) -> Iterator[tuple[int, str, str, int, list, bool]]:
+    """What to keep of each fingerprinted record the batch wrote or found unchanged (and whether new)."""
+    for index, outcome in zip(mapped, outcomes, strict=True):
+        source, record = sources[index], outcome.record
+        if source.fingerprint and outcome.error is None and not isinstance(outcome, DuplicateOutcome):
+            flags = [[f.field, f.message] for f in mapped[index].record.quality_flags]
+            format, new = mapped[index].format or "unknown", outcome.status == "created"
+            yield record.pk, format, source.fingerprint, record.revision, flags, new
 
 
 def _withdraw(actor: Actor, source: MappedSource, run: Run) -> ImportResult:

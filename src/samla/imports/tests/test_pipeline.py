@@ -81,9 +81,9 @@ def test_import_files_in_worker_unreadable_file_and_deleted_header(db, system, i
     assert Record.objects.get(local_id="diva2:459554").state == "withdrawn"
 
 
-def test_mapped_batches_bring_stems_while_the_writer_wants_them(monkeypatch, kth_thesis_copies):
+def test_mapped_batches_bring_stems_while_the_writer_wants_them(db, monkeypatch, kth_thesis_copies):
     """A re-run of records already here would work out stems for nothing: the writer says so after each
-    batch, and the reader stops until it says otherwise."""
+    batch, and the reader stops until it says otherwise. (The reader reads the fingerprints kept.)"""
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     first = kth_thesis_copies(*((9300000 + n, {}) for n in range(4)), name="first.xml")
     second = kth_thesis_copies(*((9310000 + n, {}) for n in range(3)), name="second.xml")
