@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from samla.core.queries import in_id_runs, in_text_array
+from samla.batch.queries import in_id_runs, in_text_array
 from samla.records.models import Record
 from samla.records.services.rows import insert_rows
 
