@@ -7,6 +7,7 @@ batch of one, so there is one way a record reaches the database.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -347,7 +348,11 @@ def _import_records(
             outcomes[index] = ImportOutcome(index, "failed", error=error)
     existing = _existing_local_ids(cleaned)
     _set_aside_taken_identifiers(cleaned, existing, only=set_aside)
-    for index, record in _unchanged(actor, cleaned, existing, origins).items():
+    # A record the batch describes twice is written in order, one by one: compared in bulk with the
+    # stored record, a later copy equal to it would be found unchanged although an earlier one changed it.
+    once = Counter(existing.values())
+    compared = {index: local_id for index, local_id in existing.items() if once[local_id] == 1}
+    for index, record in _unchanged(actor, cleaned, compared, origins).items():
         outcomes[index] = ImportOutcome(index, "unchanged", record)
         del cleaned[index], existing[index]
     fresh, one_by_one = _split_new(cleaned, existing)
