@@ -38,17 +38,19 @@ VERSION = b"samla-import-1\n"
 _START = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?record(?=[\s/>])")
 _ENVELOPE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?OAI-PMH[\s>][^>]*>")
 _END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?OAI-PMH\s*>\s*$")
+_IDENTIFIER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?identifier>([^<]*)<")
 
 
 @dataclass(frozen=True)
 class Span:
-    """Where a source record's bytes are in its file (start, end), the line it starts on, and its
-    fingerprint."""
+    """Where a source record's bytes are in its file (start, end), the line it starts on, its fingerprint,
+    and the first <identifier> in it (its header's), as written."""
 
     start: int
     end: int
     line: int
     fingerprint: str
+    identifier: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,20 @@ def record_spans(raw: bytes) -> list[Span] | None:
         counted_to = start
         digest = hashlib.blake2b(salt, digest_size=16)
         digest.update(view[start:end])
-        spans.append(Span(start, end, line, digest.hexdigest()))
+        identifier = _IDENTIFIER.search(raw, start, end)
+        spans.append(Span(start, end, line, digest.hexdigest(), identifier[1].strip() if identifier else b""))
     return spans
+
+
+def sent_twice(spans: list[Span]) -> set[str]:
+    """The fingerprints of records whose header identifier the file gives more than once: none of them is
+    passed over, so the record ends as the file's last copy says whichever copy was known (the copies
+    of one batch are looked up before any of them is written)."""
+    seen: dict[bytes, list[str]] = {}
+    for span in spans:
+        if span.identifier:
+            seen.setdefault(span.identifier, []).append(span.fingerprint)
+    return {fingerprint for found in seen.values() if len(found) > 1 for fingerprint in found}
 
 
 def known_fingerprints(fingerprints: Iterable[str]) -> dict[str, Known]:

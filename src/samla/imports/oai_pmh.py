@@ -11,7 +11,7 @@ from __future__ import annotations
 import html.entities
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -19,6 +19,7 @@ from lxml import etree
 from samla.core.errors import InvalidInput
 
 from .errors import UnreadableFile
+from .fingerprints import record_spans
 from .mapping import Header, MappedRecord, add_header, child, children, clean, element_text, localname
 from .mods import MODS_NS, map_mods
 from .oai_dc import OAI_DC_NS, map_oai_dc
@@ -35,6 +36,7 @@ class SourceRecord:
     header: Header
     metadata: etree._Element | None
     warnings: tuple[str, ...] = ()  # as `references.Entry`'s: XML records are refused, not mended
+    fingerprint: str = ""  # of its bytes, for a harvested page's records (`fingerprints.record_spans`)
 
     def map(self) -> MappedRecord:
         """The record in the service's input shape; InvalidInput names the field when a value does not fit."""
@@ -139,6 +141,9 @@ def read_list_page(url: str, content: bytes) -> ListPage:
     if error is not None and error.get("code") == "noRecordsMatch":
         return ListPage([], "", element_text(child(root, "responseDate")))
     records = list(_oai_records(url, root))
+    spans = record_spans(content)
+    if spans and len(spans) == len(records):
+        records = [replace(r, fingerprint=span.fingerprint) for r, span in zip(records, spans, strict=True)]
     listing = child(root, "ListRecords")
     token = child(listing, "resumptionToken") if listing is not None else None
     return ListPage(records, element_text(token), element_text(child(root, "responseDate")))

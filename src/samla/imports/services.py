@@ -13,6 +13,7 @@ proposed). A dry run does all of it in one transaction that is rolled back, and 
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from ctypes import c_byte
@@ -42,7 +43,15 @@ from samla.records.services import (
 from samla.search.indexing import using_work_ahead, work_ahead, writing_many
 
 from .errors import UnreadableFile
-from .fingerprints import Known, Span, keep_fingerprints, known_fingerprints, record_spans, still_at
+from .fingerprints import (
+    Known,
+    Span,
+    keep_fingerprints,
+    known_fingerprints,
+    record_spans,
+    sent_twice,
+    still_at,
+)
 from .mapping import Header, MappedRecord
 from .oai_pmh import SourceRecord
 from .readers import file_kind, read_file
@@ -220,7 +229,8 @@ def _file_batches(path: str, stems_wanted: c_byte | None) -> Iterator[Read]:
 
     A file whose every record is known by its fingerprint is not parsed at all."""
     spans = _spans(path)
-    known = _known([span.fingerprint for span in spans or ()])
+    twice = sent_twice(spans or [])
+    known = _known([span.fingerprint for span in spans or () if span.fingerprint not in twice])
     if spans and len(known) == len(spans):
         yield len(spans)
         for start in range(0, len(spans), BATCH_SIZE):
@@ -347,11 +357,16 @@ def import_sources(
 ) -> Iterator[ImportResult]:
     """Import records read from a file or a harvested page, BATCH_SIZE to a transaction.
 
-    `organisations` caches the organisation paths created so far in `run`.
+    `organisations` caches the organisation paths created so far in `run`. Records whose fingerprints
+    (`SourceRecord.fingerprint`, a harvested page's) are known are not mapped, unless the page sends
+    their record twice.
     """
+    sent = Counter(source.header.identifier for source in sources)
     for start in range(0, len(sources), BATCH_SIZE):
         batch = sources[start : start + BATCH_SIZE]
-        yield from run.counted(_import_batch(actor, [_map(source) for source in batch], organisations, run))
+        known = _known([s.fingerprint for s in batch if s.fingerprint and sent[s.header.identifier] == 1])
+        mapped = [_map(source, fingerprint=source.fingerprint, known=known) for source in batch]
+        yield from run.counted(_import_batch(actor, mapped, organisations, run))
         if progress:
             progress(len(batch))
 

@@ -113,6 +113,18 @@ def test_a_record_sent_twice_changed_in_between_ends_as_sent_last(monkeypatch, k
     assert Record.objects.get(local_id="diva2:9400001").page_count == original == 73
 
 
+def test_a_record_sent_twice_in_one_batch_ends_as_sent_last(kth_thesis_copies):
+    list(import_files(IMPORTER, [kth_thesis_copies((9400001, {}), name="first.xml")]))
+    changed = {"<extent>73</extent>": "<extent>74</extent>"}
+    twice = kth_thesis_copies((9400001, changed), (9400001, {}), name="twice.xml")
+
+    assert statuses(import_files(IMPORTER, [twice])) == [
+        ("updated", "diva2:9400001"),
+        ("updated", "diva2:9400001"),
+    ]
+    assert Record.objects.get(local_id="diva2:9400001").page_count == 73
+
+
 def test_a_record_twice_in_one_batch_keeps_one_fingerprint(kth_thesis_copies):
     changed = {"<extent>73</extent>": "<extent>74</extent>"}
     twice = kth_thesis_copies((9400001, {}), (9400001, changed))
@@ -157,3 +169,38 @@ def test_spans_refuse_what_is_not_one_record_after_another(records):
 def test_spans_refuse_a_file_declaring_a_dtd():
     raw = OAI_ENVELOPE.format(records="<record></record>").replace("<OAI-PMH", "<!DOCTYPE x []>\n<OAI-PMH", 1)
     assert record_spans(raw.encode()) is None
+
+
+def test_a_reharvest_of_unchanged_records_maps_nothing(kth_thesis_copies, mapped):
+    """A harvested page's records are fingerprinted as a file's are: harvesting them again passes them
+    over, and a page sending a record twice has both copies merged."""
+    from samla.imports.harvest import harvest
+
+    page = kth_thesis_copies((9400001, {}), (9400002, {})).read_bytes()
+    first = list(harvest(IMPORTER, "https://diva.example/oai", prefix="swepub_mods", fetch=lambda url: page))
+    mapped.clear()
+
+    again = list(
+        harvest(IMPORTER, "https://diva.example/oai", prefix="swepub_mods", full=True, fetch=lambda url: page)
+    )
+
+    assert statuses(first) == [("created", "diva2:9400001"), ("created", "diva2:9400002")]
+    assert statuses(again) == [("unchanged", "diva2:9400001"), ("unchanged", "diva2:9400002")]
+    assert mapped == []
+
+
+def test_a_page_sending_a_known_record_twice_has_both_copies_merged(kth_thesis_copies, mapped):
+    from samla.imports.harvest import harvest
+
+    list(import_files(IMPORTER, [kth_thesis_copies((9400001, {}), name="first.xml")]))
+    changed = {"<extent>73</extent>": "<extent>74</extent>"}
+    page = kth_thesis_copies((9400001, changed), (9400001, {}), name="twice.xml").read_bytes()
+    mapped.clear()
+
+    results = list(
+        harvest(IMPORTER, "https://diva.example/oai", prefix="swepub_mods", fetch=lambda url: page)
+    )
+
+    assert statuses(results) == [("updated", "diva2:9400001"), ("updated", "diva2:9400001")]
+    assert len(mapped) == 2
+    assert Record.objects.get(local_id="diva2:9400001").page_count == 73
