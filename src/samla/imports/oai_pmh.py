@@ -40,13 +40,15 @@ class SourceRecord:
 
     def map(self) -> MappedRecord:
         """The record in the service's input shape; InvalidInput names the field when a value does not fit."""
-        from .datacite import is_datacite, map_resource  # datacite reads its files with this module
-
         namespace = etree.QName(self.metadata).namespace if self.metadata is not None else None
         if namespace == MODS_NS:
             return map_mods(self.metadata, header=self.header)
         if namespace == OAI_DC_NS:
             return map_oai_dc(self.metadata, header=self.header)
+        # Imported here (datacite reads its files with this module), past the common formats, which then
+        # do not run the import statement for every record.
+        from .datacite import is_datacite, map_resource
+
         if self.metadata is not None and is_datacite(self.metadata):
             raw = map_resource(self.metadata)  # Zenodo's metadataPrefix=datacite
             add_header(raw, self.header)
