@@ -356,7 +356,9 @@ def _import_records(
         outcomes[index] = ImportOutcome(index, "unchanged", record)
         del cleaned[index], existing[index]
     fresh, one_by_one = _split_new(cleaned, existing)
-    for error_index, error in _repository_identifier_conflicts_by_index(fresh):
+    # An import's inputs hold no identifier another record has any more (set aside above): a person's may.
+    persons = {index: data for index, data in fresh.items() if set_aside and set_aside[index] is not None}
+    for error_index, error in _repository_identifier_conflicts_by_index(persons):
         outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
         fresh.pop(error_index)
     outcomes.update(_insert_batch(actor, fresh, lookups, careful, origins))
@@ -614,6 +616,8 @@ def _repository_identifier_conflicts_by_index(
     """OAI identifiers and URN:NBNs name one record here: an input may not take one another record holds."""
     own = own or {}
     values = {i.value for d in inputs.values() for i in d.identifiers if i.scheme in REPOSITORY_SCHEMES}
+    if not values:
+        return []
     holders = {
         (scheme, value): (record_id, local_id)
         for scheme, value, record_id, local_id in Identifier.objects.filter(
