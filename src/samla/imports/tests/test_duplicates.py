@@ -153,3 +153,33 @@ def test_a_person_giving_a_urn_another_record_has_is_told(curator):
 
     with pytest.raises(InvalidInput, match="belongs to record"):
         create_record(curator, data=record("Second", ids=[("urn", "urn:nbn:se:kth:diva-9500001")]))
+
+
+def test_the_same_orcid_from_two_institutions_is_one_person_and_a_name_alone_none(kth_thesis_copies):
+    """Issue #16, item 4: a person matched across institutions by ORCID (each institution's local id
+    learned or kept), never by name: the same name under a third institution's id without the ORCID is
+    another person, and a contributor with no id has no authority record."""
+    from samla.imports.services import import_files
+
+    kth = 'authority="kth" xlink:href="u1qvds70"'
+    orcid = "<description>orcid.org=0000-0001-9329-9088</description>"
+    path = kth_thesis_copies(
+        (9600001, {}),
+        (9600002, {kth: 'authority="liu" xlink:href="szyso12"'}),
+        (9600003, {kth: 'authority="uu" xlink:href="szde99"', orcid: ""}),
+    )
+
+    results = list(import_files(Actor.system("import"), [path]))
+
+    assert [r.status for r in results] == ["created", "created", "created"]
+    first = {
+        local_id: Record.objects.get(local_id=local_id).contributions.order_by("position")[0]
+        for local_id in ("diva2:9600001", "diva2:9600002", "diva2:9600003")
+    }
+    kth_person, liu_person, uu_person = (first[k].person for k in sorted(first))
+    assert kth_person == liu_person
+    assert kth_person.orcid == "0000-0001-9329-9088"
+    assert uu_person is not None and uu_person != kth_person
+    assert (uu_person.family_name, uu_person.orcid) == ("Sollami Delekta", None)
+    unidentified = Record.objects.get(local_id="diva2:9600001").contributions.get(family_name="Li")
+    assert unidentified.person is None
