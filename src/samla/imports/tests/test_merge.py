@@ -261,3 +261,26 @@ def test_harvest_dry_run_reports_and_writes_nothing_not_even_where_it_stands(sys
     assert statuses(results) == [("created", LOCAL_ID)]
     assert row_counts() == before
     assert not HarvestState.objects.filter(base_url="https://diva.example/oai").exists()
+
+
+def test_updates_of_a_batch_ask_no_query_per_record(kth_thesis_copies):
+    """Imported records that change are merged and written a batch at a time: updating four records asks
+    as many queries as updating two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changed = {"<extent>73</extent>": "<extent>74</extent>"}
+    counts = []
+    for n in (2, 4):
+        numbers = [9200100 + 10 * n + i for i in range(n)]
+        list(import_files(IMPORTER, [kth_thesis_copies(*((k, {}) for k in numbers), name=f"first{n}.xml")]))
+        path = kth_thesis_copies(*((k, changed) for k in numbers), name=f"changed{n}.xml")
+        with CaptureQueriesContext(connection) as queries:
+            results = list(import_files(IMPORTER, [path]))
+        assert [r.status for r in results] == ["updated"] * n
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    assert set(
+        Record.objects.filter(local_id__startswith="diva2:92001").values_list("page_count", flat=True)
+    ) == {74}

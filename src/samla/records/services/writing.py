@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 from pydantic import ValidationError
@@ -33,7 +34,7 @@ from ..schemas import JournalIn, QualityFlag, RecordIn
 from .fields import JSON_FIELDS, SIMPLE_FIELDS
 from .merging import Origin, actor_entry, claim, import_entry, merge_import
 from .proposals import propose_changes
-from .reading import RecordData, load_records_data, no_record, record_to_input
+from .reading import RecordData, load_records_data, load_records_parts, no_record, record_to_input
 from .revisions import Expected, add_revision, check_revision
 from .rows import insert_rows, reserve_ids
 from .validation import Lookups, clean_record_input
@@ -198,11 +199,18 @@ def _update(
     record.save()
     _delete_parts(record)
     written = _write_parts(actor, [(record, data)], lookups)
-    source = "" if origin is None else f"{origin.format} run {origin.run}" if origin.run else origin.format
+    source = _revision_source(origin)
     add_revision(actor, record, now, summary=summary or "updated", changes=plan.changes, source=source)
     _link_waiting_relations(written)
     index_written(written)
     return record, "updated", plan
+
+
+def _revision_source(origin: Origin | None) -> str:
+    """What a revision names as the source of an import's change ("mods run 12"); "" for a person's."""
+    if origin is None:
+        return ""
+    return f"{origin.format} run {origin.run}" if origin.run else origin.format
 
 
 def _plan(
@@ -265,8 +273,18 @@ def upsert_record(
     return outcome.record, outcome.status
 
 
-def _upsert(actor: Actor, index: int, data: RecordIn, summary: str, origin: Origin | None) -> ImportOutcome:
-    existing = find_existing_record(data)
+def _upsert(
+    actor: Actor,
+    index: int,
+    data: RecordIn,
+    summary: str,
+    origin: Origin | None,
+    *,
+    existing: str | None = None,
+) -> ImportOutcome:
+    """`upsert_record`; `existing`, when given, is the local id of the record `data` describes again, found
+    for the whole batch (`_existing_local_ids`): asking again would cost a query or three a record."""
+    existing = existing or find_existing_record(data)
     if existing is None:
         return ImportOutcome(index, "created", _create(actor, data, owner_id=None, origin=origin))
     record, status, plan = _update(actor, local_id=existing, data=data, summary=summary, origin=origin)
@@ -362,8 +380,16 @@ def _import_records(
         outcomes[error_index] = ImportOutcome(error_index, "failed", error=error)
         fresh.pop(error_index)
     outcomes.update(_insert_batch(actor, fresh, lookups, careful, origins))
-    for index in one_by_one:
-        outcomes[index] = _upsert_one(actor, index, cleaned[index], summary, origins[index])
+    updates = {
+        index: (existing[index], cleaned[index])
+        for index in one_by_one
+        if index in existing and once[existing[index]] == 1 and origins[index] is not None
+    }
+    outcomes.update(_update_batch(actor, updates, lookups, summary, careful, origins))
+    for index in (i for i in one_by_one if i not in updates):
+        outcomes[index] = _upsert_one(
+            actor, index, cleaned[index], summary, origins[index], existing.get(index)
+        )
     return [outcomes[i] for i in sorted(outcomes)]
 
 
@@ -446,12 +472,123 @@ def _insert_batch(
     }
 
 
+def _update_batch(
+    actor: Actor,
+    updates: dict[int, tuple[str, RecordIn]],
+    lookups: Lookups,
+    summary: str,
+    careful: bool,
+    origins: Sequence[Origin | None],
+) -> dict[int, ImportOutcome]:
+    """Merge imported inputs (cleaned) into the stored records they describe again (local id given), each
+    once, with a handful of queries for the batch, as `_update` does for one: the records locked and read
+    together, each planned, and those that change written together (their parts deleted and inserted,
+    revisions, links and index entries). A record an input may not update, or whose plan fails, is
+    reported alone; a write that fails where no check foresaw it is done again one record at a time."""
+    if not updates:
+        return {}
+    locked = Record.objects.select_for_update().filter(
+        in_text_array("local_id", {local_id for local_id, _d in updates.values()})
+    )
+    records = {record.local_id: record for record in locked}
+    load_records_parts(list(records.values()))  # what planning compares, for all at once
+    prefetch_related_objects(list(records.values()), "journal")
+    now = timezone.now()
+    held = _issns_held(data for _local_id, data in updates.values())
+    outcomes: dict[int, ImportOutcome] = {}
+    writes: list[tuple[int, Record, RecordIn, Plan]] = []
+    for index, (local_id, data) in updates.items():
+        try:
+            record = records.get(local_id)
+            if record is None or not can(actor, "record.read", record):
+                raise NotFound(no_record(local_id))
+            require(actor, "record.update", record)
+            plan = _plan(actor, record, data, origins[index], now.isoformat(), held)
+            proposed = bool(plan.proposals) and propose_changes(record, plan.proposals, origins[index], now)
+        except SamlaError as error:
+            outcomes[index] = ImportOutcome(index, "failed", error=error)
+            continue
+        if plan.changes:
+            writes.append((index, record, RecordIn.model_validate(plan.new), plan))  # the merged input
+        else:
+            status = "proposed" if proposed else "unchanged"
+            outcomes[index] = ImportOutcome(index, status, record, proposed=tuple(plan.proposals))
+    try:
+        with transaction.atomic(savepoint=careful):
+            _write_updates(actor, writes, lookups, summary, now, origins)
+    except (IntegrityError, SamlaError) as error:
+        if not careful:
+            raise BatchNeedsCare(str(error)) from error
+        for index, *_written in writes:
+            local_id, data = updates[index]
+            outcomes[index] = _upsert_one(actor, index, data, summary, origins[index], local_id)
+        return outcomes
+    for index, record, _data, plan in writes:
+        changed, proposed = tuple(plan.changes), tuple(plan.proposals)
+        outcomes[index] = ImportOutcome(index, "updated", record, changed=changed, proposed=proposed)
+    return outcomes
+
+
+def _write_updates(
+    actor: Actor,
+    writes: list[tuple[int, Record, RecordIn, Plan]],
+    lookups: Lookups,
+    summary: str,
+    now: Any,
+    origins: Sequence[Origin | None],
+) -> None:
+    """Store the planned updates of a batch: what `_update` writes for one record, for all together."""
+    if not writes:
+        return
+    journals = _resolve_journals(actor, [data for _i, _r, data, _p in writes])
+    for (_index, record, data, plan), journal in zip(writes, journals, strict=True):
+        record.last_updated = data.last_updated or timezone.localdate(now)
+        record.created = data.created
+        record.datestamp = now
+        record.revision += 1
+        record.provenance = plan.provenance
+        _assign_fields(record, data, journal)
+        if record.state != "withdrawn":
+            record.withdrawn_reason = ""
+    records = [record for _i, record, _d, _p in writes]
+    columns = [f.name for f in Record._meta.concrete_fields if not f.primary_key]
+    Record.objects.bulk_update(records, columns, batch_size=100)
+    _delete_parts_of([record.pk for record in records])
+    written = _write_parts(actor, [(record, data) for _i, record, data, _p in writes], lookups)
+    insert_rows(  # as `add_revision` writes a system actor's (an import's)
+        Revision,
+        ("record", "number", "at", "actor", "summary", "changes", "source"),
+        (
+            (
+                r.pk,
+                r.revision,
+                now,
+                actor.label,
+                (summary or "updated")[:200],
+                p.changes,
+                _revision_source(origins[i]),
+            )
+            for i, r, _d, p in writes
+        ),
+    )
+    _link_waiting_relations(written)
+    index_written(written)
+
+
+def _delete_parts_of(record_ids: list[int]) -> None:
+    """`_delete_parts` for many records: four queries whatever their number."""
+    ContributionAffiliation.objects.filter(contribution__record_id__in=record_ids).delete()
+    Contribution.objects.filter(record_id__in=record_ids).delete()
+    Identifier.objects.filter(record_id__in=record_ids).delete()
+    Record.subjects.through.objects.filter(record_id__in=record_ids).delete()
+
+
 def _upsert_one(
-    actor: Actor, index: int, data: RecordIn, summary: str, origin: Origin | None
+    actor: Actor, index: int, data: RecordIn, summary: str, origin: Origin | None, existing: str | None = None
 ) -> ImportOutcome:
     try:
         with transaction.atomic():
-            return _upsert(actor, index, data, summary, origin)
+            return _upsert(actor, index, data, summary, origin, existing=existing)
     except SamlaError as error:
         return ImportOutcome(index, "failed", error=error)
     except IntegrityError as error:
