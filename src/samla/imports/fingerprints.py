@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from samla.batch.queries import in_id_runs, in_text_array
@@ -35,7 +35,11 @@ from .models import ImportFingerprint
 # before no longer matches, and the next import maps and merges every record once again.
 VERSION = b"samla-import-1\n"
 
-_START = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?record(?=[\s/>])")
+# A <record> start tag is found by its name, then checked back to its "<": searching for the name is a
+# search for a literal, several times quicker than trying the whole pattern at every "<" of the file.
+_NAME = re.compile(rb"record(?=[\s/>])")
+_OPENING = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?")
+_LONGEST_PREFIX = 256
 _ENVELOPE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?OAI-PMH[\s>][^>]*>")
 _END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?OAI-PMH\s*>\s*$")
 _IDENTIFIER = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?identifier>([^<]*)<")
@@ -74,7 +78,7 @@ def record_spans(raw: bytes) -> list[Span] | None:
     view = memoryview(raw)
     spans: list[Span] = []
     end, line, counted_to = 0, 1, 0
-    for match in _START.finditer(raw, envelope.end()):
+    for match in _record_starts(raw, envelope.end()):
         start = match.start()
         if start < end:
             return None
@@ -90,6 +94,14 @@ def record_spans(raw: bytes) -> list[Span] | None:
         identifier = _IDENTIFIER.search(raw, start, end)
         spans.append(Span(start, end, line, digest.hexdigest(), identifier[1].strip() if identifier else b""))
     return spans
+
+
+def _record_starts(raw: bytes, position: int) -> Iterator[re.Match[bytes]]:
+    """The "<record" or "<prefix:record" of each start tag named record, from `position` on."""
+    for name in _NAME.finditer(raw, position):
+        found = raw.rfind(b"<", max(position, name.start() - _LONGEST_PREFIX), name.start())
+        if found >= 0 and (opening := _OPENING.fullmatch(raw, found, name.start())):
+            yield opening
 
 
 def sent_twice(spans: list[Span]) -> set[str]:

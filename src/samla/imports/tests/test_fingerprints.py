@@ -204,3 +204,19 @@ def test_a_page_sending_a_known_record_twice_has_both_copies_merged(kth_thesis_c
     assert statuses(results) == [("updated", "diva2:9400001"), ("updated", "diva2:9400001")]
     assert len(mapped) == 2
     assert Record.objects.get(local_id="diva2:9400001").page_count == 73
+
+
+def test_spans_of_records_under_a_prefix():
+    raw = (
+        b'<oai:OAI-PMH xmlns:oai="http://www.openarchives.org/OAI/2.0/"><oai:ListRecords>'
+        b"<oai:record><oai:header><oai:identifier>oai:x:1</oai:identifier></oai:header></oai:record>\n"
+        b"<oai:record><oai:header><oai:identifier>oai:x:2</oai:identifier></oai:header></oai:record>"
+        b"</oai:ListRecords></oai:OAI-PMH>"
+    )
+    spans = record_spans(raw)
+
+    assert [(raw[s.start : s.start + 12], s.line, s.identifier) for s in spans] == [
+        (b"<oai:record>", 1, b"oai:x:1"),
+        (b"<oai:record>", 2, b"oai:x:2"),
+    ]
+    assert raw[spans[1].start : spans[1].end].endswith(b"</oai:record>")
