@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "djangosaml2",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -86,10 +87,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samla.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samla.core.middleware.RefuseNulInApiMiddleware",
     "samla.core.middleware.SamlaErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samla.urls"
@@ -128,9 +131,39 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttled by django-axes, per account and per address apart: SAMLA_SIGN_IN_ATTEMPTS failures lock
+# the account (whoever tries) and the address (whichever account) for SAMLA_SIGN_IN_LOCKOUT_MINUTES. The
+# lockout page says the same whether the account exists or not.
+# The backends are listed with single sign-on's, below.
+AXES_FAILURE_LIMIT = int(os.environ.get("SAMLA_SIGN_IN_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("SAMLA_SIGN_IN_LOCKOUT_MINUTES", "15")) / 60
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "token"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "home"
+
+# E-mail (password reset). SAMLA_EMAIL_HOST: the SMTP server; without one, e-mails are written to the
+# server's log (for a demo). SAMLA_EMAIL_PORT, SAMLA_EMAIL_USER, SAMLA_EMAIL_PASSWORD, SAMLA_EMAIL_TLS
+# (1: STARTTLS), SAMLA_EMAIL_FROM: the sender.
+EMAIL_HOST = os.environ.get("SAMLA_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("SAMLA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SAMLA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAMLA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SAMLA_EMAIL_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("SAMLA_EMAIL_FROM", "samla@localhost")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -150,6 +183,19 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# SAMLA_SECURE_COOKIES: send the session and CSRF cookies over HTTPS only; on when SAMLA_BASE_URL is https.
+SECURE_COOKIES = (
+    os.environ.get("SAMLA_SECURE_COOKIES", "1" if BASE_URL.startswith("https://") else "0") == "1"
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# SAMLA_SESSION_HOURS: how long a sign-in lasts without a visit.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SAMLA_SESSION_HOURS", "12")) * 3600)
+# SAMLA_BEHIND_HTTPS_PROXY: the server sits behind a proxy that ends TLS and sets X-Forwarded-Proto.
+if os.environ.get("SAMLA_BEHIND_HTTPS_PROXY", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if BASE_URL.startswith("https://"):
+    CSRF_TRUSTED_ORIGINS = [BASE_URL]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -319,6 +365,7 @@ ORCID_CLIENT_ID = os.environ.get("SAMLA_ORCID_CLIENT_ID", "")
 ORCID_CLIENT_SECRET = os.environ.get("SAMLA_ORCID_CLIENT_SECRET", "")
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a locked account or address goes no further
     "django.contrib.auth.backends.ModelBackend",
     "samla.sso.backends.SamlBackend",
     "samla.sso.backends.OrcidBackend",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("language/", core_views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("samla.accounts.urls")),
     path("api/", api.urls),
     path("record/", include("samla.pages.urls")),
     path("", include("samla.exports.urls")),

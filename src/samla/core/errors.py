@@ -147,6 +147,13 @@ class InvalidInput(SamlaError):
     status = 400
 
 
+class Unauthorized(SamlaError):
+    """Credentials that name nobody (an unknown or revoked API token): sign in again, do not retry."""
+
+    code = "unauthorized"
+    status = 401
+
+
 class PermissionDenied(SamlaError):
     code = "permission_denied"
     status = 403

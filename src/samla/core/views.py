@@ -10,8 +10,11 @@ from samla.core.access import Actor
 
 
 def actor_for(request: HttpRequest) -> Actor:
-    """The actor a request acts as; every view passes it to the services it calls."""
-    return Actor.for_user(getattr(request, "user", None))
+    """The actor a request acts as; every view passes it to the services it calls. A request with an
+    API token (accounts' middleware) acts within the token's scope."""
+    actor = Actor.for_user(getattr(request, "user", None))
+    scope = getattr(request, "token_scope", None)
+    return actor.with_scope(scope) if scope else actor
 
 
 def requested_page(request: HttpRequest) -> int:
