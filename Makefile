@@ -47,6 +47,8 @@ run: install
 	$(BIN)/samla demo load --if-empty
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "Samla is serving http://127.0.0.1:$(PORT)/record/diva2:1897829"
+	@echo "The first administrator: $(BIN)/samla user create NAME --email ADDRESS --password-stdin, then"
+	@echo "  $(BIN)/samla user grant NAME admin; sign in at http://127.0.0.1:$(PORT)/accounts/login/"
 	export SAMLA_BASE_URL=$${SAMLA_BASE_URL:-http://127.0.0.1:$(PORT)} SAMLA_EMAIL_BACKEND=$${SAMLA_EMAIL_BACKEND:-files}; \
 		$(BIN)/samla jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -

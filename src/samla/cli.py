@@ -41,6 +41,7 @@ def help_markdown() -> str:
 
 
 def _register_commands() -> None:
+    from samla.accounts.cli import token, user
     from samla.demo.cli import demo
     from samla.files.cli import attach, files, fixity
     from samla.imports.cli import harvest_command, import_files
@@ -59,6 +60,8 @@ def _register_commands() -> None:
     main.add_command(oai)
     main.add_command(reindex)
     main.add_command(stats)
+    main.add_command(token)
+    main.add_command(user)
 
 
 _register_commands()
