@@ -108,6 +108,16 @@ def visible_records(actor: Actor) -> Q:
     return visible
 
 
+def curated_records(actor: Actor) -> Q:
+    """The records `actor` curates, as a filter: all for a curator everywhere, those affiliated with the
+    organisations of a curator of some, none for others."""
+    if actor.at_least("curator"):
+        return Q()
+    curated = actor.organisations_where("curator")
+    affiliated = ContributionAffiliation.objects.filter(organisation_id__in=curated)
+    return Q(pk__in=affiliated.values("contribution__record_id"))
+
+
 register_action("record.read", _may_read, scope="read")
 register_action("record.create", role_somewhere("depositor"), scope="write")
 register_action("record.update", _may_update, scope="write")

@@ -21,6 +21,7 @@ from samla.core.errors import Conflict, NotFound
 from samla.core.pagination import Page, paginate
 
 from ..models import ProposedChange, Record
+from ..permissions import curated_records
 from ..schemas import RecordIn
 from .merging import Origin, import_entry
 from .reading import load_records_parts, record_to_input
@@ -72,6 +73,8 @@ def list_proposals(actor: Actor, *, local_id: str = "", page: int = 1, size: int
     the record's `current` value of its field beside it (the records' parts loaded in four queries)."""
     require(actor, "proposal.decide")
     queryset = ProposedChange.objects.filter(decision="").select_related("record__journal")
+    if not actor.at_least("curator"):  # a curator of some organisations: their records' proposals
+        queryset = queryset.filter(record__in=Record.objects.filter(curated_records(actor)))
     if local_id:
         queryset = queryset.filter(record__local_id=local_id)
     found = paginate(queryset.order_by("created", "pk"), page, size)
@@ -122,6 +125,7 @@ def _pending(actor: Actor, proposal_id: int) -> ProposedChange:
     proposal = ProposedChange.objects.select_related("record").filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound(gettext("No proposed change %(id)s.") % {"id": proposal_id})
+    require(actor, "proposal.decide", proposal.record)  # a curator of the record's organisations
     if proposal.decision:
         raise Conflict(DECIDED_ALREADY[proposal.decision] % {"id": proposal_id})
     return proposal
