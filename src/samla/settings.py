@@ -150,20 +150,6 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "home"
 
-# E-mail (password reset). SAMLA_EMAIL_HOST: the SMTP server; without one, e-mails are written to the
-# server's log (for a demo). SAMLA_EMAIL_PORT, SAMLA_EMAIL_USER, SAMLA_EMAIL_PASSWORD, SAMLA_EMAIL_TLS
-# (1: STARTTLS), SAMLA_EMAIL_FROM: the sender.
-EMAIL_HOST = os.environ.get("SAMLA_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_PORT = int(os.environ.get("SAMLA_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("SAMLA_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("SAMLA_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("SAMLA_EMAIL_TLS", "") == "1"
-DEFAULT_FROM_EMAIL = os.environ.get("SAMLA_EMAIL_FROM", "samla@localhost")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -240,8 +226,9 @@ CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry, far above a built 
 
 # SAMLA_ADMIN_EMAIL: the address harvesters are given in OAI-PMH Identify.
 ADMIN_EMAIL = os.environ.get("SAMLA_ADMIN_EMAIL", "repository@example.org")
-# Mail: records' notifications (records/notifications.py), sent by the jobs worker. SAMLA_EMAIL_BACKEND is
-# "smtp" (to SAMLA_EMAIL_HOST) or "files" (each mail a file in $SAMLA_DATA_DIR/mail: `make run`).
+# Mail: records' notifications (records/notifications.py) and password resets (accounts/mail.py), sent by
+# the jobs worker. SAMLA_EMAIL_BACKEND is "smtp" (to SAMLA_EMAIL_HOST) or "files" (each mail a file in
+# $SAMLA_DATA_DIR/mail: `make run`).
 EMAIL_BACKENDS = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "files": "django.core.mail.backends.filebased.EmailBackend",

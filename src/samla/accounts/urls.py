@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .mail import QueuedPasswordResetForm
 
 app_name = "accounts"
 DONE = reverse_lazy("accounts:password_reset_done")
@@ -33,6 +34,7 @@ urlpatterns = [
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             extra_email_context={"site_name": settings.REPOSITORY_NAME},
+            form_class=QueuedPasswordResetForm,
             success_url=DONE,
         ),
         name="password_reset",

@@ -8,9 +8,12 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        """Mail about records (`records.notifications`) goes out through the `send_mail` task."""
+        """Mail about records (`records.notifications`) and the accounts' password-reset mail go out
+        through the `send_mail` task."""
+        from samla.accounts.mail import register_sender as register_accounts_sender
         from samla.records.notifications import register_sender
 
-        from .tasks import enqueue_mail
+        from .tasks import enqueue_mail, send_mail
 
         register_sender(enqueue_mail)
+        register_accounts_sender(send_mail.enqueue)

@@ -147,7 +147,7 @@ ACTIONS = {
     "record.read": (_read, curates, {"page": 200, "rest-session": 200, "rest-token": 200}, (404,)),
     "record.update": (_update, curates, {"rest-session": 200, "rest-token": 200}, (403, 404)),
     "record.create": (_create, deposits, {"rest-session": 201, "rest-token": 201}, (403,)),
-    "record.delete": (_restore, curates, {"page": 302, "rest-session": 200, "rest-token": 200}, (403, 404)),
+    "record.restore": (_restore, curates, {"page": 302, "rest-session": 200, "rest-token": 200}, (403, 404)),
     "proposal.decide": (_decide, curates, {"page": 302, "rest-session": 200, "rest-token": 200}, (403,)),
 }
 CASES = [
