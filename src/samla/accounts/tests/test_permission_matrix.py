@@ -83,7 +83,9 @@ def _proposal(identifier: str) -> ProposedChange:
     data = record_input(contributors=contributors, volume="1", local_id=f"test:{identifier}")
     import_records(SYSTEM, [data], origins=[Origin("mods")])
     edited = record_to_input(get_record_for(SYSTEM, data.local_id)).model_copy(update={"volume": "2"})
-    update_record(Actor("curator", user_id=0, name="someone"), local_id=data.local_id, data=edited)
+    editor, _ = User.objects.get_or_create(username="editor")
+    grant_role(SYSTEM, user=editor, role="curator")
+    update_record(Actor.for_user(editor), local_id=data.local_id, data=edited)
     import_records(SYSTEM, [data.model_copy(update={"volume": "3"})], origins=[Origin("mods")])
     return ProposedChange.objects.get(record__local_id=data.local_id)
 
