@@ -131,6 +131,7 @@ def timed_import(paths: list[str], env: dict) -> tuple[float, str, ProcessUsage,
 
 
 def run() -> str:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="samla-corpus-") as tmp:
         paths = [str(p) for p in write_corpus(Path(tmp))]
         env = instance_env()
@@ -166,7 +167,9 @@ def run() -> str:
         "known by the fingerprint of its source bytes, kept when it was written (`imports.fingerprints`): "
         "it is neither parsed, mapped, merged nor written, and counts as unchanged. CPU time: the importing "
         f"process {_busy(again_writer, again_seconds)}; the reading process "
-        f"{_busy(again_reader, again_seconds)}.\n"
+        f"{_busy(again_reader, again_seconds)}.\n\n"
+        f"Load average {load_before:.1f} when the suite began, {os.getloadavg()[0]:.1f} when it ended (the "
+        "machine's other work takes its share: on a busy machine the CPU times are the figures to compare).\n"
     )
 
 
