@@ -7,6 +7,7 @@ from samla.api import api
 from samla.core import views as core_views
 from samla.core.converters import register_converters
 from samla.records import views as records_views
+from samla.sso import views as sso_views
 
 register_converters()
 
@@ -15,6 +16,9 @@ urlpatterns = [
     path("language/", core_views.switch_language, name="switch_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Every sign-out (the header's form posts to accounts:logout) goes through samla.sso: a SAML session
+    # ends at its IdP too (single logout); any other ends as Django's LogoutView ends it.
+    path("accounts/logout/", sso_views.sign_out),
     path("accounts/", include("samla.accounts.urls")),
     path("api/", api.urls),
     path("record/", include("samla.pages.urls")),
