@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samla.core.context_processors.repository",
+                "samla.core.context_processors.reviewing",
             ],
         },
     },

@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/logout/", sso_views.sign_out),
     path("accounts/", include("samla.accounts.urls")),
     path("api/", api.urls),
+    path("my/", records_views.my_records, name="my_records"),
+    path("review/", records_views.review, name="review"),
     path("record/", include("samla.pages.urls")),
     path("", include("samla.exports.urls")),
     path("", include("samla.citations.urls")),

@@ -130,6 +130,8 @@ register_action("record.unapprove", curates, scope="curate")
 register_action("record.publish", curates, scope="curate")
 register_action("record.withdraw", curates, scope="curate")
 register_action("record.restore", curates, scope="curate")
+# The review queue: for curators of the whole repository or of some organisations.
+register_action("record.review", curates, scope="curate")
 # Restoring an earlier value of a field from the record's history.
 register_action("record.revert", curates, scope="curate")
 # Authority records (people, organisations, journals) are kept by curators.

@@ -2,6 +2,7 @@
 the result to the template. The record page itself shows files, usage and citations too, so it is
 composed a layer up, in `samla.pages.record`."""
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,12 +14,15 @@ from samla.vocabularies.services import get_subject_category
 
 from .services import (
     accept_proposal,
+    list_my_records,
     list_proposals,
     list_records,
     list_revisions,
+    queue_filters,
     reject_proposal,
     restore_record,
     revert_field,
+    review_queue,
     transition_record,
 )
 
@@ -35,6 +39,22 @@ def record_list(request: HttpRequest) -> HttpResponse:
     subject = get_subject_category(code) if code else None
     page = list_records(actor_for(request), subject=code, page=requested_page(request), size=25)
     return render(request, "records/record_list.html", {"page": page, "subject": subject})
+
+
+def my_records(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's drafts, submitted, returned and published records (`/my/`)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    page = list_my_records(actor_for(request), page=requested_page(request))
+    return render(request, "records/my_records.html", {"page": page})
+
+
+def review(request: HttpRequest) -> HttpResponse:
+    """The curators' queue of submitted records, oldest first, with its filters and their counts."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    queue = review_queue(actor_for(request), filters=queue_filters(request.GET), page=requested_page(request))
+    return render(request, "records/review_queue.html", {"queue": queue, "page": queue.page})
 
 
 def proposal_list(request: HttpRequest) -> HttpResponse:

@@ -85,6 +85,7 @@ TABLE = [
     ("record.withdraw", "a published record", PUBLISHED, CURATOR_UP),
     ("record.restore", "a withdrawn record", _record("withdrawn", OTHER_USER), CURATOR_UP),
     ("record.revert", "the depositor's published record", OWN_PUBLISHED, CURATOR_UP),
+    ("record.review", "the review queue", None, CURATOR_UP),
     ("authority.manage", "a person, organisation or journal", None, CURATOR_UP),
     ("file.attach", "the depositor's draft", OWN_DRAFT, DEPOSITOR_UP),
     ("file.attach", "another user's draft", OTHERS_DRAFT, CURATOR_UP),

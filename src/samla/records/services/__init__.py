@@ -6,7 +6,7 @@ source's values for fields a person edited until a curator decides, `lifecycle` 
 (submit, return, approve, unapprove, publish, withdraw, restore), `revisions` writes each change's
 Revision row, `history` shows a record's revisions and restores an earlier value of a field, `reading`
 loads records for pages, lists and the API, `duplicates` keeps imports from creating a record that is
-already here.
+already here, `worklists` gives a depositor their records and curators their review queue.
 """
 
 from .duplicates import Duplicate, DuplicateOutcome, find_duplicates, import_new_records
@@ -37,6 +37,7 @@ from .reading import (
     record_version,
 )
 from .validation import Lookups, clean_record_input
+from .worklists import QueueFilters, ReviewQueue, list_my_records, queue_filters, review_queue
 from .writing import (
     BatchNeedsCare,
     ImportOutcome,
@@ -58,6 +59,8 @@ __all__ = [
     "ImportOutcome",
     "Lookups",
     "Origin",
+    "QueueFilters",
+    "ReviewQueue",
     "accept_proposal",
     "allowed_actions",
     "approve_record",
@@ -71,6 +74,7 @@ __all__ = [
     "get_tombstone_for",
     "import_new_records",
     "import_records",
+    "list_my_records",
     "list_proposals",
     "list_records",
     "list_revisions",
@@ -79,12 +83,14 @@ __all__ = [
     "local_id_for_identifier",
     "patch_record",
     "publish_record",
+    "queue_filters",
     "record_to_input",
     "record_version",
     "reject_proposal",
     "restore_record",
     "return_record",
     "revert_field",
+    "review_queue",
     "submit_record",
     "transition_record",
     "unapprove_record",
