@@ -15,6 +15,7 @@ from samla.core.errors import InvalidInput, PermissionDenied
 from samla.core.pagination import Page, paginate
 from samla.organisations.models import Organisation
 from samla.organisations.services import organisation_and_descendant_ids
+from samla.vocabularies.output_types import output_types
 
 from ..models import ContributionAffiliation, Record, Revision
 from .reading import _has
@@ -61,7 +62,7 @@ class QueueCounts:
     """How many of the actor's queue each filter would show."""
 
     total: int = 0
-    output_types: list[tuple[str, int]] = field(default_factory=list)
+    output_types: list[tuple[str, str, int]] = field(default_factory=list)  # code, label, count
     organisations: list[tuple[Organisation, int]] = field(default_factory=list)
     with_files: int = 0
     flagged: int = 0
@@ -117,7 +118,11 @@ def _counts(queue: QuerySet[Record]) -> QueueCounts:
         with_files=Count("pk", filter=Q(_has("files"))),
         flagged=Count("pk", filter=~Q(quality_flags=[])),
     )
-    types = list(queue.values_list("output_type").annotate(n=Count("pk")).order_by("-n", "output_type"))
+    known = output_types()
+    types = [
+        (code, known[code].label if code in known else code, n)
+        for code, n in queue.values_list("output_type").annotate(n=Count("pk")).order_by("-n", "output_type")
+    ]
     by_organisation = dict(
         ContributionAffiliation.objects.filter(
             contribution__record__in=queue.values("pk"), organisation__isnull=False

@@ -144,7 +144,8 @@ def test_review_queue_oldest_first_filtered_with_counts(tree):
     html = client.get("/review/").content.decode()
     assert html.index("First submitted") < html.index("Second submitted")
     assert "2 records wait for review" in html
-    assert "publication/book (1)" in html and "publication/journal-article (1)" in html
+    assert '<option value="publication/book">Book (1)</option>' in html
+    assert '<option value="publication/journal-article">Article in journal (1)</option>' in html
     assert "Flagged (1)" in html and "With files (0)" in html
     assert "University A (1)" in html and "Department of A (1)" in html and "University B" not in html
 
