@@ -121,6 +121,19 @@ def test_sign_in_locked_per_account_from_every_address(client, anna):
     assert _sign_in(client, REMOTE_ADDR="198.51.100.1").status_code == 429
 
 
+def test_a_run_of_wrong_passwords_is_throttled_and_others_still_served(client, anna):
+    """A password-guessing run is answered 429 from the fifth wrong guess on, while a reader elsewhere still
+    gets the record page and signs in."""
+    answers = [
+        _sign_in(client, username=f"guess{n % 7}", password=f"wrong{n}").status_code for n in range(1000)
+    ]
+
+    assert answers[:4] == [200] * 4
+    assert set(answers[4:]) == {429}
+    assert Client().get("/record/diva2:1897829", REMOTE_ADDR="192.0.2.9").status_code == 200
+    assert _sign_in(Client(), REMOTE_ADDR="192.0.2.9").status_code == 302
+
+
 def test_profile_asks_an_anonymous_reader_to_sign_in(client):
     answer = client.get("/accounts/profile/")
 
