@@ -100,10 +100,12 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)) / 1024
 
 
-def ab(url: str, *, seconds: int = 10, concurrency: int = 4) -> dict[str, float]:
-    """ApacheBench (keep-alive) for a bounded time: requests/s and latency percentiles in ms."""
+def ab(url: str, *, seconds: int = 10, concurrency: int = 4, cookie: str = "") -> dict[str, float]:
+    """ApacheBench (keep-alive) for a bounded time: requests/s and latency percentiles in ms. `cookie`
+    ("name=value") is sent with every request, e.g. a signed-in session."""
+    extra = ["-C", cookie] if cookie else []
     result = subprocess.run(
-        ["ab", "-q", "-k", "-l", "-t", str(seconds), "-n", "1000000", "-c", str(concurrency), url],
+        ["ab", "-q", "-k", "-l", "-t", str(seconds), "-n", "1000000", "-c", str(concurrency), *extra, url],
         capture_output=True,
         text=True,
         check=True,
