@@ -10,6 +10,7 @@ bounded (SAMLA_STREAM_MAX_RECORDS, SAMLA_CITE_MAX_RECORDS, SAMLA_STREAM_SECONDS)
 background jobs in `samla jobs worker`, a process of its own.
 """
 
+import ctypes
 import os
 
 wsgi_app = "samla.wsgi"
@@ -25,3 +26,22 @@ graceful_timeout = 30
 # at once.
 max_requests = int(os.environ.get("SAMLA_MAX_REQUESTS", "20000"))
 max_requests_jitter = max_requests // 10
+# glibc gives each thread that allocates at once an arena of its own (up to eight per core), and memory
+# freed in one is not reused by another, so a threaded worker's resident memory creeps up with its
+# threads; two arenas hold it while the GIL lets one thread run Python at a time anyway
+# (docs/reliability.md). SAMLA_MALLOC_ARENAS=0 leaves glibc's default.
+_MALLOC_ARENAS = int(os.environ.get("SAMLA_MALLOC_ARENAS", "2"))
+
+
+def post_fork(server, worker) -> None:
+    """Cap the worker's malloc arenas before its threads start (glibc only; elsewhere nothing to do)."""
+    if _MALLOC_ARENAS <= 0:
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(_M_ARENA_MAX, _MALLOC_ARENAS)
+
+
+_M_ARENA_MAX = -8  # glibc's malloc.h

@@ -38,6 +38,7 @@ TUNING = [
     "SAMLA_CACHE_MAX_ENTRIES",
     "SAMLA_THREADS",
     "SAMLA_HEAVY_THREADS",
+    "SAMLA_MALLOC_ARENAS",
 ]
 STYLES = ["apa", "ieee", "vancouver"]
 
