@@ -30,7 +30,7 @@ def run() -> str:
         cwd=ROOT, env=env, input=PASSWORD, text=True, check=True, capture_output=True,
     )  # fmt: skip
     with server(env) as url:
-        # Workers build the DiVA citation engines at start (seconds for APA): wait for them, then warm up.
+        # A worker's first record page builds APA's citation engine (seconds): wait for it, then warm up.
         with ThreadPoolExecutor(CONCURRENCY) as pool:
             list(pool.map(_fetch, [url + "/record/diva2:1897829"] * CONCURRENCY * 2))
         ab(url + "/record/diva2:1897829", seconds=2, concurrency=CONCURRENCY)

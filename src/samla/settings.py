@@ -200,11 +200,12 @@ LOCAL_ID_PREFIX = os.environ.get("SAMLA_LOCAL_ID_PREFIX", "samla")
 # to the record itself shows at once; a renamed person, organisation or journal within this time.
 RECORD_PAGE_CACHE_SECONDS = int(os.environ.get("SAMLA_RECORD_PAGE_CACHE_SECONDS", "300"))
 # SAMLA_CACHE_MAX_ENTRIES: entries each server process keeps in its cache (record pages, citations); the
-# bound on its memory, which a crawler walking every record page fills (docs/reliability.md, the soaks).
+# bound on its memory, which a crawler walking every record page fills (docs/reliability.md, the soaks):
+# kept small, as a full cache of record pages is most of what a crawler adds to a worker's memory.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SAMLA_CACHE_MAX_ENTRIES", "5000"))},
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SAMLA_CACHE_MAX_ENTRIES", "1000"))},
     }
 }
 
@@ -215,13 +216,12 @@ CITATION_STYLE_DIRS = [d for d in os.environ.get("SAMLA_CITATION_STYLE_DIRS", ""
 CITATION_MEMORY_LIMIT_MB = int(os.environ.get("SAMLA_CITATION_MEMORY_LIMIT_MB", "1024"))
 CITATION_ENGINES_PER_THREAD = int(os.environ.get("SAMLA_CITATION_ENGINES", "12"))
 # SAMLA_CITATION_ENGINE_BUDGET_MB: the V8 heap the built engines of a worker process may hold; past it the
-# least recently used are dropped (room for the five DiVA styles: docs/benchmarks.md).
-CITATION_ENGINE_BUDGET_MB = int(os.environ.get("SAMLA_CITATION_ENGINE_BUDGET_MB", "160"))
+# least recently used are dropped. Room for APA and a few small styles, not all five DiVA styles: the
+# engines are most of a worker's memory (docs/reliability.md, the soaks).
+CITATION_ENGINE_BUDGET_MB = int(os.environ.get("SAMLA_CITATION_ENGINE_BUDGET_MB", "64"))
 # SAMLA_CITATION_WARM_UP: CSL locales (comma-separated) for which server workers build the five DiVA styles'
-# engines at start; 0 turns the warm-up off.
-CITATION_WARM_UP = [
-    c for c in os.environ.get("SAMLA_CITATION_WARM_UP", "en-US").split(",") if c not in ("", "0")
-]
+# engines at start; off (0) by default, as the five do not fit the default engine budget.
+CITATION_WARM_UP = [c for c in os.environ.get("SAMLA_CITATION_WARM_UP", "0").split(",") if c not in ("", "0")]
 CITATION_BUILD_TIMEOUT = 20.0  # seconds to build one engine, far above APA's build (docs/benchmarks.md)
 CITATION_RENDER_TIMEOUT = 5.0  # seconds to render one entry, far above a built engine's render
 

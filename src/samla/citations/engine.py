@@ -56,7 +56,7 @@ ENTRIES_PER_TIMEOUT = 10  # a call rendering many entries gets the render time l
 # Defaults of the settings that tune the engine pool (docs/citations.md).
 DEFAULTS = {
     "CITATION_ENGINES_PER_THREAD": 12,
-    "CITATION_ENGINE_BUDGET_MB": 160,
+    "CITATION_ENGINE_BUDGET_MB": 64,
     "CITATION_MEMORY_LIMIT_MB": 1024,
     "CITATION_BUILD_TIMEOUT": 20.0,
     "CITATION_RENDER_TIMEOUT": 5.0,
