@@ -26,9 +26,10 @@ from django.utils.translation import gettext
 from samla.batch.queries import in_id_runs
 from samla.core.access import Actor, can, require
 from samla.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from samla.records.models import Record, Revision
+from samla.records.models import Record
 from samla.records.permissions import visible_records
 from samla.records.services.reading import no_record
+from samla.records.services.revisions import add_revision
 from samla.search.indexing import index_records
 
 from . import store
@@ -271,14 +272,7 @@ def _revise(actor: Actor, record: Record, *, summary: str, changes: dict) -> Non
     record.revision += 1
     record.datestamp = now
     record.save(update_fields=["revision", "datestamp"])
-    Revision.objects.create(
-        record=record,
-        number=record.revision,
-        at=now,
-        actor=actor.label,
-        summary=summary[:200],
-        changes=changes,
-    )
+    add_revision(actor, record, now, summary=summary, changes=changes)
     index_records([record.pk])
 
 
