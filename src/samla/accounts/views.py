@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from samla.core.errors import InvalidInput, SamlaError
+from samla.core.errors import SamlaError
 from samla.core.views import actor_for, requested_page
 
 from .forms import GrantForm, TokenForm
@@ -64,7 +64,7 @@ def _profile(
     context = {
         "actor": actor,
         "person": person_for(request.user),
-        "grants": request.user.role_grants.select_related("organisation"),
+        "grants": list_grants(actor, user=request.user),
         "tokens": list_tokens(actor, user=request.user),
         "form": form,
         "new_token": new_token,
@@ -92,7 +92,7 @@ def grant_view(request: HttpRequest) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 organisation_id=form.cleaned_data["organisation"],
             )
-        except (InvalidInput, SamlaError) as error:
+        except SamlaError as error:
             if error.status == 403:
                 raise
             form.add_error(None, error.message)

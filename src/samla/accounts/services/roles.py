@@ -68,8 +68,10 @@ def revoke_role(actor: Actor, *, grant_id: int) -> RoleGrant:
 
 
 def list_grants(actor: Actor, *, user: Any = None) -> list[RoleGrant]:
-    """Every grant (or the user's), with users and organisations loaded."""
-    require(actor, "role.manage")
+    """Every grant, or one user's, with users and organisations loaded: administrators see anyone's, a
+    user their own (the profile page)."""
+    if user is None or user.pk != actor.user_id:
+        require(actor, "role.manage")
     queryset = RoleGrant.objects.select_related("user", "organisation").order_by(
         "user__username", "role", "pk"
     )

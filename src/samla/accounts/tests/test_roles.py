@@ -9,7 +9,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from samla.accounts.models import RoleChange, RoleGrant
-from samla.accounts.services import apply_role_rules, grant_role, list_role_changes, revoke_role
+from samla.accounts.services import (
+    apply_role_rules,
+    grant_role,
+    list_grants,
+    list_role_changes,
+    revoke_role,
+)
 from samla.core.access import Actor
 from samla.core.errors import InvalidInput, PermissionDenied
 
@@ -75,6 +81,15 @@ def test_grant_role_held_already_writes_no_audit_line(make_user):
 def test_grant_role_needs_an_administrator(make_user, curator):
     with pytest.raises(PermissionDenied):
         grant_role(curator, user=make_user("anna"), role="curator")
+
+
+def test_list_grants_shows_a_user_their_own_and_nobody_else_s(make_user):
+    anna, bo = make_user("anna"), make_user("bo")
+    grant_role(Actor.system("tests"), user=anna, role="depositor")
+
+    assert [g.role for g in list_grants(Actor.for_user(anna), user=anna)] == ["depositor"]
+    with pytest.raises(PermissionDenied):
+        list_grants(Actor.for_user(bo), user=anna)
 
 
 def test_grant_role_with_an_organisation_scoped_admin_is_refused(tree, make_user):
